@@ -1,0 +1,169 @@
+import type { HealthClock } from './clock';
+import type { HealthIndicator } from './health-check';
+import type { ComponentStatus, HealthMetadata, IndicatorResult } from './health-status';
+import { HealthStatus, isHealthStatus } from './health-status';
+import type { Redactor } from './redact';
+
+/** A registered check with every option resolved. */
+export interface ResolvedCheck {
+  readonly name: string;
+  readonly indicator: HealthIndicator;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseDelayMs: number;
+  readonly critical: boolean;
+  readonly tags: readonly string[];
+  readonly cacheTtlMs: number;
+}
+
+export interface RunContext {
+  readonly clock: HealthClock;
+  readonly redactor: Redactor;
+  /** Aborted when the engine shuts down: every wait ends and every timer is cleared. */
+  readonly shutdown: AbortSignal;
+}
+
+type Outcome =
+  | { kind: 'ok'; value: unknown }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'shutdown' };
+
+const MAX_MESSAGE_LENGTH = 300;
+
+/**
+ * Runs one check to a `ComponentStatus`, whatever the check does: the timeout bounds the
+ * whole run, retries included; a timed-out attempt is not retried; no retry starts past the
+ * deadline; the signal given to the check is aborted on timeout. Never throws.
+ */
+export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<ComponentStatus> {
+  const started = ctx.clock.monotonicMs();
+  const deadline = started + check.timeoutMs;
+  const controller = new AbortController();
+  const finish = (status: HealthStatus, message: string, metadata: HealthMetadata = {}) => ({
+    name: check.name,
+    status,
+    message: truncate(ctx.redactor.text(message)),
+    response_time_ms: Math.max(0, round3(ctx.clock.monotonicMs() - started)),
+    metadata,
+  });
+
+  let delay = check.retryBaseDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await settleWithin(
+      invoke(check.indicator, controller.signal),
+      deadline - ctx.clock.monotonicMs(),
+      ctx.shutdown,
+    );
+    if (outcome.kind === 'timeout') {
+      const message = `${check.name} timed out after ${check.timeoutMs} ms`;
+      controller.abort(new DOMException(message, 'TimeoutError'));
+      return finish(HealthStatus.DEGRADED, message);
+    }
+    if (outcome.kind === 'shutdown') {
+      controller.abort(new DOMException('health service shutting down', 'AbortError'));
+      return finish(HealthStatus.DEGRADED, `${check.name} check cancelled: shutting down`);
+    }
+    if (outcome.kind === 'ok') return interpret(check.name, outcome.value, ctx.redactor, finish);
+
+    const canRetry =
+      attempt <= check.retries && ctx.clock.monotonicMs() + delay < deadline && !ctx.shutdown.aborted;
+    if (!canRetry) {
+      return finish(HealthStatus.UNHEALTHY, `${check.name} check failed: ${errorText(outcome.error)}`, {
+        attempts: attempt,
+      });
+    }
+    await sleep(delay, ctx.shutdown);
+    delay *= 2;
+  }
+}
+
+function invoke(indicator: HealthIndicator, signal: AbortSignal): Promise<unknown> {
+  try {
+    return Promise.resolve(indicator.check(signal));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function interpret(
+  name: string,
+  value: unknown,
+  redactor: Redactor,
+  finish: (status: HealthStatus, message: string, metadata?: HealthMetadata) => ComponentStatus,
+): ComponentStatus {
+  const invalid = (reason: string) =>
+    finish(HealthStatus.UNHEALTHY, `${name} check returned an invalid result: ${reason}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return invalid(`expected an object with a status, got ${kindOf(value)}`);
+  }
+  const { status, message, metadata } = value as Partial<IndicatorResult>;
+  if (!isHealthStatus(status)) {
+    return invalid(`status ${kindOf(status)} is not healthy, degraded or unhealthy`);
+  }
+  if (message !== undefined && typeof message !== 'string') {
+    return invalid(`message must be a string, got ${kindOf(message)}`);
+  }
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+    return invalid(`metadata must be an object, got ${kindOf(metadata)}`);
+  }
+  let safeMetadata: HealthMetadata;
+  try {
+    safeMetadata = redactor.data(metadata ?? {});
+  } catch {
+    return invalid('metadata is not JSON-serializable');
+  }
+  return finish(status, message?.trim() ? message : `${name} is ${status}`, safeMetadata);
+}
+
+function settleWithin(work: Promise<unknown>, ms: number, shutdown: AbortSignal): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    if (shutdown.aborted) return resolve({ kind: 'shutdown' });
+    const done = (outcome: Outcome) => {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', onShutdown);
+      resolve(outcome);
+    };
+    const onShutdown = () => done({ kind: 'shutdown' });
+    const timer = setTimeout(() => done({ kind: 'timeout' }), Math.max(0, ms));
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    work.then(
+      (value) => done({ kind: 'ok', value }),
+      (error: unknown) => done({ kind: 'error', error }),
+    );
+  });
+}
+
+function sleep(ms: number, shutdown: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      shutdown.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    shutdown.addEventListener('abort', done, { once: true });
+  });
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string' && error) return error;
+  return `threw ${kindOf(error)}`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`;
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,38 @@
+import type { IndicatorResult } from './health-status';
+
+/** Per-check behaviour; anything left out comes from the module defaults. */
+export interface HealthCheckOptions {
+  /** Bounds the whole check, retries included. */
+  timeoutMs?: number;
+  /** Retries after a thrown or rejected attempt, with exponential backoff. */
+  retries?: number;
+  /** When false, an UNHEALTHY result makes the system at worst DEGRADED. Default true. */
+  critical?: boolean;
+  /** Labels that select checks for probe groups, e.g. `['ready']`. */
+  tags?: readonly string[];
+  /** Reuse a result for this long; 0 = every evaluation runs afresh. */
+  cacheTtlMs?: number;
+}
+
+/**
+ * One component's check. Implement it on an `@Injectable()` class decorated with
+ * `@RegisterHealthIndicator()`, or pass an object literal to `HealthService.register()`.
+ *
+ * `check` says how the component is; the engine owns the name, timing, timeout and
+ * turns throws, hangs and garbage into statuses.
+ */
+export interface HealthIndicator {
+  readonly name: string;
+  check(signal: AbortSignal): IndicatorResult | Promise<IndicatorResult>;
+}
+
+/** An indicator together with its options, as listed in module options or registered at runtime. */
+export type HealthCheckDefinition = HealthIndicator & HealthCheckOptions;
+
+export interface RegisterOptions extends HealthCheckOptions {
+  /** Replace an existing check of the same name instead of failing. */
+  replace?: boolean;
+}
+
+/** Removes the registration it was returned for; calling it again does nothing. */
+export type Unregister = () => void;

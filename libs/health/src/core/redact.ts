@@ -1,0 +1,38 @@
+const MASK = '***';
+const MIN_SECRET_LENGTH = 4;
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
+const SECRET_QUERY = /([?&](?:key|api[_-]?key|token|access[_-]?token|password|secret)=)[^&\s#"]+/gi;
+const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
+
+/**
+ * Masks secrets in free text: passwords inside URLs, key/token query parameters,
+ * bearer tokens, and every configured secret value wherever it appears.
+ */
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: readonly (string | undefined | null)[] = []) {
+    this.secrets = secrets
+      .filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+  }
+
+  text(input: string): string {
+    let out = input
+      .replace(URL_CREDENTIALS, `$1$2:${MASK}@`)
+      .replace(SECRET_QUERY, `$1${MASK}`)
+      .replace(BEARER, `$1${MASK}`);
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(MASK);
+    }
+    return out;
+  }
+
+  /** Deep-copies JSON-safe data, masking every string. Throws on data JSON cannot hold. */
+  data<T>(input: T): T {
+    const json = JSON.stringify(input, (_key, value: unknown) =>
+      typeof value === 'string' ? this.text(value) : value,
+    );
+    return json === undefined ? input : (JSON.parse(json) as T);
+  }
+}
