@@ -12,7 +12,12 @@ const config: Config = {
     '^@app/health(|/.*)$': '<rootDir>/libs/health/src$1',
   },
   testEnvironment: 'node',
-  collectCoverageFrom: ['libs/health/src/**/*.ts', 'apps/api/src/**/*.ts', '!**/index.ts', '!apps/api/src/main.ts'],
+  collectCoverageFrom: [
+    'libs/health/src/**/*.ts',
+    'apps/api/src/**/*.ts',
+    '!**/index.ts',
+    '!apps/api/src/main.ts',
+  ],
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'text', 'lcov'],
   coverageThreshold: {

@@ -8,15 +8,11 @@ export interface HealthModuleExtras {
   exposeHttp?: boolean;
 }
 
-export const {
-  ConfigurableModuleClass,
-  MODULE_OPTIONS_TOKEN,
-  OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
-  .setClassMethodName('forRoot')
-  .setExtras<HealthModuleExtras>({ isGlobal: true, exposeHttp: true }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
-  .build();
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
+    .setClassMethodName('forRoot')
+    .setExtras<HealthModuleExtras>({ isGlobal: true, exposeHttp: true }, (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }))
+    .build();

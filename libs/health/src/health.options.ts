@@ -4,7 +4,13 @@ import { systemClock } from './core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from './core/health-check';
 
 /** Component names of the built-in indicators, the ones `enabledComponents` selects among. */
-export const BUILT_IN_COMPONENTS = ['ai_model', 'cache', 'resilience', 'database', 'runtime'] as const;
+export const BUILT_IN_COMPONENTS = [
+  'ai_model',
+  'cache',
+  'resilience',
+  'database',
+  'runtime',
+] as const;
 export type BuiltInComponent = (typeof BUILT_IN_COMPONENTS)[number];
 
 /** A component name: lowercase letters, digits, `_` and `-`, 1 to 64 characters. */
@@ -82,7 +88,10 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
   return {
     version: validateVersion(options.version),
     defaults: {
-      timeoutMs: positive('defaultTimeoutMs', options.defaultTimeoutMs ?? HEALTH_DEFAULTS.timeoutMs),
+      timeoutMs: positive(
+        'defaultTimeoutMs',
+        options.defaultTimeoutMs ?? HEALTH_DEFAULTS.timeoutMs,
+      ),
       retries: retryCount('retries', options.retries ?? HEALTH_DEFAULTS.retries),
       cacheTtlMs: nonNegative('cacheTtlMs', options.cacheTtlMs ?? HEALTH_DEFAULTS.cacheTtlMs),
       critical: true,
@@ -117,7 +126,11 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
     options.tags !== undefined &&
     !(Array.isArray(options.tags) && options.tags.every((t) => typeof t === 'string' && t !== ''))
   ) {
-    throw new HealthConfigurationError(`${where}.tags`, options.tags, 'an array of non-empty strings');
+    throw new HealthConfigurationError(
+      `${where}.tags`,
+      options.tags,
+      'an array of non-empty strings',
+    );
   }
 }
 

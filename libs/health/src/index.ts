@@ -31,7 +31,11 @@ export type {
   RegisterOptions,
   Unregister,
 } from './core/health-check';
-export { DuplicateHealthCheckError, HealthConfigurationError, UnknownComponentError } from './core/errors';
+export {
+  DuplicateHealthCheckError,
+  HealthConfigurationError,
+  UnknownComponentError,
+} from './core/errors';
 export type { HealthClock } from './core/clock';
 export { aggregateStatus } from './core/aggregate';
 export { formatLegacyTimestamp, toLegacyBody } from './http/legacy.format';

@@ -20,7 +20,11 @@ export class CacheIndicator implements HealthIndicator {
     const readBack = await this.cache.get(PROBE_KEY);
     const metadata = { backend: this.cache.backend, entries: this.cache.size };
     if (readBack !== token) {
-      return { status: HealthStatus.UNHEALTHY, message: 'Cache did not return what was written', metadata };
+      return {
+        status: HealthStatus.UNHEALTHY,
+        message: 'Cache did not return what was written',
+        metadata,
+      };
     }
     return { status: HealthStatus.HEALTHY, message: 'Cache operational (in-memory)', metadata };
   }

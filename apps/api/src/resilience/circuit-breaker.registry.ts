@@ -27,7 +27,8 @@ export class CircuitBreakerRegistry {
     const open: string[] = [];
     const halfOpen: string[] = [];
     for (const [name, breaker] of this.breakers) {
-      if (breaker.state === CircuitState.Open || breaker.state === CircuitState.Isolated) open.push(name);
+      if (breaker.state === CircuitState.Open || breaker.state === CircuitState.Isolated)
+        open.push(name);
       if (breaker.state === CircuitState.HalfOpen) halfOpen.push(name);
     }
     return { open, halfOpen, total: this.breakers.size };

@@ -67,11 +67,17 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
     if (outcome.kind === 'ok') return interpret(check.name, outcome.value, ctx.redactor, finish);
 
     const canRetry =
-      attempt <= check.retries && ctx.clock.monotonicMs() + delay < deadline && !ctx.shutdown.aborted;
+      attempt <= check.retries &&
+      ctx.clock.monotonicMs() + delay < deadline &&
+      !ctx.shutdown.aborted;
     if (!canRetry) {
-      return finish(HealthStatus.UNHEALTHY, `${check.name} check failed: ${errorText(outcome.error)}`, {
-        attempts: attempt,
-      });
+      return finish(
+        HealthStatus.UNHEALTHY,
+        `${check.name} check failed: ${errorText(outcome.error)}`,
+        {
+          attempts: attempt,
+        },
+      );
     }
     await sleep(delay, ctx.shutdown);
     delay *= 2;
@@ -104,7 +110,10 @@ function interpret(
   if (message !== undefined && typeof message !== 'string') {
     return invalid(`message must be a string, got ${kindOf(message)}`);
   }
-  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+  if (
+    metadata !== undefined &&
+    (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+  ) {
     return invalid(`metadata must be an object, got ${kindOf(metadata)}`);
   }
   let safeMetadata: HealthMetadata;

@@ -12,7 +12,12 @@ import { aggregateStatus } from './aggregate';
 import type { ResolvedCheck, RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
-import type { HealthCheckDefinition, HealthIndicator, RegisterOptions, Unregister } from './health-check';
+import type {
+  HealthCheckDefinition,
+  HealthIndicator,
+  RegisterOptions,
+  Unregister,
+} from './health-check';
 import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 import { Redactor } from './redact';
@@ -69,7 +74,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
    * A built-in component left out of `enabledComponents` is skipped.
    * Returns a function that removes this registration.
    */
-  register(check: HealthCheckDefinition | HealthIndicator, options: RegisterOptions = {}): Unregister {
+  register(
+    check: HealthCheckDefinition | HealthIndicator,
+    options: RegisterOptions = {},
+  ): Unregister {
     const where = `check ${JSON.stringify(check?.name)}`;
     validateDefinition(check, where);
     validateCheckOptions(options, where);
@@ -165,7 +173,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private isEnabled(name: string): boolean {
     const enabled = this.options.enabledComponents;
-    return !enabled || enabled.has(name) || !(BUILT_IN_COMPONENTS as readonly string[]).includes(name);
+    return (
+      !enabled || enabled.has(name) || !(BUILT_IN_COMPONENTS as readonly string[]).includes(name)
+    );
   }
 
   private resolve(check: HealthCheckDefinition, options: RegisterOptions): ResolvedCheck {

@@ -8,7 +8,8 @@ import { HealthService } from './health.service';
  * Marks an `@Injectable()` class implementing `HealthIndicator` so that `HealthModule` finds it
  * in any module of the app and registers it, with these options.
  */
-export const RegisterHealthIndicator = DiscoveryService.createDecorator<HealthCheckOptions | void>();
+export const RegisterHealthIndicator =
+  DiscoveryService.createDecorator<HealthCheckOptions | void>();
 
 /** Registers every provider marked with `@RegisterHealthIndicator()` when the app starts. */
 @Injectable()
@@ -21,10 +22,14 @@ export class HealthIndicatorExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterHealthIndicator.KEY })) {
+    for (const wrapper of this.discovery.getProviders({
+      metadataKey: RegisterHealthIndicator.KEY,
+    })) {
       const options = this.discovery.getMetadataByDecorator(RegisterHealthIndicator, wrapper) ?? {};
       if (!wrapper.isDependencyTreeStatic() || !wrapper.instance) {
-        this.logger.warn(`${wrapper.name} is request-scoped or transient; health indicators must be singletons`);
+        this.logger.warn(
+          `${wrapper.name} is request-scoped or transient; health indicators must be singletons`,
+        );
         continue;
       }
       this.health.register(wrapper.instance as HealthIndicator, options);
