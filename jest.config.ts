@@ -12,6 +12,7 @@ const config: Config = {
     '^@app/health(|/.*)$': '<rootDir>/libs/health/src$1',
   },
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   collectCoverageFrom: [
     'libs/health/src/**/*.ts',
     'apps/api/src/**/*.ts',

@@ -50,11 +50,13 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
 
   let delay = check.retryBaseDelayMs;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await settleWithin(
-      invoke(check.indicator, controller.signal),
-      deadline - ctx.clock.monotonicMs(),
-      ctx.shutdown,
-    );
+    const outcome: Outcome = ctx.shutdown.aborted
+      ? { kind: 'shutdown' }
+      : await settleWithin(
+          invoke(check.indicator, controller.signal),
+          deadline - ctx.clock.monotonicMs(),
+          ctx.shutdown,
+        );
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
       controller.abort(new DOMException(message, 'TimeoutError'));
@@ -127,7 +129,6 @@ function interpret(
 
 function settleWithin(work: Promise<unknown>, ms: number, shutdown: AbortSignal): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
-    if (shutdown.aborted) return resolve({ kind: 'shutdown' });
     const done = (outcome: Outcome) => {
       clearTimeout(timer);
       shutdown.removeEventListener('abort', onShutdown);

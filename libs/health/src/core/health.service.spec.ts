@@ -1,0 +1,427 @@
+import { Logger } from '@nestjs/common';
+import { dateClock, never } from '../../../../test/support/fake-clock';
+import type { HealthModuleOptions } from '../health.options';
+import {
+  DuplicateHealthCheckError,
+  HealthConfigurationError,
+  UnknownComponentError,
+} from './errors';
+import type { HealthIndicator } from './health-check';
+import type { SystemHealthStatus } from './health-status';
+import { HealthStatus } from './health-status';
+import { HealthService } from './health.service';
+
+const healthy = (name: string) => ({ name, check: () => ({ status: HealthStatus.HEALTHY }) });
+
+/** A check that counts its runs and settles when the test says so. */
+function gated(name: string, status = HealthStatus.HEALTHY) {
+  const gate = { calls: 0, release: () => undefined as void };
+  const check = () => {
+    gate.calls++;
+    return new Promise<{ status: HealthStatus }>((resolve) => {
+      gate.release = () => resolve({ status });
+    });
+  };
+  return { gate, definition: { name, check } };
+}
+
+describe('HealthService', () => {
+  let service: HealthService;
+  const make = (options: HealthModuleOptions = {}) =>
+    (service = new HealthService({ clock: dateClock, ...options }));
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+  });
+
+  afterEach(() => {
+    service?.onModuleDestroy();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  describe('registry', () => {
+    it('takes checks from module options, at runtime, and keeps registration order', () => {
+      make({ checks: [healthy('a'), healthy('b')] });
+      service.register(healthy('c'));
+      expect(service.names()).toEqual(['a', 'b', 'c']);
+      expect(service.has('b')).toBe(true);
+    });
+
+    it('refuses a second check with the same name, naming it', () => {
+      make({ checks: [healthy('cache')] });
+      expect(() => service.register(healthy('cache'))).toThrow(DuplicateHealthCheckError);
+      expect(() => service.register(healthy('cache'))).toThrow(/"cache" is already registered/);
+      expect(() => make({ checks: [healthy('x'), healthy('x')] })).toThrow(/"x"/);
+    });
+
+    it('replaces a check when asked, and the old unregister no longer removes it', async () => {
+      make();
+      const removeOld = service.register(healthy('db'));
+      service.register(
+        { name: 'db', check: () => ({ status: HealthStatus.DEGRADED, message: 'new' }) },
+        { replace: true },
+      );
+      removeOld();
+      expect(service.has('db')).toBe(true);
+      await expect(service.checkComponent('db')).resolves.toMatchObject({ message: 'new' });
+    });
+
+    it('returns a function that removes the registration, once', async () => {
+      make();
+      const remove = service.register(healthy('tmp'));
+      await service.check();
+      expect(service.getLastStatus('tmp')).toBeDefined();
+      remove();
+      remove();
+      expect(service.has('tmp')).toBe(false);
+      expect(service.getLastStatus('tmp')).toBeUndefined();
+      expect((await service.check()).components).toEqual([]);
+      expect(service.unregister('tmp')).toBe(false);
+    });
+
+    it.each([
+      [
+        'a bad name',
+        { name: 'Bad Name', check: () => ({ status: HealthStatus.HEALTHY }) },
+        /name: "Bad Name"/,
+      ],
+      [
+        'a name too long',
+        { name: 'a'.repeat(65), check: () => ({ status: HealthStatus.HEALTHY }) },
+        /\[a-z0-9_-\]\{1,64\}/,
+      ],
+      ['no check function', { name: 'x', check: 'nope' }, /check "x"\.check: "nope"/],
+      ['a negative timeout', { ...healthy('x'), timeoutMs: -1 }, /timeoutMs: -1/],
+      ['not an object', null, /check undefined: null/],
+    ])('refuses %s with an error naming it', (_label, definition, message) => {
+      make();
+      const register = () => service.register(definition as unknown as HealthIndicator);
+      expect(register).toThrow(HealthConfigurationError);
+      expect(register).toThrow(message);
+    });
+
+    it('validates register options', () => {
+      make();
+      expect(() => service.register(healthy('x'), { retries: -1 })).toThrow(
+        /check "x"\.retries: -1/,
+      );
+    });
+
+    it('skips built-in components left out of enabledComponents, never custom ones', () => {
+      const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+      make({
+        enabledComponents: ['ai_model'],
+        checks: [healthy('ai_model'), healthy('cache'), healthy('payments')],
+      });
+      expect(service.names()).toEqual(['ai_model', 'payments']);
+      expect(log).toHaveBeenCalledWith(
+        expect.stringContaining('"cache" is not in the enabled components'),
+      );
+      const remove = service.register(healthy('database'));
+      remove();
+      expect(service.has('database')).toBe(false);
+    });
+
+    it('calls an indicator class as a method, keeping `this`', async () => {
+      class Payments implements HealthIndicator {
+        readonly name = 'payments';
+        private readonly reachable = true;
+        check() {
+          return { status: this.reachable ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY };
+        }
+      }
+      make();
+      service.register(new Payments());
+      await expect(service.checkComponent('payments')).resolves.toMatchObject({
+        status: 'healthy',
+      });
+    });
+  });
+
+  describe('options precedence', () => {
+    const slow = (name: string, extra = {}) => ({ name, check: () => never<never>(), ...extra });
+
+    it('uses the module default timeout', async () => {
+      make({ defaultTimeoutMs: 30 });
+      service.register(slow('a'));
+      const pending = service.checkComponent('a');
+      await jest.advanceTimersByTimeAsync(30);
+      await expect(pending).resolves.toMatchObject({ message: 'a timed out after 30 ms' });
+    });
+
+    it('lets the indicator, then register options, then per-component settings override', async () => {
+      make({ defaultTimeoutMs: 1000, components: { c: { timeoutMs: 10 } } });
+      service.register(slow('a', { timeoutMs: 20 }));
+      service.register(slow('b', { timeoutMs: 20 }), { timeoutMs: 40 });
+      service.register(slow('c', { timeoutMs: 20 }), { timeoutMs: 40 });
+      const pending = Promise.all(['a', 'b', 'c'].map((n) => service.checkComponent(n)));
+      await jest.advanceTimersByTimeAsync(40);
+      expect((await pending).map((s) => s.message)).toEqual([
+        'a timed out after 20 ms',
+        'b timed out after 40 ms',
+        'c timed out after 10 ms',
+      ]);
+    });
+
+    it('applies the module default retries', async () => {
+      make({ retries: 0 });
+      let calls = 0;
+      service.register({
+        name: 'x',
+        check: () => {
+          calls++;
+          throw new Error('no');
+        },
+      });
+      await service.checkComponent('x');
+      expect(calls).toBe(1);
+    });
+  });
+
+  describe('check()', () => {
+    it('runs every check concurrently and aggregates them into a report', async () => {
+      make({
+        checks: [
+          healthy('a'),
+          {
+            name: 'b',
+            check: () =>
+              new Promise((r) => setTimeout(() => r({ status: HealthStatus.DEGRADED }), 100)),
+          },
+          {
+            name: 'c',
+            check: () =>
+              new Promise((r) => setTimeout(() => r({ status: HealthStatus.HEALTHY }), 100)),
+          },
+        ],
+      });
+      const pending = service.check();
+      await jest.advanceTimersByTimeAsync(100);
+      const report = await pending;
+      expect(report.overall_status).toBe(HealthStatus.DEGRADED);
+      expect(report.components.map((c) => [c.name, c.status, c.response_time_ms])).toEqual([
+        ['a', 'healthy', 0],
+        ['b', 'degraded', 100],
+        ['c', 'healthy', 100],
+      ]);
+      expect(report.timestamp).toBe(1_700_000_000.1);
+    });
+
+    it('is HEALTHY with no components', async () => {
+      make();
+      await expect(service.check()).resolves.toEqual({
+        overall_status: HealthStatus.HEALTHY,
+        components: [],
+        timestamp: 1_700_000_000,
+      });
+    });
+
+    it('lets nothing escape: throws, rejections, hangs and garbage all become statuses', async () => {
+      make({
+        defaultTimeoutMs: 50,
+        retries: 0,
+        checks: [
+          {
+            name: 'sync',
+            check: () => {
+              throw new Error('sync');
+            },
+          },
+          { name: 'reject', check: () => Promise.reject(new Error('async')) },
+          { name: 'hang', check: () => never<never>() },
+          { name: 'garbage', check: () => 'yes' as never },
+          healthy('ok'),
+        ],
+      });
+      const pending = service.check();
+      await jest.advanceTimersByTimeAsync(50);
+      const report = await pending;
+      expect(Object.fromEntries(report.components.map((c) => [c.name, c.status]))).toEqual({
+        sync: 'unhealthy',
+        reject: 'unhealthy',
+        hang: 'degraded',
+        garbage: 'unhealthy',
+        ok: 'healthy',
+      });
+      expect(report.overall_status).toBe(HealthStatus.UNHEALTHY);
+    });
+
+    it('softens a non-critical UNHEALTHY component to a DEGRADED system', async () => {
+      make({
+        checks: [
+          healthy('a'),
+          { name: 'b', critical: false, check: () => ({ status: HealthStatus.UNHEALTHY }) },
+        ],
+      });
+      await expect(service.check()).resolves.toMatchObject({ overall_status: 'degraded' });
+    });
+
+    it('shares one in-flight evaluation among concurrent callers (single-flight)', async () => {
+      const { gate, definition } = gated('slow');
+      make({ checks: [definition] });
+      const callers = Array.from({ length: 25 }, () => service.check());
+      const component = service.checkComponent('slow');
+      await jest.advanceTimersByTimeAsync(5);
+      gate.release();
+      const reports = await Promise.all(callers);
+      expect(gate.calls).toBe(1);
+      expect(new Set(reports).size).toBe(1);
+      await expect(component).resolves.toBe(reports[0].components[0]);
+    });
+
+    it('evaluates afresh once the previous run is over, when no TTL is set', async () => {
+      let calls = 0;
+      make({
+        checks: [
+          { name: 'x', check: () => ({ status: HealthStatus.HEALTHY, metadata: { n: ++calls } }) },
+        ],
+      });
+      await service.check();
+      await service.check();
+      await service.checkComponent('x');
+      expect(calls).toBe(3);
+    });
+
+    it('reuses a result for cacheTtlMs, then runs again', async () => {
+      let calls = 0;
+      make({
+        cacheTtlMs: 1000,
+        checks: [
+          { name: 'x', check: () => ({ status: HealthStatus.HEALTHY, metadata: { n: ++calls } }) },
+        ],
+      });
+      const first = await service.checkComponent('x');
+      await jest.advanceTimersByTimeAsync(999);
+      expect(await service.checkComponent('x')).toBe(first);
+      expect((await service.check()).components[0]).toBe(first);
+      expect(calls).toBe(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await service.checkComponent('x')).metadata).toEqual({ n: 2 });
+    });
+
+    it('caches per check: a per-check TTL of 0 beats a module TTL', async () => {
+      let calls = 0;
+      make({ cacheTtlMs: 1000 });
+      service.register({
+        name: 'x',
+        cacheTtlMs: 0,
+        check: () => ({ status: HealthStatus.HEALTHY, metadata: { n: ++calls } }),
+      });
+      await service.check();
+      await service.check();
+      expect(calls).toBe(2);
+    });
+  });
+
+  describe('checkComponent()', () => {
+    it('rejects an unknown name with a typed error', async () => {
+      make();
+      await expect(service.checkComponent('nope')).rejects.toBeInstanceOf(UnknownComponentError);
+      await expect(service.checkComponent('nope')).rejects.toMatchObject({
+        component: 'nope',
+        message: 'Unknown health component "nope"',
+      });
+    });
+  });
+
+  describe('last known status', () => {
+    it('is unknown, and so not healthy, before anything ran', () => {
+      make({ checks: [healthy('ai_model')] });
+      expect(service.getLastStatus('ai_model')).toBeUndefined();
+      expect(service.isHealthy('ai_model')).toBe(false);
+      expect(service.getLastReport()).toBeUndefined();
+    });
+
+    it('follows every finished run without running anything itself', async () => {
+      let status = HealthStatus.HEALTHY;
+      let calls = 0;
+      make({ checks: [{ name: 'ai_model', check: () => (calls++, { status }) }] });
+      const report = await service.check();
+      expect(service.getLastReport()).toBe(report);
+      expect(service.isHealthy('ai_model')).toBe(true);
+      status = HealthStatus.DEGRADED;
+      await service.checkComponent('ai_model');
+      expect(service.isHealthy('ai_model')).toBe(false);
+      expect(service.getLastStatus('ai_model')?.status).toBe('degraded');
+      expect(calls).toBe(2);
+      expect(service.isHealthy('unknown')).toBe(false);
+    });
+
+    it('does not record the result of a run that finishes after its check was removed', async () => {
+      const { gate, definition } = gated('gone');
+      make({ checks: [definition] });
+      const pending = service.checkComponent('gone');
+      service.unregister('gone');
+      gate.release();
+      await pending;
+      expect(service.getLastStatus('gone')).toBeUndefined();
+    });
+  });
+
+  describe('report subscription', () => {
+    it('hands every finished report to subscribers until they unsubscribe', async () => {
+      make({ checks: [healthy('a')] });
+      const seen: SystemHealthStatus[] = [];
+      const unsubscribe = service.onReport((r) => void seen.push(r));
+      const first = await service.check();
+      await service.checkComponent('a');
+      unsubscribe();
+      await service.check();
+      expect(seen).toEqual([first]);
+    });
+
+    it('keeps going when a subscriber throws or rejects, and logs it without secrets', async () => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      make({ checks: [healthy('a')], secrets: ['hunter2-secret'] });
+      const seen: SystemHealthStatus[] = [];
+      service.onReport(() => {
+        throw new Error('sync listener bug with hunter2-secret');
+      });
+      service.onReport(() => Promise.reject(new Error('async listener bug')));
+      service.onReport(() => {
+        throw 'not an error';
+      });
+      service.onReport((r) => void seen.push(r));
+      await expect(service.check()).resolves.toMatchObject({ overall_status: 'healthy' });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(seen).toHaveLength(1);
+      const logged = error.mock.calls.map((c) => String(c[0]));
+      expect(logged).toEqual([
+        'A health report listener failed: sync listener bug with ***',
+        'A health report listener failed: not an error',
+        'A health report listener failed: async listener bug',
+      ]);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('warns about enabled components nothing registered, and starts a first evaluation', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      make({ enabledComponents: ['ai_model', 'database'], checks: [healthy('ai_model')] });
+      service.onApplicationBootstrap();
+      expect(warn).toHaveBeenCalledWith('Enabled component "database" has no registered check');
+      expect(warn).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(service.isHealthy('ai_model')).toBe(true);
+    });
+
+    it('on destroy ends in-flight checks at once and leaves no timer behind', async () => {
+      make({ checks: [{ name: 'hang', check: () => never<never>() }] });
+      const pending = service.check();
+      await jest.advanceTimersByTimeAsync(10);
+      expect(jest.getTimerCount()).toBeGreaterThan(0);
+      service.onModuleDestroy();
+      const report = await pending;
+      expect(report.components[0].message).toBe('hang check cancelled: shutting down');
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('exposes the version and legacy settings it was configured with', () => {
+      make({ version: '2.3.4', legacy: { aiModelConfigured: true } });
+      expect(service.version).toBe('2.3.4');
+      expect(service.legacySettings).toEqual({ aiModelConfigured: true });
+      expect(new HealthService().version).toBe('1.0.0');
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { HealthConfigurationError } from './core/errors';
+import { healthOptionsFromEnv } from './health.env';
+
+describe('healthOptionsFromEnv', () => {
+  it('leaves every setting to the defaults when nothing is set', () => {
+    expect(healthOptionsFromEnv({})).toEqual({
+      version: '1.0.0',
+      defaultTimeoutMs: undefined,
+      retries: undefined,
+      cacheTtlMs: undefined,
+      enabledComponents: undefined,
+      components: {},
+      secrets: [undefined, undefined],
+      legacy: { aiModelConfigured: false },
+    });
+  });
+
+  it('reads the variables operators already use', () => {
+    const options = healthOptionsFromEnv({
+      APP_VERSION: '3.1.0',
+      HEALTH_CHECK_TIMEOUT_MS: '1500',
+      HEALTH_CHECK_AI_MODEL_TIMEOUT_MS: '900',
+      HEALTH_CHECK_CACHE_TIMEOUT_MS: ' 250 ',
+      HEALTH_CHECK_RESILIENCE_TIMEOUT_MS: '100',
+      HEALTH_CHECK_DATABASE_TIMEOUT_MS: '3000',
+      HEALTH_CHECK_RETRY_COUNT: '0',
+      HEALTH_CHECK_RESULT_TTL_MS: '1000',
+      HEALTH_CHECK_ENABLED_COMPONENTS: ' ai_model, cache,,database,cache ',
+      GEMINI_API_KEY: 'AIza-test-key',
+    });
+    expect(options).toMatchObject({
+      version: '3.1.0',
+      defaultTimeoutMs: 1500,
+      retries: 0,
+      cacheTtlMs: 1000,
+      enabledComponents: ['ai_model', 'cache', 'database'],
+      components: {
+        ai_model: { timeoutMs: 900 },
+        cache: { timeoutMs: 250 },
+        resilience: { timeoutMs: 100 },
+        database: { timeoutMs: 3000 },
+      },
+      legacy: { aiModelConfigured: true },
+    });
+    expect(options.secrets).toContain('AIza-test-key');
+  });
+
+  it('treats an empty enabled list as no built-in components', () => {
+    expect(healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: '' }).enabledComponents).toEqual(
+      [],
+    );
+  });
+
+  it('reads from a ConfigService-like getter or a function', () => {
+    const values: Record<string, unknown> = { HEALTH_CHECK_RETRY_COUNT: 3, APP_VERSION: null };
+    expect(healthOptionsFromEnv({ get: (key: string) => values[key] }).retries).toBe(3);
+    expect(
+      healthOptionsFromEnv((key) => (key === 'HEALTH_CHECK_TIMEOUT_MS' ? '10' : undefined))
+        .defaultTimeoutMs,
+    ).toBe(10);
+  });
+
+  it('collects the secrets that must never be shown: keys and URL passwords', () => {
+    const { secrets } = healthOptionsFromEnv({
+      GEMINI_API_KEY: 'gem-key',
+      API_KEY: 'svc-key',
+      REDIS_URL: 'redis://default:p%40ss@127.0.0.1:6379',
+      DATABASE_URL: 'not a url',
+    });
+    expect(secrets).toEqual(['gem-key', 'svc-key', 'p%40ss', 'p@ss']);
+    expect(healthOptionsFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }).secrets).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it.each([
+    ['HEALTH_CHECK_TIMEOUT_MS', '-5', 'an integer >= 1'],
+    ['HEALTH_CHECK_TIMEOUT_MS', 'abc', 'an integer >= 1'],
+    ['HEALTH_CHECK_TIMEOUT_MS', '0', 'an integer >= 1'],
+    ['HEALTH_CHECK_TIMEOUT_MS', '1.5', 'an integer >= 1'],
+    ['HEALTH_CHECK_CACHE_TIMEOUT_MS', '2s', 'an integer >= 1'],
+    ['HEALTH_CHECK_RETRY_COUNT', '-1', 'an integer >= 0'],
+    ['HEALTH_CHECK_RESULT_TTL_MS', 'never', 'an integer >= 0'],
+    ['HEALTH_CHECK_TIMEOUT_MS', '99999999999999999999', 'an integer >= 1'],
+  ])('refuses %s=%s, naming the variable and the value', (variable, value, expected) => {
+    const read = () => healthOptionsFromEnv({ [variable]: value });
+    expect(read).toThrow(HealthConfigurationError);
+    expect(read).toThrow(
+      `Invalid health setting ${variable}: ${JSON.stringify(value)} (expected ${expected})`,
+    );
+  });
+
+  it('refuses an unknown component in the enabled list, naming it', () => {
+    expect(() => healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: 'cache,redis' })).toThrow(
+      'Invalid health setting HEALTH_CHECK_ENABLED_COMPONENTS: "redis" (expected a comma-separated list of ai_model, cache, resilience, database, runtime)',
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import type { INestApplication } from '@nestjs/common';
+import { Injectable, Logger, Module, Scope } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { HealthIndicator } from './core/health-check';
+import { HealthStatus } from './core/health-status';
+import { HealthService } from './core/health.service';
+import { RegisterHealthIndicator } from './core/indicator.explorer';
+import { HealthModule } from './health.module';
+
+@Injectable()
+class PaymentsClient {
+  reachable = true;
+}
+
+@RegisterHealthIndicator({ timeoutMs: 25, critical: false, tags: ['ready'] })
+@Injectable()
+class PaymentsIndicator implements HealthIndicator {
+  readonly name = 'payments';
+  constructor(private readonly client: PaymentsClient) {}
+  check() {
+    return this.client.reachable
+      ? { status: HealthStatus.HEALTHY, message: 'Payments API reachable' }
+      : { status: HealthStatus.UNHEALTHY, message: 'Payments API unreachable' };
+  }
+}
+
+@Module({ providers: [PaymentsClient, PaymentsIndicator], exports: [PaymentsClient] })
+class PaymentsModule {}
+
+/** A domain service in a module that does not import HealthModule: the global export reaches it. */
+@Injectable()
+class OrdersService {
+  constructor(readonly health: HealthService) {}
+}
+
+@Module({ providers: [OrdersService] })
+class OrdersModule {}
+
+describe('HealthModule', () => {
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    jest.restoreAllMocks();
+  });
+
+  async function boot(imports: unknown[]): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({ imports: imports as never[] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return app;
+  }
+
+  it('forRoot registers checks from options and indicators found through DI, and is global', async () => {
+    await boot([
+      HealthModule.forRoot({
+        checks: [{ name: 'static', check: () => ({ status: HealthStatus.HEALTHY }) }],
+      }),
+      PaymentsModule,
+      OrdersModule,
+    ]);
+    const health = app!.get(OrdersService).health;
+    expect(health).toBe(app!.get(HealthService));
+    expect(health.names().sort()).toEqual(['payments', 'static']);
+
+    app!.get(PaymentsClient).reachable = false;
+    const report = await health.check();
+    // The decorator's options apply: payments is not critical, so the system is at worst degraded.
+    expect(report.overall_status).toBe(HealthStatus.DEGRADED);
+    expect(report.components.find((c) => c.name === 'payments')).toMatchObject({
+      status: 'unhealthy',
+      message: 'Payments API unreachable',
+    });
+  });
+
+  it('forRootAsync builds options from injected providers', async () => {
+    @Injectable()
+    class Settings {
+      readonly version = '7.7.7';
+    }
+    @Module({ providers: [Settings], exports: [Settings] })
+    class SettingsModule {}
+
+    await boot([
+      HealthModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [Settings],
+        useFactory: (settings: Settings) => ({ version: settings.version }),
+      }),
+    ]);
+    expect(app!.get(HealthService).version).toBe('7.7.7');
+  });
+
+  it('serves GET /v1/health by default and nothing when exposeHttp is false', async () => {
+    await boot([HealthModule.forRoot({})]);
+    await request(app!.getHttpServer()).get('/v1/health').expect(200);
+    await app!.close();
+
+    await boot([HealthModule.forRoot({ exposeHttp: false })]);
+    await request(app!.getHttpServer()).get('/v1/health').expect(404);
+  });
+
+  it('with isGlobal false, modules that do not import it cannot inject HealthService', async () => {
+    const compile = Test.createTestingModule({
+      imports: [HealthModule.forRoot({ isGlobal: false }), OrdersModule],
+    }).compile();
+    await expect(compile).rejects.toThrow(/HealthService/);
+  });
+
+  it('stops the app at startup when an option is bad, naming the setting and the value', async () => {
+    const compileWith = (options: object) =>
+      Test.createTestingModule({ imports: [HealthModule.forRoot(options)] }).compile();
+    await expect(compileWith({ defaultTimeoutMs: -5 })).rejects.toThrow(/defaultTimeoutMs: -5/);
+    await expect(compileWith({ enabledComponents: ['cach'] })).rejects.toThrow(
+      /enabledComponents: "cach"/,
+    );
+    await expect(compileWith({ retries: -1 })).rejects.toThrow(/retries: -1/);
+
+    const asyncCompile = Test.createTestingModule({
+      imports: [
+        HealthModule.forRootAsync({ useFactory: () => ({ defaultTimeoutMs: Number('abc') }) }),
+      ],
+    }).compile();
+    await expect(asyncCompile).rejects.toThrow(/defaultTimeoutMs: NaN/);
+  });
+
+  it('refuses two DI indicators with the same name, naming it', async () => {
+    @RegisterHealthIndicator()
+    @Injectable()
+    class Twin implements HealthIndicator {
+      readonly name = 'payments';
+      check() {
+        return { status: HealthStatus.HEALTHY };
+      }
+    }
+    await expect(
+      boot([
+        HealthModule.forRoot({}),
+        PaymentsModule,
+        { module: class TwinModule {}, providers: [Twin] },
+      ]),
+    ).rejects.toThrow(/"payments" is already registered/);
+  });
+
+  it('skips request-scoped indicators with a warning', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    @RegisterHealthIndicator()
+    @Injectable({ scope: Scope.REQUEST })
+    class PerRequest implements HealthIndicator {
+      readonly name = 'per_request';
+      check() {
+        return { status: HealthStatus.HEALTHY };
+      }
+    }
+    await boot([
+      HealthModule.forRoot({}),
+      { module: class ScopedModule {}, providers: [PerRequest] },
+    ]);
+    expect(app!.get(HealthService).has('per_request')).toBe(false);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('PerRequest is request-scoped or transient'),
+    );
+  });
+
+  it('closes cleanly: the first evaluation started at bootstrap is cancelled, no timer left', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await boot([
+      HealthModule.forRoot({
+        checks: [{ name: 'hang', check: () => new Promise<never>(() => undefined) }],
+      }),
+    ]);
+    const health = app!.get(HealthService);
+    const first = health.check();
+    expect(timers()).toBeGreaterThan(before);
+    await app!.close();
+    app = undefined;
+    await expect(first).resolves.toMatchObject({
+      components: [{ name: 'hang', message: 'hang check cancelled: shutting down' }],
+    });
+    expect(timers()).toBe(before);
+  });
+});

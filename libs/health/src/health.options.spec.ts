@@ -1,0 +1,133 @@
+import { HealthConfigurationError } from './core/errors';
+import { HealthStatus } from './core/health-status';
+import type { HealthModuleOptions } from './health.options';
+import { resolveHealthOptions, validateComponentName } from './health.options';
+
+describe('resolveHealthOptions', () => {
+  it('fills in the defaults', () => {
+    const resolved = resolveHealthOptions();
+    expect(resolved).toMatchObject({
+      version: '1.0.0',
+      defaults: { timeoutMs: 2000, retries: 1, cacheTtlMs: 0, critical: true, tags: [] },
+      retryBaseDelayMs: 100,
+      checks: [],
+      components: {},
+      enabledComponents: undefined,
+      secrets: [],
+      legacy: { aiModelConfigured: false },
+    });
+    expect(typeof resolved.clock.monotonicMs()).toBe('number');
+    expect(Math.abs(resolved.clock.epochMs() - Date.now())).toBeLessThan(1000);
+  });
+
+  it('keeps valid settings', () => {
+    const resolved = resolveHealthOptions({
+      version: '2.0.0',
+      defaultTimeoutMs: 500,
+      retries: 0,
+      retryBaseDelayMs: 0,
+      cacheTtlMs: 1000,
+      enabledComponents: ['cache', 'database'],
+      components: { cache: { timeoutMs: 100, tags: ['ready'], critical: false } },
+    });
+    expect(resolved.defaults).toMatchObject({ timeoutMs: 500, retries: 0, cacheTtlMs: 1000 });
+    expect([...(resolved.enabledComponents ?? [])]).toEqual(['cache', 'database']);
+  });
+
+  it.each<[string, HealthModuleOptions, RegExp]>([
+    [
+      'a negative timeout',
+      { defaultTimeoutMs: -5 },
+      /defaultTimeoutMs: -5 \(expected a number of milliseconds > 0\)/,
+    ],
+    ['a zero timeout', { defaultTimeoutMs: 0 }, /defaultTimeoutMs: 0/],
+    ['a non-numeric timeout', { defaultTimeoutMs: 'abc' as never }, /defaultTimeoutMs: "abc"/],
+    ['a NaN timeout', { defaultTimeoutMs: NaN }, /defaultTimeoutMs: NaN/],
+    ['an infinite timeout', { defaultTimeoutMs: Infinity }, /defaultTimeoutMs: Infinity/],
+    ['a retry count below 0', { retries: -1 }, /retries: -1 \(expected an integer >= 0\)/],
+    ['a fractional retry count', { retries: 1.5 }, /retries: 1.5/],
+    ['a negative TTL', { cacheTtlMs: -1 }, /cacheTtlMs: -1/],
+    ['a negative backoff', { retryBaseDelayMs: -1 }, /retryBaseDelayMs: -1/],
+    [
+      'an unknown enabled component',
+      { enabledComponents: ['cache', 'redis'] },
+      /enabledComponents: "redis" \(expected one of ai_model, cache, resilience, database, runtime\)/,
+    ],
+    [
+      'a non-array enabled list',
+      { enabledComponents: 'cache' as never },
+      /enabledComponents: "cache"/,
+    ],
+    ['an empty version', { version: ' ' }, /version: " "/],
+    ['checks that are not an array', { checks: {} as never }, /checks: \{\}/],
+    [
+      'a check without a function',
+      { checks: [{ name: 'x' } as never] },
+      /checks\[0\]\.check: undefined/,
+    ],
+    [
+      'a check with a bad name',
+      { checks: [{ name: 'X', check: () => ({ status: HealthStatus.HEALTHY }) }] },
+      /checks\[0\]\.name: "X"/,
+    ],
+    [
+      'a per-component timeout',
+      { components: { cache: { timeoutMs: -1 } } },
+      /components\.cache\.timeoutMs: -1/,
+    ],
+    [
+      'per-component options that are not an object',
+      { components: { cache: 5 as never } },
+      /components\.cache: 5/,
+    ],
+    [
+      'a non-boolean critical',
+      { components: { cache: { critical: 'yes' as never } } },
+      /components\.cache\.critical: "yes"/,
+    ],
+    [
+      'tags that are not strings',
+      { components: { cache: { tags: [1] as never } } },
+      /components\.cache\.tags: \[1\]/,
+    ],
+    ['empty tags', { components: { cache: { tags: [''] } } }, /components\.cache\.tags: \[""\]/],
+    [
+      'a bad per-component TTL',
+      { components: { cache: { cacheTtlMs: -2 } } },
+      /components\.cache\.cacheTtlMs: -2/,
+    ],
+    [
+      'bad per-component retries',
+      { components: { cache: { retries: -3 } } },
+      /components\.cache\.retries: -3/,
+    ],
+  ])('refuses %s, naming the setting and the value', (_label, options, message) => {
+    expect(() => resolveHealthOptions(options)).toThrow(HealthConfigurationError);
+    expect(() => resolveHealthOptions(options)).toThrow(message);
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(() => resolveHealthOptions(null as never)).toThrow(/HealthModule options: null/);
+  });
+
+  it('describes values JSON cannot hold by their type', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => resolveHealthOptions({ components: { x: { tags: circular as never } } })).toThrow(
+      /tags: object/,
+    );
+    expect(() => resolveHealthOptions({ version: (() => 1) as never })).toThrow(
+      /version: function/,
+    );
+  });
+});
+
+describe('validateComponentName', () => {
+  it.each(['cache', 'ai_model', 'a-b-1', 'x'.repeat(64)])('accepts %s', (name) => {
+    expect(validateComponentName(name)).toBe(name);
+  });
+
+  it.each(['', 'Cache', 'a b', 'a.b', 'x'.repeat(65), 5])('refuses %p', (name) => {
+    expect(() => validateComponentName(name)).toThrow(HealthConfigurationError);
+  });
+});
