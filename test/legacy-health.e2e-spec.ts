@@ -130,7 +130,7 @@ describe('GET /v1/health (legacy contract)', () => {
     app = await createApiApp({ GEMINI_API_KEY: 'k-1234' });
     app
       .get(HealthService)
-      .register({ name: 'database', check: () => ({ status: HealthStatus.UNHEALTHY }) });
+      .register({ name: 'payments', check: () => ({ status: HealthStatus.UNHEALTHY }) });
     const res = await get().expect(200);
     expect(Object.keys(res.body)).toEqual(KEYS);
     expect(res.body).toMatchObject({
@@ -211,7 +211,7 @@ describe('GET /v1/health (legacy contract)', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     health.register(
       {
-        name: 'database',
+        name: 'payments',
         check: async () => {
           runs++;
           await gate;
@@ -240,7 +240,7 @@ describe('GET /v1/health (legacy contract)', () => {
       let runs = 0;
       app
         .get(HealthService)
-        .register({ name: 'database', check: () => (runs++, { status: HealthStatus.HEALTHY }) });
+        .register({ name: 'payments', check: () => (runs++, { status: HealthStatus.HEALTHY }) });
       for (let i = 0; i < 3; i++) await get().expect(200);
       await app.close();
       return runs;
@@ -258,7 +258,7 @@ describe('GET /v1/health (legacy contract)', () => {
   ])('refuses to start with %s=%s, naming the variable and the value', async (variable, value) => {
     const bad = value.includes(',') ? 'redis' : value;
     await expect(createApiApp({ [variable]: value })).rejects.toThrow(
-      `Invalid health setting ${variable}: "${bad}"`,
+      `Invalid setting ${variable}: "${bad}"`,
     );
   });
 });

@@ -68,13 +68,9 @@ describe('the service process (apps/api/src/main.ts)', () => {
     [
       'HEALTH_CHECK_TIMEOUT_MS',
       '-5',
-      'Invalid health setting HEALTH_CHECK_TIMEOUT_MS: "-5" (expected an integer >= 1)',
+      'Invalid setting HEALTH_CHECK_TIMEOUT_MS: "-5" (expected an integer >= 1)',
     ],
-    [
-      'PORT',
-      'eighty',
-      'Invalid health setting PORT: "eighty" (expected an integer from 0 to 65535)',
-    ],
+    ['PORT', 'eighty', 'Invalid setting PORT: "eighty" (expected an integer from 0 to 65535)'],
   ])('refuses %s=%s with one clear line and exit code 1', async (variable, value, message) => {
     started = startService({ PORT: '0', [variable]: value });
     expect(await exitOf(started.child)).toBe(1);

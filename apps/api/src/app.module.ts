@@ -1,16 +1,21 @@
-import { HealthModule, healthOptionsFromEnv } from '@app/health';
+import { CacheIndicator, HealthModule, healthOptionsFromEnv } from '@app/health';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
+import { CacheService } from './cache/cache.service';
 import { ResilienceModule } from './resilience/resilience.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
     HealthModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => healthOptionsFromEnv(config),
+      imports: [CacheModule],
+      inject: [ConfigService, CacheService],
+      useFactory: (config: ConfigService, cache: CacheService) => ({
+        ...healthOptionsFromEnv(config),
+        checks: [new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() })],
+      }),
     }),
     AiModule,
     CacheModule,

@@ -8,7 +8,7 @@ describe('healthOptionsFromEnv', () => {
       defaultTimeoutMs: undefined,
       retries: undefined,
       cacheTtlMs: undefined,
-      enabledComponents: undefined,
+      enabledComponents: ['ai_model', 'cache', 'resilience'],
       components: {},
       secrets: [undefined, undefined],
       legacy: { aiModelConfigured: false },
@@ -45,10 +45,20 @@ describe('healthOptionsFromEnv', () => {
     expect(options.secrets).toContain('AIza-test-key');
   });
 
-  it('treats an empty enabled list as no built-in components', () => {
-    expect(healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: '' }).enabledComponents).toEqual(
-      [],
-    );
+  it('enables the contract default when the list is unset or empty, with database when DATABASE_URL is set', () => {
+    const defaults = ['ai_model', 'cache', 'resilience'];
+    const enabled = (env: Record<string, string>) => healthOptionsFromEnv(env).enabledComponents;
+    expect(enabled({ HEALTH_CHECK_ENABLED_COMPONENTS: '' })).toEqual(defaults);
+    expect(enabled({ DATABASE_URL: 'postgres://127.0.0.1/test' })).toEqual([
+      ...defaults,
+      'database',
+    ]);
+    // An explicit list is authoritative.
+    const explicit = {
+      DATABASE_URL: 'postgres://x/test',
+      HEALTH_CHECK_ENABLED_COMPONENTS: 'cache',
+    };
+    expect(enabled(explicit)).toEqual(['cache']);
   });
 
   it('reads from a ConfigService-like getter or a function', () => {
@@ -87,13 +97,13 @@ describe('healthOptionsFromEnv', () => {
     const read = () => healthOptionsFromEnv({ [variable]: value });
     expect(read).toThrow(HealthConfigurationError);
     expect(read).toThrow(
-      `Invalid health setting ${variable}: ${JSON.stringify(value)} (expected ${expected})`,
+      `Invalid setting ${variable}: ${JSON.stringify(value)} (expected ${expected})`,
     );
   });
 
   it('refuses an unknown component in the enabled list, naming it', () => {
     expect(() => healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: 'cache,redis' })).toThrow(
-      'Invalid health setting HEALTH_CHECK_ENABLED_COMPONENTS: "redis" (expected a comma-separated list of ai_model, cache, resilience, database, runtime)',
+      'Invalid setting HEALTH_CHECK_ENABLED_COMPONENTS: "redis" (expected a comma-separated list of ai_model, cache, resilience, database, runtime)',
     );
   });
 });

@@ -13,6 +13,7 @@ export type HealthEnv =
  * Module options from the environment variables operators already use
  * (`HEALTH_CHECK_TIMEOUT_MS`, `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`,
  * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_CHECK_RESULT_TTL_MS`, `APP_VERSION`, `GEMINI_API_KEY`).
+ * Unset or empty variables keep their defaults.
  * A bad value throws a `HealthConfigurationError` naming the variable and the value.
  */
 export function healthOptionsFromEnv(env: HealthEnv): HealthModuleOptions {
@@ -29,10 +30,9 @@ export function healthOptionsFromEnv(env: HealthEnv): HealthModuleOptions {
     defaultTimeoutMs: integer('HEALTH_CHECK_TIMEOUT_MS', read('HEALTH_CHECK_TIMEOUT_MS'), 1),
     retries: integer('HEALTH_CHECK_RETRY_COUNT', read('HEALTH_CHECK_RETRY_COUNT'), 0),
     cacheTtlMs: integer('HEALTH_CHECK_RESULT_TTL_MS', read('HEALTH_CHECK_RESULT_TTL_MS'), 0),
-    enabledComponents: componentList(
-      'HEALTH_CHECK_ENABLED_COMPONENTS',
-      read('HEALTH_CHECK_ENABLED_COMPONENTS'),
-    ),
+    enabledComponents:
+      componentList('HEALTH_CHECK_ENABLED_COMPONENTS', read('HEALTH_CHECK_ENABLED_COMPONENTS')) ??
+      defaultEnabled(Boolean(read('DATABASE_URL'))),
     components,
     secrets: [aiKey, read('API_KEY'), ...urlPasswords(read('REDIS_URL'), read('DATABASE_URL'))],
     legacy: { aiModelConfigured: Boolean(aiKey) },
@@ -62,8 +62,16 @@ function integer(variable: string, raw: string | undefined, min: number): number
   return value;
 }
 
+/** The contract's default, `ai_model,cache,resilience`, plus `database` when `DATABASE_URL` is set. */
+export function defaultEnabled(databaseConfigured: boolean): string[] {
+  return [...DEFAULT_ENABLED_COMPONENTS, ...(databaseConfigured ? ['database'] : [])];
+}
+
+export const DEFAULT_ENABLED_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
+
+/** The names listed, or undefined when the variable is unset or empty (then the default holds). */
 function componentList(variable: string, raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
+  if (raw === undefined || raw === '') return undefined;
   const names = raw
     .split(',')
     .map((name) => name.trim())

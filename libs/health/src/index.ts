@@ -40,3 +40,5 @@ export type { HealthClock } from './core/clock';
 export { aggregateStatus } from './core/aggregate';
 export { formatLegacyTimestamp, toLegacyBody } from './http/legacy.format';
 export type { LegacyHealthBody } from './http/legacy.format';
+export { Redactor } from './core/redact';
+export * from './indicators/cache';

@@ -16,6 +16,6 @@ describe('parsePort', () => {
   });
 
   it.each(['-1', '65536', 'http', '80.5'])('refuses %s, naming PORT', (raw) => {
-    expect(() => parsePort(raw)).toThrow(`Invalid health setting PORT: "${raw}"`);
+    expect(() => parsePort(raw)).toThrow(`Invalid setting PORT: "${raw}"`);
   });
 });

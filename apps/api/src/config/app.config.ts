@@ -3,12 +3,38 @@ import { HealthConfigurationError } from '@app/health';
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_AI_MODEL = 'gemini-2.0-flash-exp';
 
+/** Reads variables from a ConfigService or a plain record such as `process.env`. */
+export type EnvSource =
+  { get(key: string): unknown } | Readonly<Record<string, string | undefined>>;
+
+export function readString(env: EnvSource, name: string): string | undefined {
+  const raw =
+    typeof env.get === 'function' ? env.get(name) : (env as Record<string, unknown>)[name];
+  if (raw === undefined || raw === null) return undefined;
+  const value = String(raw).trim();
+  return value === '' ? undefined : value;
+}
+
+/** An integer variable >= min, or the default when unset; anything else names the variable. */
+export function readInteger(env: EnvSource, name: string, fallback: number, min: number): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new HealthConfigurationError(name, raw, `an integer >= ${min}`);
+  }
+  return value;
+}
+
 /** `PORT`: an integer from 0 to 65535 (0 lets the OS pick), default 8000. */
 export function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_PORT;
-  const port = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isInteger(port) || port > 65535) {
-    throw new HealthConfigurationError('PORT', raw, 'an integer from 0 to 65535');
+  const invalid = () => new HealthConfigurationError('PORT', raw, 'an integer from 0 to 65535');
+  let port: number;
+  try {
+    port = readInteger({ PORT: raw }, 'PORT', DEFAULT_PORT, 0);
+  } catch {
+    throw invalid();
   }
+  if (port > 65535) throw invalid();
   return port;
 }

@@ -10,5 +10,16 @@ export interface HealthClock {
 
 export const systemClock: HealthClock = {
   monotonicMs: () => performance.now(),
-  epochMs: () => Date.now(),
+  epochMs: preciseEpochMs,
 };
+
+/**
+ * Wall-clock time with sub-millisecond precision (timestamps show microseconds) while the
+ * high-resolution clock agrees with the system clock; `Date.now()` once they drift apart
+ * (the system clock was stepped since the process started).
+ */
+export function preciseEpochMs(): number {
+  const coarse = Date.now();
+  const precise = performance.timeOrigin + performance.now();
+  return Math.abs(precise - coarse) < 1 ? precise : coarse;
+}

@@ -24,7 +24,7 @@ export class HealthConfigurationError extends Error {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`Invalid health setting ${setting}: ${describeValue(value)} (expected ${expected})`);
+    super(`Invalid setting ${setting}: ${describeValue(value)} (expected ${expected})`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
 import {
@@ -51,6 +52,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
     this.options = resolveHealthOptions(options ?? {});
+    // Every check in flight listens for shutdown: as many listeners as checks is expected.
+    setMaxListeners(0, this.lifecycle.signal);
     this.context = {
       clock: this.options.clock,
       redactor: new Redactor(this.options.secrets),

@@ -1,0 +1,36 @@
+import { CachePerformanceMonitor } from './cache-performance.monitor';
+
+describe('CachePerformanceMonitor', () => {
+  it('has no ratio or mean before any operation', () => {
+    expect(new CachePerformanceMonitor().stats()).toEqual({
+      hit_ratio: null,
+      hits: 0,
+      misses: 0,
+      operations_tracked: 0,
+      fallback_operations: 0,
+      mean_operation_ms: null,
+    });
+  });
+
+  it('counts hits, misses and fallbacks, and averages latency', () => {
+    const monitor = new CachePerformanceMonitor();
+    monitor.record('hit', 1, false);
+    monitor.record('hit', 2, false);
+    monitor.record('miss', 3, true);
+    monitor.record('write', 6, true);
+    expect(monitor.stats()).toEqual({
+      hit_ratio: 0.667,
+      hits: 2,
+      misses: 1,
+      operations_tracked: 4,
+      fallback_operations: 2,
+      mean_operation_ms: 3,
+    });
+  });
+
+  it('averages over a fixed window of the latest operations', () => {
+    const monitor = new CachePerformanceMonitor(3);
+    for (const ms of [100, 100, 100, 1, 2, 3]) monitor.record('delete', ms, false);
+    expect(monitor.stats()).toMatchObject({ operations_tracked: 6, mean_operation_ms: 2 });
+  });
+});

@@ -1,0 +1,51 @@
+import type { CacheStats } from '@app/health';
+
+export type CacheOperation = 'hit' | 'miss' | 'write' | 'delete';
+
+export const DEFAULT_LATENCY_WINDOW = 1000;
+
+/**
+ * Counts cache hits, misses and fallbacks, and keeps the latency of the last N operations in
+ * a fixed ring: memory stays the same however long the service runs.
+ */
+export class CachePerformanceMonitor {
+  private hits = 0;
+  private misses = 0;
+  private operations = 0;
+  private fallbacks = 0;
+  private readonly latencies: Float64Array;
+  private next = 0;
+  private filled = 0;
+
+  constructor(window = DEFAULT_LATENCY_WINDOW) {
+    this.latencies = new Float64Array(window);
+  }
+
+  record(operation: CacheOperation, durationMs: number, servedFromMemoryFallback: boolean): void {
+    this.operations++;
+    if (operation === 'hit') this.hits++;
+    if (operation === 'miss') this.misses++;
+    if (servedFromMemoryFallback) this.fallbacks++;
+    this.latencies[this.next] = durationMs;
+    this.next = (this.next + 1) % this.latencies.length;
+    this.filled = Math.min(this.filled + 1, this.latencies.length);
+  }
+
+  stats(): CacheStats {
+    const reads = this.hits + this.misses;
+    let total = 0;
+    for (let i = 0; i < this.filled; i++) total += this.latencies[i];
+    return {
+      hit_ratio: reads === 0 ? null : round(this.hits / reads),
+      hits: this.hits,
+      misses: this.misses,
+      operations_tracked: this.operations,
+      fallback_operations: this.fallbacks,
+      mean_operation_ms: this.filled === 0 ? null : round(total / this.filled),
+    };
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

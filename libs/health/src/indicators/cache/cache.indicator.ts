@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import type { HealthIndicator } from '../../core/health-check';
+import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
+import { HealthStatus } from '../../core/health-status';
+
+/** What the indicator needs of a Redis client; an `ioredis` client satisfies it. */
+export interface RedisPingable {
+  /** ioredis connection status: `ready` once connected and usable. */
+  readonly status: string;
+  ping(): Promise<string>;
+}
+
+/** A cache's own performance figures, shown in the status metadata. */
+export type CacheStats = Readonly<Record<string, number | string | boolean | null>>;
+
+export interface CacheIndicatorOptions {
+  /** The Redis client when Redis is configured; unset means the in-memory cache. */
+  redis?: RedisPingable;
+  /** The cache's performance figures (hit ratio, operations, mean time), read at each check. */
+  stats?: () => CacheStats;
+}
+
+export const REDIS_UNAVAILABLE = 'Redis unavailable, serving from memory';
+
+/**
+ * `cache`: HEALTHY on the in-memory cache or when Redis is ready and answers PING;
+ * DEGRADED "Redis unavailable, serving from memory" when Redis is configured but down.
+ * A client that is not connected fails at once: no waiting on an offline queue.
+ */
+@Injectable()
+export class CacheIndicator implements HealthIndicator {
+  readonly name = 'cache';
+
+  constructor(private readonly options: CacheIndicatorOptions = {}) {}
+
+  async check(): Promise<IndicatorResult> {
+    const { redis } = this.options;
+    if (!redis) {
+      return this.result(HealthStatus.HEALTHY, 'In-memory cache operational', {
+        backend: 'memory',
+      });
+    }
+    if (redis.status !== 'ready') return this.unavailable(`connection ${redis.status}`);
+    const started = performance.now();
+    try {
+      await redis.ping();
+    } catch (error) {
+      return this.unavailable(error instanceof Error ? error.message : String(error));
+    }
+    const pingMs = Math.round((performance.now() - started) * 1000) / 1000;
+    return this.result(HealthStatus.HEALTHY, 'Redis cache operational', {
+      backend: 'redis',
+      ping_ms: pingMs,
+    });
+  }
+
+  private unavailable(reason: string): IndicatorResult {
+    return this.result(HealthStatus.DEGRADED, REDIS_UNAVAILABLE, {
+      backend: 'memory',
+      configured_backend: 'redis',
+      redis_error: reason,
+    });
+  }
+
+  private result(status: HealthStatus, message: string, metadata: HealthMetadata): IndicatorResult {
+    return { status, message, metadata: { ...this.stats(), ...metadata } };
+  }
+
+  /** A broken stats source must not make the cache look broken. */
+  private stats(): HealthMetadata {
+    try {
+      return { ...this.options.stats?.() };
+    } catch {
+      return { stats_error: 'cache statistics unavailable' };
+    }
+  }
+}
