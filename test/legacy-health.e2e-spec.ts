@@ -1,7 +1,7 @@
 import { HealthService, HealthStatus } from '@app/health';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { CircuitBreakerRegistry } from '../apps/api/src/resilience/circuit-breaker.registry';
+import { CircuitBreakerRegistry } from '@app/health';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
 import { createApiApp } from './support/api-app';
 

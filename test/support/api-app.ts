@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApp } from '../../apps/api/src/app.factory';
 import { AppModule } from '../../apps/api/src/app.module';
@@ -10,6 +10,7 @@ const HOST_VARIABLES = [
   'AI_MODEL',
   'API_KEY',
   'REDIS_URL',
+  'REDIS_COMMAND_TIMEOUT_MS',
   'DATABASE_URL',
   'HEALTH_CHECK_TIMEOUT_MS',
   'HEALTH_CHECK_AI_MODEL_TIMEOUT_MS',
@@ -23,11 +24,42 @@ const HOST_VARIABLES = [
 ];
 
 /** Boots `apps/api` in-process with exactly these variables set. */
-export async function createApiApp(env: Record<string, string> = {}): Promise<INestApplication> {
+export async function createApiApp(
+  env: Record<string, string> = {},
+  logger: LoggerService | false = false,
+): Promise<INestApplication> {
   for (const name of HOST_VARIABLES) delete process.env[name];
   Object.assign(process.env, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = configureApp(moduleRef.createNestApplication({ logger: false }));
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .setLogger(logger || silentLogger)
+    .compile();
+  const app = configureApp(moduleRef.createNestApplication({ logger }));
   await app.init();
   return app;
+}
+
+const silentLogger: LoggerService = {
+  log: () => undefined,
+  error: () => undefined,
+  warn: () => undefined,
+};
+
+/** A logger that keeps every line, to assert on what the service printed. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log = (...parts: unknown[]) => this.keep('log', parts);
+  error = (...parts: unknown[]) => this.keep('error', parts);
+  warn = (...parts: unknown[]) => this.keep('warn', parts);
+  debug = (...parts: unknown[]) => this.keep('debug', parts);
+  verbose = (...parts: unknown[]) => this.keep('verbose', parts);
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+
+  private keep(level: string, parts: unknown[]): void {
+    this.lines.push(
+      `${level} ${parts.map((p) => (p instanceof Error ? p.stack : String(p))).join(' ')}`,
+    );
+  }
 }

@@ -1,4 +1,10 @@
-import { CacheIndicator, HealthModule, healthOptionsFromEnv } from '@app/health';
+import {
+  CacheIndicator,
+  CircuitBreakerRegistry,
+  HealthModule,
+  healthOptionsFromEnv,
+  ResilienceIndicator,
+} from '@app/health';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AiModule } from './ai/ai.module';
@@ -10,11 +16,18 @@ import { ResilienceModule } from './resilience/resilience.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
     HealthModule.forRootAsync({
-      imports: [CacheModule],
-      inject: [ConfigService, CacheService],
-      useFactory: (config: ConfigService, cache: CacheService) => ({
+      imports: [CacheModule, ResilienceModule],
+      inject: [ConfigService, CacheService, CircuitBreakerRegistry],
+      useFactory: (
+        config: ConfigService,
+        cache: CacheService,
+        breakers: CircuitBreakerRegistry,
+      ) => ({
         ...healthOptionsFromEnv(config),
-        checks: [new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() })],
+        checks: [
+          new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
+          new ResilienceIndicator(breakers),
+        ],
       }),
     }),
     AiModule,

@@ -42,3 +42,4 @@ export { formatLegacyTimestamp, toLegacyBody } from './http/legacy.format';
 export type { LegacyHealthBody } from './http/legacy.format';
 export { Redactor } from './core/redact';
 export * from './indicators/cache';
+export * from './indicators/resilience';

@@ -1,8 +1,8 @@
+import { CircuitBreakerRegistry } from '@app/health';
 import { Module } from '@nestjs/common';
-import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
-import { CircuitBreakerRegistry } from './circuit-breaker.registry';
-import { ResilienceIndicator } from './resilience.indicator';
+import { ConsecutiveBreaker } from 'cockatiel';
 
+/** The breaker in front of the AI provider: opens after 5 consecutive failures, probes after 30 s. */
 export const AI_PROVIDER_BREAKER = 'ai_provider';
 
 @Module({
@@ -11,14 +11,13 @@ export const AI_PROVIDER_BREAKER = 'ai_provider';
       provide: CircuitBreakerRegistry,
       useFactory: () => {
         const registry = new CircuitBreakerRegistry();
-        registry.register(
-          AI_PROVIDER_BREAKER,
-          circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) }),
-        );
+        registry.create(AI_PROVIDER_BREAKER, {
+          halfOpenAfterMs: 30_000,
+          breaker: new ConsecutiveBreaker(5),
+        });
         return registry;
       },
     },
-    ResilienceIndicator,
   ],
   exports: [CircuitBreakerRegistry],
 })
