@@ -1,38 +1,34 @@
-import {
-  CacheIndicator,
-  CircuitBreakerRegistry,
-  HealthModule,
-  healthOptionsFromEnv,
-  ResilienceIndicator,
-} from '@app/health';
+import { CircuitBreakerRegistry, HealthModule, healthOptionsFromEnv } from '@app/health';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { AiModule } from './ai/ai.module';
+import type { AiSettings } from './ai/ai.config';
+import { AI_SETTINGS, AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
 import { CacheService } from './cache/cache.service';
+import { hostHealthChecks } from './health/health-checks';
 import { ResilienceModule } from './resilience/resilience.module';
+import { TextProcessingModule } from './text-processing/text-processing.module';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
     HealthModule.forRootAsync({
-      imports: [CacheModule, ResilienceModule],
-      inject: [ConfigService, CacheService, CircuitBreakerRegistry],
+      imports: [AiModule, CacheModule, ResilienceModule],
+      inject: [ConfigService, AI_SETTINGS, CacheService, CircuitBreakerRegistry],
       useFactory: (
         config: ConfigService,
+        ai: AiSettings,
         cache: CacheService,
         breakers: CircuitBreakerRegistry,
       ) => ({
         ...healthOptionsFromEnv(config),
-        checks: [
-          new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
-          new ResilienceIndicator(breakers),
-        ],
+        checks: hostHealthChecks({ ai, cache, breakers }),
       }),
     }),
     AiModule,
     CacheModule,
     ResilienceModule,
+    TextProcessingModule,
   ],
 })
 export class AppModule {}

@@ -43,3 +43,4 @@ export type { LegacyHealthBody } from './http/legacy.format';
 export { Redactor } from './core/redact';
 export * from './indicators/cache';
 export * from './indicators/resilience';
+export * from './indicators/ai-model';

@@ -26,6 +26,15 @@ export function readInteger(env: EnvSource, name: string, fallback: number, min:
   return value;
 }
 
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, any case), or the default when unset. */
+export function readBoolean(env: EnvSource, name: string, fallback: boolean): boolean {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new HealthConfigurationError(name, raw, 'true or false');
+}
+
 /** `PORT`: an integer from 0 to 65535 (0 lets the OS pick), default 8000. */
 export function parsePort(raw: string | undefined): number {
   const invalid = () => new HealthConfigurationError('PORT', raw, 'an integer from 0 to 65535');

@@ -263,6 +263,57 @@ describe('runCheck', () => {
     expect(failed.status.message).toBe('dep check failed: 401 for key ***');
   });
 
+  describe('baseMetadata', () => {
+    const withBase = (base: unknown, check: (signal: AbortSignal) => unknown, extra = {}) => {
+      const resolvedCheck = resolved(check, extra);
+      Object.defineProperty(resolvedCheck.indicator, 'baseMetadata', { get: () => base });
+      return resolvedCheck;
+    };
+    const base = { provider: 'gemini', has_api_key: true, url: 'redis://u:pw@h' };
+
+    it('is merged under the result metadata, which wins on a clash', async () => {
+      const { status } = await run(
+        withBase(base, () => ({ status: HealthStatus.HEALTHY, metadata: { has_api_key: false } })),
+      );
+      expect(status.metadata).toEqual({
+        provider: 'gemini',
+        has_api_key: false,
+        url: 'redis://u:***@h',
+      });
+    });
+
+    it('is kept on the statuses the engine makes: timeout, error, invalid result', async () => {
+      const timedOut = await run(withBase(base, () => never(), { timeoutMs: 20 }));
+      const failed = await run(
+        withBase(base, () => Promise.reject(new Error('x')), { retries: 0 }),
+      );
+      const invalid = await run(withBase(base, () => 'garbage'));
+      expect(timedOut.status.metadata).toEqual({
+        provider: 'gemini',
+        has_api_key: true,
+        url: 'redis://u:***@h',
+      });
+      expect(failed.status.metadata).toMatchObject({ provider: 'gemini', attempts: 1 });
+      expect(invalid.status.metadata).toMatchObject({ provider: 'gemini' });
+    });
+
+    it('is ignored when malformed or when reading it throws', async () => {
+      const throwing = resolved(() => ({ status: HealthStatus.HEALTHY }));
+      Object.defineProperty(throwing.indicator, 'baseMetadata', {
+        get: () => {
+          throw new Error('getter bug');
+        },
+      });
+      expect((await run(throwing)).status.metadata).toEqual({});
+      expect(
+        (await run(withBase(['a'], () => ({ status: HealthStatus.HEALTHY })))).status.metadata,
+      ).toEqual({});
+      expect(
+        (await run(withBase(null, () => ({ status: HealthStatus.HEALTHY })))).status.metadata,
+      ).toEqual({});
+    });
+  });
+
   it('truncates very long messages', async () => {
     const { status } = await run(
       resolved(() => ({ status: HealthStatus.HEALTHY, message: 'x'.repeat(1000) })),

@@ -40,12 +40,13 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
   const started = ctx.clock.monotonicMs();
   const deadline = started + check.timeoutMs;
   const controller = new AbortController();
+  const base = baseMetadata(check.indicator, ctx.redactor);
   const finish = (status: HealthStatus, message: string, metadata: HealthMetadata = {}) => ({
     name: check.name,
     status,
     message: truncate(ctx.redactor.text(message)),
     response_time_ms: Math.max(0, round3(ctx.clock.monotonicMs() - started)),
-    metadata,
+    metadata: base ? { ...base, ...metadata } : metadata,
   });
 
   let delay = check.retryBaseDelayMs;
@@ -125,6 +126,17 @@ function interpret(
     return invalid('metadata is not JSON-serializable');
   }
   return finish(status, message?.trim() ? message : `${name} is ${status}`, safeMetadata);
+}
+
+/** The indicator's `baseMetadata`, masked; nothing when absent, malformed or throwing. */
+function baseMetadata(indicator: HealthIndicator, redactor: Redactor): HealthMetadata | undefined {
+  try {
+    const base: unknown = indicator.baseMetadata;
+    if (base === null || typeof base !== 'object' || Array.isArray(base)) return undefined;
+    return redactor.data(base as HealthMetadata);
+  } catch {
+    return undefined;
+  }
 }
 
 function settleWithin(work: Promise<unknown>, ms: number, shutdown: AbortSignal): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import type { IndicatorResult } from './health-status';
+import type { HealthMetadata, IndicatorResult } from './health-status';
 
 /** Per-check behaviour; anything left out comes from the module defaults. */
 export interface HealthCheckOptions {
@@ -23,6 +23,11 @@ export interface HealthCheckOptions {
  */
 export interface HealthIndicator {
   readonly name: string;
+  /**
+   * What the component is (provider, model, backend...), merged into every status the engine
+   * reports for it, including timeouts and errors; the result's own metadata wins on a clash.
+   */
+  readonly baseMetadata?: HealthMetadata;
   check(signal: AbortSignal): IndicatorResult | Promise<IndicatorResult>;
 }
 

@@ -1,0 +1,34 @@
+import { HealthConfigurationError } from '@app/health';
+import type { EnvSource } from '../config/app.config';
+import { DEFAULT_AI_MODEL, readBoolean, readInteger, readString } from '../config/app.config';
+
+export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+export interface AiSettings {
+  apiKey?: string;
+  model: string;
+  baseUrl: string;
+  requestTimeoutMs: number;
+  /** `ai_model` asks the provider (probe) instead of checking configuration only. */
+  probe: boolean;
+  probeTtlMs: number;
+}
+
+/**
+ * `GEMINI_API_KEY`, `AI_MODEL`, `GEMINI_BASE_URL`, `AI_REQUEST_TIMEOUT_MS` (default 30000),
+ * `HEALTH_CHECK_AI_MODEL_PROBE` (default false), `HEALTH_CHECK_AI_MODEL_PROBE_TTL_MS` (60000).
+ */
+export function aiSettingsFromEnv(env: EnvSource): AiSettings {
+  const baseUrl = readString(env, 'GEMINI_BASE_URL') ?? DEFAULT_GEMINI_BASE_URL;
+  if (!/^https?:\/\/[^/\s]+/.test(baseUrl) || !URL.canParse(baseUrl)) {
+    throw new HealthConfigurationError('GEMINI_BASE_URL', baseUrl, 'an http(s) URL');
+  }
+  return {
+    apiKey: readString(env, 'GEMINI_API_KEY'),
+    model: readString(env, 'AI_MODEL') ?? DEFAULT_AI_MODEL,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    requestTimeoutMs: readInteger(env, 'AI_REQUEST_TIMEOUT_MS', 30_000, 1),
+    probe: readBoolean(env, 'HEALTH_CHECK_AI_MODEL_PROBE', false),
+    probeTtlMs: readInteger(env, 'HEALTH_CHECK_AI_MODEL_PROBE_TTL_MS', 60_000, 0),
+  };
+}
