@@ -314,6 +314,37 @@ describe('runCheck', () => {
     });
   });
 
+  it('finishes a synchronous check without arming any timer', async () => {
+    const status = await runCheck(
+      resolved(() => ({ status: HealthStatus.HEALTHY })),
+      ctx,
+    );
+    expect(status.status).toBe(HealthStatus.HEALTHY);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('gives a check that declares no signal parameter a signal that never aborts', async () => {
+    let seen: AbortSignal | undefined;
+    const { status } = await run(
+      resolved(
+        function (this: unknown, ...rest: unknown[]) {
+          seen = rest[0] as AbortSignal;
+          return never();
+        },
+        { timeoutMs: 20 },
+      ),
+    );
+    expect(status.message).toBe('dep timed out after 20 ms');
+    expect(seen).toBeInstanceOf(AbortSignal);
+    expect(seen?.aborted).toBe(false);
+  });
+
+  it('treats a thenable that is not a Promise like a promise', async () => {
+    const thenable = { then: (ok: (v: unknown) => void) => ok({ status: HealthStatus.DEGRADED }) };
+    const { status } = await run(resolved(() => thenable));
+    expect(status.status).toBe(HealthStatus.DEGRADED);
+  });
+
   it('truncates very long messages', async () => {
     const { status } = await run(
       resolved(() => ({ status: HealthStatus.HEALTHY, message: 'x'.repeat(1000) })),

@@ -39,7 +39,8 @@ const MAX_MESSAGE_LENGTH = 300;
 export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<ComponentStatus> {
   const started = ctx.clock.monotonicMs();
   const deadline = started + check.timeoutMs;
-  const controller = new AbortController();
+  const controller = wantsSignal(check.indicator) ? new AbortController() : undefined;
+  const signal = controller?.signal ?? NEVER_ABORTED;
   const base = baseMetadata(check.indicator, ctx.redactor);
   const finish = (status: HealthStatus, message: string, metadata: HealthMetadata = {}) => ({
     name: check.name,
@@ -51,20 +52,18 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
 
   let delay = check.retryBaseDelayMs;
   for (let attempt = 1; ; attempt++) {
-    const outcome: Outcome = ctx.shutdown.aborted
-      ? { kind: 'shutdown' }
-      : await settleWithin(
-          invoke(check.indicator, controller.signal),
-          deadline - ctx.clock.monotonicMs(),
-          ctx.shutdown,
-        );
+    const started = ctx.shutdown.aborted ? SHUTDOWN : start(check.indicator, signal);
+    const outcome =
+      started instanceof Promise
+        ? await settleWithin(started, deadline - ctx.clock.monotonicMs(), ctx.shutdown)
+        : started;
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
-      controller.abort(new DOMException(message, 'TimeoutError'));
+      controller?.abort(new DOMException(message, 'TimeoutError'));
       return finish(HealthStatus.DEGRADED, message);
     }
     if (outcome.kind === 'shutdown') {
-      controller.abort(new DOMException('health service shutting down', 'AbortError'));
+      controller?.abort(new DOMException('health service shutting down', 'AbortError'));
       return finish(HealthStatus.DEGRADED, `${check.name} check cancelled: shutting down`);
     }
     if (outcome.kind === 'ok') return interpret(check.name, outcome.value, ctx.redactor, finish);
@@ -87,12 +86,38 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
   }
 }
 
-function invoke(indicator: HealthIndicator, signal: AbortSignal): Promise<unknown> {
+const SHUTDOWN: Outcome = { kind: 'shutdown' };
+
+/** Given to checks that declare no parameter: they cannot observe it, so it never aborts. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * An AbortController costs far more than the rest of a run (mostly in garbage collection), so
+ * only a check that declares the `signal` parameter gets one of its own.
+ */
+function wantsSignal(indicator: HealthIndicator): boolean {
+  return indicator.check.length > 0;
+}
+
+/**
+ * Starts one attempt. A check that answers synchronously is done: no timer, no race. Anything
+ * thenable is raced against the deadline.
+ */
+function start(indicator: HealthIndicator, signal: AbortSignal): Outcome | Promise<unknown> {
   try {
-    return Promise.resolve(indicator.check(signal));
+    const value: unknown = indicator.check(signal);
+    return isThenable(value) ? Promise.resolve(value) : { kind: 'ok', value };
   } catch (error) {
-    return Promise.reject(error);
+    return { kind: 'error', error };
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function interpret(
@@ -119,9 +144,9 @@ function interpret(
   ) {
     return invalid(`metadata must be an object, got ${kindOf(metadata)}`);
   }
-  let safeMetadata: HealthMetadata;
+  let safeMetadata: HealthMetadata = {};
   try {
-    safeMetadata = redactor.data(metadata ?? {});
+    if (metadata && Object.keys(metadata).length > 0) safeMetadata = redactor.data(metadata);
   } catch {
     return invalid('metadata is not JSON-serializable');
   }

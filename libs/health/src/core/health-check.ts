@@ -28,6 +28,11 @@ export interface HealthIndicator {
    * reports for it, including timeouts and errors; the result's own metadata wins on a clash.
    */
   readonly baseMetadata?: HealthMetadata;
+  /**
+   * Declare `signal` to get one that aborts when the check times out or the app shuts down.
+   * A check declared without parameters gets a shared signal that never aborts: it could not
+   * have read it, and an AbortController per run costs more than the rest of the run.
+   */
   check(signal: AbortSignal): IndicatorResult | Promise<IndicatorResult>;
 }
 

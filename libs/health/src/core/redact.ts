@@ -3,6 +3,8 @@ const MIN_SECRET_LENGTH = 4;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
 const SECRET_QUERY = /([?&](?:key|api[_-]?key|token|access[_-]?token|password|secret)=)[^&\s#"]+/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
+/** A cheap test that rules out most text before the three patterns above run. */
+const MAY_HOLD_CREDENTIALS = /:\/\/|=|Bearer/;
 
 /**
  * Masks secrets in free text: passwords inside URLs, key/token query parameters,
@@ -18,6 +20,9 @@ export class Redactor {
   }
 
   text(input: string): string {
+    if (!MAY_HOLD_CREDENTIALS.test(input) && !this.secrets.some((s) => input.includes(s))) {
+      return input;
+    }
     let out = input
       .replace(URL_CREDENTIALS, `$1$2:${MASK}@`)
       .replace(SECRET_QUERY, `$1${MASK}`)
