@@ -1,11 +1,10 @@
-import { CircuitBreakerRegistry, HealthModule, healthOptionsFromEnv } from '@app/health';
+import { HealthModule, healthOptionsFromEnv } from '@app/health';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import type { AiSettings } from './ai/ai.config';
-import { AI_SETTINGS, AiModule } from './ai/ai.module';
+import { AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
-import { CacheService } from './cache/cache.service';
-import { hostHealthChecks } from './health/health-checks';
+import { HostHealthChecks } from './health/host-health-checks';
+import { HostHealthModule } from './health/host-health.module';
 import { ResilienceModule } from './resilience/resilience.module';
 import { TextProcessingModule } from './text-processing/text-processing.module';
 
@@ -13,16 +12,11 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
     HealthModule.forRootAsync({
-      imports: [AiModule, CacheModule, ResilienceModule],
-      inject: [ConfigService, AI_SETTINGS, CacheService, CircuitBreakerRegistry],
-      useFactory: (
-        config: ConfigService,
-        ai: AiSettings,
-        cache: CacheService,
-        breakers: CircuitBreakerRegistry,
-      ) => ({
+      imports: [HostHealthModule],
+      inject: [ConfigService, HostHealthChecks],
+      useFactory: (config: ConfigService, host: HostHealthChecks) => ({
         ...healthOptionsFromEnv(config),
-        checks: hostHealthChecks({ ai, cache, breakers }),
+        checks: host.checks,
       }),
     }),
     AiModule,

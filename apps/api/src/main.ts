@@ -1,13 +1,11 @@
-import { healthOptionsFromEnv } from '@app/health';
 import { NestFactory } from '@nestjs/core';
 import { closeOnSignals, configureApp } from './app.factory';
 import { AppModule } from './app.module';
-import { parsePort } from './config/app.config';
+import { validateEnvironment } from './config/validate-env';
 
 async function bootstrap(): Promise<void> {
   // Fail fast on bad settings with one clear line, before Nest starts and logs stack traces.
-  const port = parsePort(process.env.PORT);
-  healthOptionsFromEnv(process.env);
+  const port = validateEnvironment(process.env);
 
   const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false }));
   closeOnSignals(app, (line) => console.log(line));

@@ -106,6 +106,13 @@ describe('resolveHealthOptions', () => {
     expect(() => resolveHealthOptions(options)).toThrow(message);
   });
 
+  it('masks credentials inside a bad value it shows', () => {
+    expect(() => resolveHealthOptions({ version: 5 as never })).toThrow('version: 5');
+    expect(() => resolveHealthOptions({ enabledComponents: ['redis://u:hunter2@cache'] })).toThrow(
+      'enabledComponents: "redis://u:***@cache"',
+    );
+  });
+
   it('refuses options that are not an object', () => {
     expect(() => resolveHealthOptions(null as never)).toThrow(/HealthModule options: null/);
   });

@@ -44,3 +44,5 @@ export { Redactor } from './core/redact';
 export * from './indicators/cache';
 export * from './indicators/resilience';
 export * from './indicators/ai-model';
+export * from './indicators/database';
+export * from './indicators/runtime';

@@ -26,6 +26,16 @@ export function readInteger(env: EnvSource, name: string, fallback: number, min:
   return value;
 }
 
+/** A number in (0, 1], or the default when unset. */
+export function readRatio(env: EnvSource, name: string, fallback: number): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^\d*\.?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value > 0 && value <= 1))
+    throw new HealthConfigurationError(name, raw, 'a number in (0, 1]');
+  return value;
+}
+
 /** `true`/`false` (also `1`/`0`, `yes`/`no`, any case), or the default when unset. */
 export function readBoolean(env: EnvSource, name: string, fallback: boolean): boolean {
   const raw = readString(env, name);

@@ -229,6 +229,11 @@ describe('runCheck', () => {
     ['undefined', undefined, 'dep check failed: threw undefined'],
     ['an object', { code: 1 }, 'dep check failed: threw an object'],
     ['an Error without a message', new TypeError(), 'dep check failed: TypeError'],
+    [
+      'an error from another realm',
+      { name: 'Error', message: 'cross-realm' },
+      'dep check failed: cross-realm',
+    ],
   ])('names what was thrown when it is %s', async (_label, thrown, message) => {
     const { status } = await run(
       resolved(

@@ -194,9 +194,20 @@ function sleep(ms: number, shutdown: AbortSignal): Promise<void> {
 }
 
 function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
+  // Duck-typed: errors from another realm (vm contexts, some test runners) fail instanceof.
+  if (isErrorLike(error)) return error.message || error.name;
   if (typeof error === 'string' && error) return error;
   return `threw ${kindOf(error)}`;
+}
+
+function isErrorLike(value: unknown): value is { message: string; name: string } {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { message?: unknown }).message === 'string' &&
+      typeof (value as { name?: unknown }).name === 'string')
+  );
 }
 
 function kindOf(value: unknown): string {

@@ -1,3 +1,8 @@
+import { Redactor } from './redact';
+
+/** Bad values are shown in errors: any credentials inside them are masked first. */
+const redactor = new Redactor();
+
 /** Thrown by `checkComponent(name)` and friends when no check has that name. */
 export class UnknownComponentError extends Error {
   override readonly name = 'UnknownComponentError';
@@ -24,7 +29,9 @@ export class HealthConfigurationError extends Error {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`Invalid setting ${setting}: ${describeValue(value)} (expected ${expected})`);
+    super(
+      `Invalid setting ${setting}: ${redactor.text(describeValue(value))} (expected ${expected})`,
+    );
   }
 }
 

@@ -1,0 +1,18 @@
+import { healthOptionsFromEnv } from '@app/health';
+import { aiSettingsFromEnv } from '../ai/ai.config';
+import { runtimeSettingsFromEnv } from '../health/runtime.config';
+import type { EnvSource } from './app.config';
+import { parsePort, readInteger } from './app.config';
+
+/**
+ * Reads every setting the service has once, so that a bad value stops it before Nest starts,
+ * with one line naming the variable and the value. Returns the port.
+ */
+export function validateEnvironment(env: Readonly<Record<string, string | undefined>>): number {
+  const source: EnvSource = env;
+  healthOptionsFromEnv(env);
+  aiSettingsFromEnv(source);
+  runtimeSettingsFromEnv(source);
+  readInteger(source, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1);
+  return parsePort(env.PORT);
+}

@@ -1,0 +1,70 @@
+import type { HealthIndicator } from '@app/health';
+import {
+  AiModelIndicator,
+  CacheIndicator,
+  CircuitBreakerRegistry,
+  createPostgresIndicator,
+  healthOptionsFromEnv,
+  ResilienceIndicator,
+  RuntimeIndicator,
+} from '@app/health';
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AiSettings } from '../ai/ai.config';
+import { AI_SETTINGS } from '../ai/ai.module';
+import { CacheService } from '../cache/cache.service';
+import { readString } from '../config/app.config';
+import { runtimeSettingsFromEnv } from './runtime.config';
+
+type Closable = HealthIndicator & { onModuleDestroy?: () => unknown };
+
+/**
+ * The built-in checks of this service, built from its configuration. `database` and `runtime`
+ * are built only when enabled; their resources (a pg pool, a delay histogram) are released on
+ * shutdown.
+ */
+@Injectable()
+export class HostHealthChecks implements OnModuleDestroy {
+  readonly checks: Closable[];
+  private readonly logger = new Logger('HostHealthChecks');
+
+  constructor(
+    config: ConfigService,
+    @Inject(AI_SETTINGS) ai: AiSettings,
+    cache: CacheService,
+    breakers: CircuitBreakerRegistry,
+  ) {
+    const enabled = new Set(healthOptionsFromEnv(config).enabledComponents);
+    this.checks = [
+      new AiModelIndicator({
+        apiKey: ai.apiKey,
+        model: ai.model,
+        baseUrl: ai.baseUrl,
+        mode: ai.probe ? 'probe' : 'config',
+        probeTtlMs: ai.probeTtlMs,
+      }),
+      new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
+      new ResilienceIndicator(breakers),
+    ];
+    const databaseUrl = readString(config, 'DATABASE_URL');
+    const runtime = runtimeSettingsFromEnv(config); // read even when off: a bad value is an error
+    if (enabled.has('database') && databaseUrl) {
+      this.checks.push(createPostgresIndicator(databaseUrl));
+    }
+    if (enabled.has('runtime')) this.checks.push(new RuntimeIndicator(runtime));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const closing = this.checks.map(async (check) => {
+      try {
+        await check.onModuleDestroy?.();
+      } catch (error) {
+        this.logger.warn(
+          `Closing ${check.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
+    await Promise.all(closing);
+  }
+}
