@@ -1,5 +1,5 @@
 import { dateClock, never } from '../../../../test/support/fake-clock';
-import type { ResolvedCheck, RunContext } from './check-runner';
+import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
 import { runCheck } from './check-runner';
 import type { ComponentStatus, IndicatorResult } from './health-status';
 import { HealthStatus } from './health-status';
@@ -42,21 +42,24 @@ describe('runCheck', () => {
   });
 
   /** Runs the check to completion under fake time; returns its status and the elapsed fake ms. */
-  async function run(check: ResolvedCheck): Promise<{ status: ComponentStatus; elapsed: number }> {
+  async function run(
+    check: ResolvedCheck,
+  ): Promise<{ status: ComponentStatus; outcome: RunOutcome; elapsed: number }> {
     const start = Date.now();
-    let result: ComponentStatus | undefined;
+    let result: CheckRun | undefined;
     const pending = runCheck(check, ctx).then((r) => (result = r));
     while (result === undefined) await jest.advanceTimersByTimeAsync(1);
     await pending;
-    return { status: result, elapsed: Date.now() - start };
+    return { status: result.status, outcome: result.outcome, elapsed: Date.now() - start };
   }
 
-  it('fills in the name and the response time measured by the engine', async () => {
+  it('fills in the name and the response time measured by the engine, outcome ok', async () => {
     const check = resolved(async () => {
       await new Promise((r) => setTimeout(r, 40));
       return { status: HealthStatus.HEALTHY, message: 'fine', metadata: { a: 1 } };
     });
-    const { status } = await run(check);
+    const { status, outcome } = await run(check);
+    expect(outcome).toBe('ok');
     expect(status).toEqual({
       name: 'dep',
       status: HealthStatus.HEALTHY,
@@ -76,7 +79,7 @@ describe('runCheck', () => {
 
   it('turns a synchronous throw into UNHEALTHY naming the component, after retrying', async () => {
     let calls = 0;
-    const { status } = await run(
+    const { status, outcome } = await run(
       resolved(() => {
         calls++;
         throw new Error('boom');
@@ -85,6 +88,7 @@ describe('runCheck', () => {
     expect(calls).toBe(2);
     expect(status.status).toBe(HealthStatus.UNHEALTHY);
     expect(status.message).toBe('dep check failed: boom');
+    expect(outcome).toBe('error');
     expect(status.metadata).toEqual({ attempts: 2 });
   });
 
@@ -140,7 +144,7 @@ describe('runCheck', () => {
   it('reports a check that never settles as DEGRADED at its timeout, aborts its signal, and does not retry it', async () => {
     let calls = 0;
     let seen: AbortSignal | undefined;
-    const { status, elapsed } = await run(
+    const { status, elapsed, outcome } = await run(
       resolved(
         (signal) => {
           calls++;
@@ -151,6 +155,7 @@ describe('runCheck', () => {
       ),
     );
     expect(calls).toBe(1);
+    expect(outcome).toBe('timeout');
     expect(elapsed).toBe(50);
     expect(status).toMatchObject({
       status: HealthStatus.DEGRADED,
@@ -204,12 +209,13 @@ describe('runCheck', () => {
     ['a function', () => 1, /got a function/],
   ])('turns %s into UNHEALTHY without retrying', async (_label, value, reason) => {
     let calls = 0;
-    const { status } = await run(
+    const { status, outcome } = await run(
       resolved(() => {
         calls++;
         return value;
       }),
     );
+    expect(outcome).toBe('invalid');
     expect(calls).toBe(1);
     expect(status.status).toBe(HealthStatus.UNHEALTHY);
     expect(status.message).toMatch(/^dep check returned an invalid result: /);
@@ -320,7 +326,7 @@ describe('runCheck', () => {
   });
 
   it('finishes a synchronous check without arming any timer', async () => {
-    const status = await runCheck(
+    const { status } = await runCheck(
       resolved(() => ({ status: HealthStatus.HEALTHY })),
       ctx,
     );
@@ -369,7 +375,8 @@ describe('runCheck', () => {
     );
     await jest.advanceTimersByTimeAsync(10);
     shutdown.abort();
-    const status = await pending;
+    const { status, outcome } = await pending;
+    expect(outcome).toBe('cancelled');
     expect(status.status).toBe(HealthStatus.DEGRADED);
     expect(status.message).toBe('dep check cancelled: shutting down');
     expect(seen?.aborted).toBe(true);
@@ -389,7 +396,8 @@ describe('runCheck', () => {
     );
     await jest.advanceTimersByTimeAsync(10);
     shutdown.abort();
-    const status = await pending;
+    const { status, outcome } = await pending;
+    expect(outcome).toBe('cancelled');
     expect(calls).toBe(1);
     expect(status.message).toBe('dep check cancelled: shutting down');
   });
@@ -397,7 +405,7 @@ describe('runCheck', () => {
   it('does not start a check once shut down', async () => {
     shutdown.abort();
     let calls = 0;
-    const status = await runCheck(
+    const { status } = await runCheck(
       resolved(() => {
         calls++;
         return { status: HealthStatus.HEALTHY };

@@ -23,6 +23,15 @@ export interface RunContext {
   readonly shutdown: AbortSignal;
 }
 
+/** How a run ended: what metrics count (`health_check_runs_total`, timeouts). */
+export type RunOutcome = 'ok' | 'error' | 'timeout' | 'invalid' | 'cancelled';
+
+/** One finished run of one check. */
+export interface CheckRun {
+  status: ComponentStatus;
+  outcome: RunOutcome;
+}
+
 type Outcome =
   | { kind: 'ok'; value: unknown }
   | { kind: 'error'; error: unknown }
@@ -36,18 +45,21 @@ const MAX_MESSAGE_LENGTH = 300;
  * whole run, retries included; a timed-out attempt is not retried; no retry starts past the
  * deadline; the signal given to the check is aborted on timeout. Never throws.
  */
-export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<ComponentStatus> {
+export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<CheckRun> {
   const started = ctx.clock.monotonicMs();
   const deadline = started + check.timeoutMs;
   const controller = wantsSignal(check.indicator) ? new AbortController() : undefined;
   const signal = controller?.signal ?? NEVER_ABORTED;
   const base = baseMetadata(check.indicator, ctx.redactor);
-  const finish = (status: HealthStatus, message: string, metadata: HealthMetadata = {}) => ({
-    name: check.name,
-    status,
-    message: truncate(ctx.redactor.text(message)),
-    response_time_ms: Math.max(0, round3(ctx.clock.monotonicMs() - started)),
-    metadata: base ? { ...base, ...metadata } : metadata,
+  const finish: Finish = (outcome, status, message, metadata = {}) => ({
+    outcome,
+    status: {
+      name: check.name,
+      status,
+      message: truncate(ctx.redactor.text(message)),
+      response_time_ms: Math.max(0, round3(ctx.clock.monotonicMs() - started)),
+      metadata: base ? { ...base, ...metadata } : metadata,
+    },
   });
 
   let delay = check.retryBaseDelayMs;
@@ -60,11 +72,15 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
       controller?.abort(new DOMException(message, 'TimeoutError'));
-      return finish(HealthStatus.DEGRADED, message);
+      return finish('timeout', HealthStatus.DEGRADED, message);
     }
     if (outcome.kind === 'shutdown') {
       controller?.abort(new DOMException('health service shutting down', 'AbortError'));
-      return finish(HealthStatus.DEGRADED, `${check.name} check cancelled: shutting down`);
+      return finish(
+        'cancelled',
+        HealthStatus.DEGRADED,
+        `${check.name} check cancelled: shutting down`,
+      );
     }
     if (outcome.kind === 'ok') return interpret(check.name, outcome.value, ctx.redactor, finish);
 
@@ -74,6 +90,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
       !ctx.shutdown.aborted;
     if (!canRetry) {
       return finish(
+        'error',
         HealthStatus.UNHEALTHY,
         `${check.name} check failed: ${errorText(outcome.error)}`,
         {
@@ -120,14 +137,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function interpret(
-  name: string,
-  value: unknown,
-  redactor: Redactor,
-  finish: (status: HealthStatus, message: string, metadata?: HealthMetadata) => ComponentStatus,
-): ComponentStatus {
+type Finish = (
+  outcome: RunOutcome,
+  status: HealthStatus,
+  message: string,
+  metadata?: HealthMetadata,
+) => CheckRun;
+
+function interpret(name: string, value: unknown, redactor: Redactor, finish: Finish): CheckRun {
   const invalid = (reason: string) =>
-    finish(HealthStatus.UNHEALTHY, `${name} check returned an invalid result: ${reason}`);
+    finish(
+      'invalid',
+      HealthStatus.UNHEALTHY,
+      `${name} check returned an invalid result: ${reason}`,
+    );
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return invalid(`expected an object with a status, got ${kindOf(value)}`);
   }
@@ -150,7 +173,7 @@ function interpret(
   } catch {
     return invalid('metadata is not JSON-serializable');
   }
-  return finish(status, message?.trim() ? message : `${name} is ${status}`, safeMetadata);
+  return finish('ok', status, message?.trim() ? message : `${name} is ${status}`, safeMetadata);
 }
 
 /** The indicator's `baseMetadata`, masked; nothing when absent, malformed or throwing. */

@@ -388,10 +388,124 @@ describe('HealthService', () => {
       expect(seen).toHaveLength(1);
       const logged = error.mock.calls.map((c) => String(c[0]));
       expect(logged).toEqual([
-        'A health report listener failed: sync listener bug with ***',
-        'A health report listener failed: not an error',
-        'A health report listener failed: async listener bug',
+        'A health listener failed: sync listener bug with ***',
+        'A health listener failed: not an error',
+        'A health listener failed: async listener bug',
       ]);
+    });
+  });
+
+  describe('selections', () => {
+    const tagged = (name: string, tags: string[], critical = true) => ({
+      ...healthy(name),
+      tags,
+      critical,
+    });
+
+    it('evaluates only the checks selected by tags, criticality and exclusions', async () => {
+      make({
+        checks: [
+          tagged('db', ['ready']),
+          tagged('cache', ['ready'], false),
+          tagged('ai_model', []),
+          tagged('audit', ['ready', 'slow']),
+        ],
+      });
+      const names = async (selection: object) =>
+        (await service.check(selection)).components.map((c) => c.name);
+      expect(await names({ tags: ['ready'] })).toEqual(['db', 'cache', 'audit']);
+      expect(await names({ tags: ['ready'], exclude: ['audit', 'nope'] })).toEqual(['db', 'cache']);
+      expect(await names({ criticalOnly: true })).toEqual(['db', 'ai_model', 'audit']);
+      expect(await names({ tags: ['slow', 'none'] })).toEqual(['audit']);
+      expect(await names({})).toEqual(['db', 'cache', 'ai_model', 'audit']);
+      expect(service.hasTag('ready')).toBe(true);
+      expect(service.hasTag('live')).toBe(false);
+      expect(service.describe('cache')).toEqual({ critical: false, tags: ['ready'] });
+      expect(service.describe('nope')).toBeUndefined();
+    });
+
+    it('shares in-flight runs per selection, and keeps the last full report only', async () => {
+      const { gate, definition } = gated('slow');
+      make({ checks: [{ ...definition, tags: ['ready'] }, healthy('other')] });
+      const infos: boolean[] = [];
+      service.onReport((_r, info) => void infos.push(info.full));
+      const partial = [service.check({ tags: ['ready'] }), service.check({ tags: ['ready'] })];
+      const full = service.check();
+      await jest.advanceTimersByTimeAsync(1);
+      gate.release();
+      const [a, b] = await Promise.all(partial);
+      expect(a).toBe(b);
+      expect(gate.calls).toBe(1); // the full evaluation joined the same component run
+      expect(service.getLastReport()).toBe(await full);
+      expect(infos.sort()).toEqual([false, true]);
+    });
+
+    it('does not count a partial evaluation as the first full one', async () => {
+      make({ checks: [tagged('db', ['ready'])] });
+      await service.check({ tags: ['ready'] });
+      expect(service.started).toBe(false);
+      await service.check();
+      expect(service.started).toBe(true);
+    });
+  });
+
+  describe('run events', () => {
+    it('reports every real run with its outcome, and no cache hit', async () => {
+      make({
+        defaultTimeoutMs: 20,
+        retries: 0,
+        checks: [
+          { ...healthy('cached'), cacheTtlMs: 10_000 },
+          { name: 'hang', check: () => never<never>() },
+          { name: 'boom', check: () => Promise.reject(new Error('x')) },
+          { name: 'junk', check: () => 42 as never },
+        ],
+      });
+      const runs: string[] = [];
+      service.onRun((run) => void runs.push(`${run.status.name}:${run.outcome}`));
+      for (let i = 0; i < 2; i++) {
+        const pending = service.check();
+        await jest.advanceTimersByTimeAsync(20);
+        await pending;
+      }
+      expect(runs.sort()).toEqual(
+        [
+          'boom:error',
+          'boom:error',
+          'cached:ok',
+          'hang:timeout',
+          'hang:timeout',
+          'junk:invalid',
+          'junk:invalid',
+        ].sort(),
+      );
+    });
+
+    it('keeps going when a run listener throws, and stops after unsubscribing', async () => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      make({ checks: [healthy('a')] });
+      let seen = 0;
+      service.onRun(() => {
+        throw new Error('metrics bug');
+      });
+      const off = service.onRun(() => void seen++);
+      await expect(service.check()).resolves.toMatchObject({ overall_status: 'healthy' });
+      off();
+      await service.check();
+      expect(seen).toBe(1);
+      expect(error).toHaveBeenCalledWith('A health listener failed: metrics bug');
+    });
+  });
+
+  describe('draining', () => {
+    it('is off until asked, and on once the module is destroyed', () => {
+      make();
+      expect(service.isDraining).toBe(false);
+      service.startDraining();
+      expect(service.isDraining).toBe(true);
+      const other = new HealthService({});
+      other.onModuleDestroy();
+      expect(other.isDraining).toBe(true);
     });
   });
 

@@ -10,7 +10,7 @@ import {
   validateDefinition,
 } from '../health.options';
 import { aggregateStatus } from './aggregate';
-import type { ResolvedCheck, RunContext } from './check-runner';
+import type { CheckRun, ResolvedCheck, RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
 import type {
@@ -23,14 +23,34 @@ import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 import { Redactor } from './redact';
 
+/** What a report covers: every registered check (`full`), or a selection of them. */
+export interface ReportInfo {
+  full: boolean;
+}
+
 /** Called with every finished report. Errors it throws are logged, never propagated. */
-export type ReportListener = (report: SystemHealthStatus) => void | Promise<void>;
+export type ReportListener = (report: SystemHealthStatus, info: ReportInfo) => void | Promise<void>;
+
+/** Called after every real run of a check (not for results served from cache). */
+export type RunListener = (run: CheckRun) => void;
+
+/** Which checks an evaluation covers. Unset fields select everything. */
+export interface CheckSelection {
+  /** Only checks carrying at least one of these tags. */
+  tags?: readonly string[];
+  /** Only critical checks. */
+  criticalOnly?: boolean;
+  /** Leave these names out; unknown names are ignored. */
+  exclude?: readonly string[];
+}
 
 interface Entry {
   readonly check: ResolvedCheck;
   inFlight?: Promise<ComponentStatus>;
   cached?: { status: ComponentStatus; expiresAt: number };
 }
+
+const FULL = '{}';
 
 const noop: Unregister = () => undefined;
 
@@ -45,10 +65,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   private readonly lastStatuses = new Map<string, ComponentStatus>();
   private readonly listeners = new Set<ReportListener>();
+  private readonly runListeners = new Set<RunListener>();
   private readonly lifecycle = new AbortController();
   private readonly context: RunContext;
+  private readonly inFlight = new Map<string, Promise<SystemHealthStatus>>();
   private lastReport?: SystemHealthStatus;
-  private reportInFlight?: Promise<SystemHealthStatus>;
+  private draining = false;
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
     this.options = resolveHealthOptions(options ?? {});
@@ -115,14 +137,28 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Runs every check concurrently and aggregates them. Concurrent callers share one
-   * evaluation. Never rejects because of a check.
+   * Runs every check (or the selected ones) concurrently and aggregates them. Concurrent
+   * callers of the same selection share one evaluation. Never rejects because of a check.
    */
-  check(): Promise<SystemHealthStatus> {
-    this.reportInFlight ??= this.evaluate().finally(() => {
-      this.reportInFlight = undefined;
-    });
-    return this.reportInFlight;
+  check(selection: CheckSelection = {}): Promise<SystemHealthStatus> {
+    const key = selectionKey(selection);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.evaluate(selection, key === FULL).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Whether any registered check carries this tag. */
+  hasTag(tag: string): boolean {
+    return [...this.entries.values()].some((entry) => entry.check.tags.includes(tag));
+  }
+
+  /** Tags of a registered check, or undefined for an unknown name. */
+  describe(name: string): { critical: boolean; tags: readonly string[] } | undefined {
+    const check = this.entries.get(name)?.check;
+    return check && { critical: check.critical, tags: check.tags };
   }
 
   /** Runs one check (sharing an in-flight run or a cached result). Unknown name: `UnknownComponentError`. */
@@ -158,6 +194,28 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
+  /** Subscribes to every real run of a check (cache hits are not runs). */
+  onRun(listener: RunListener): Unregister {
+    this.runListeners.add(listener);
+    return () => {
+      this.runListeners.delete(listener);
+    };
+  }
+
+  /** Whether a full evaluation has finished since startup (the startup probe's question). */
+  get started(): boolean {
+    return this.lastReport !== undefined;
+  }
+
+  /** Shutdown has begun: readiness must refuse traffic while requests in flight finish. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   onApplicationBootstrap(): void {
     for (const name of this.options.enabledComponents ?? []) {
       if (!this.entries.has(name)) {
@@ -170,8 +228,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.draining = true;
     this.lifecycle.abort();
     this.listeners.clear();
+    this.runListeners.clear();
   }
 
   private isEnabled(name: string): boolean {
@@ -199,8 +259,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  private async evaluate(): Promise<SystemHealthStatus> {
-    const entries = [...this.entries.values()];
+  private async evaluate(selection: CheckSelection, full: boolean): Promise<SystemHealthStatus> {
+    const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
     const components = await Promise.all(entries.map((entry) => this.run(entry)));
     const report: SystemHealthStatus = {
       overall_status: aggregateStatus(
@@ -209,8 +269,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       components,
       timestamp: this.options.clock.epochMs() / 1000,
     };
-    this.lastReport = report;
-    this.publish(report);
+    if (full) this.lastReport = report;
+    this.publish(report, { full });
     return report;
   }
 
@@ -219,8 +279,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     if (entry.cached && entry.cached.expiresAt > clock.monotonicMs()) {
       return Promise.resolve(entry.cached.status);
     }
-    entry.inFlight ??= runCheck(entry.check, this.context).then((status) => {
+    entry.inFlight ??= runCheck(entry.check, this.context).then((run) => {
+      const { status } = run;
       entry.inFlight = undefined;
+      this.notify(this.runListeners, run);
       if (entry.check.cacheTtlMs > 0) {
         entry.cached = { status, expiresAt: clock.monotonicMs() + entry.check.cacheTtlMs };
       }
@@ -232,10 +294,18 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return entry.inFlight;
   }
 
-  private publish(report: SystemHealthStatus): void {
-    for (const listener of this.listeners) {
+  private publish(report: SystemHealthStatus, info: ReportInfo): void {
+    for (const listener of this.listeners) this.notify([listener], report, info);
+  }
+
+  /** Calls listeners so that a failing one is logged and never reaches the caller. */
+  private notify<A extends unknown[]>(
+    listeners: Iterable<(...args: A) => unknown>,
+    ...args: A
+  ): void {
+    for (const listener of listeners) {
       try {
-        const result = listener(report);
+        const result = listener(...args);
         if (result instanceof Promise) result.catch((error: unknown) => this.listenerFailed(error));
       } catch (error) {
         this.listenerFailed(error);
@@ -245,6 +315,20 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private listenerFailed(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`A health report listener failed: ${this.context.redactor.text(message)}`);
+    this.logger.error(`A health listener failed: ${this.context.redactor.text(message)}`);
   }
+}
+
+function selectionKey({ tags, criticalOnly, exclude }: CheckSelection): string {
+  return JSON.stringify({
+    ...(tags?.length ? { tags: [...tags].sort() } : {}),
+    ...(criticalOnly ? { criticalOnly: true } : {}),
+    ...(exclude?.length ? { exclude: [...exclude].sort() } : {}),
+  });
+}
+
+function selects({ tags, criticalOnly, exclude }: CheckSelection, check: ResolvedCheck): boolean {
+  if (exclude?.includes(check.name)) return false;
+  if (criticalOnly && !check.critical) return false;
+  return !tags?.length || tags.some((tag) => check.tags.includes(tag));
 }
