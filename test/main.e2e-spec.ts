@@ -1,23 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'apps/api/src/main.ts');
+/** The built service, as `npm start` runs it (built once before these tests). */
+const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
 interface Started {
   child: ChildProcess;
   output: () => string;
 }
 
-/** Starts the service as `npm start` does (from source, through ts-node), with this environment. */
+/** Starts the built service with exactly this environment. */
 function startService(env: Record<string, string>): Started {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', MAIN],
-    { cwd: ROOT, env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...env } },
-  );
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...env },
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -34,22 +34,34 @@ async function waitForUrl(started: Started): Promise<string> {
   throw new Error(`service did not start: ${started.output()}`);
 }
 
+async function waitForOutput(started: Started, text: string): Promise<void> {
+  for (let i = 0; i < 200 && !started.output().includes(text); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  expect(started.output()).toContain(text);
+}
+
 async function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
   const [code] = (await once(child, 'exit')) as [number | null];
   return code;
 }
 
-describe('the service process (apps/api/src/main.ts)', () => {
+describe('the built service process (dist/.../main.js, as npm start runs it)', () => {
   let started: Started | undefined;
+
+  beforeAll(() => {
+    const nest = join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js');
+    execFileSync(process.execPath, [nest, 'build', 'api'], { cwd: ROOT, stdio: 'pipe' });
+  }, 120_000);
 
   afterEach(() => {
     if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
     started = undefined;
   });
 
-  it('serves the legacy body with no Redis and no AI key, and exits by itself on SIGTERM', async () => {
-    started = startService({ PORT: '0' });
+  it('serves the legacy body with no Redis and no AI key', async () => {
+    started = startService({ PORT: '0', HEALTH_SHUTDOWN_DELAY_MS: '0' });
     const url = await waitForUrl(started);
     const res = await fetch(`${url}/v1/health`);
     expect(res.status).toBe(200);
@@ -60,8 +72,31 @@ describe('the service process (apps/api/src/main.ts)', () => {
       cache_healthy: true,
     });
     started.child.kill('SIGTERM');
+    expect(await exitOf(started.child)).toBe(0);
+  });
+
+  it('drains on SIGTERM: not ready at once, live and serving for the delay, then exits by itself', async () => {
+    started = startService({ PORT: '0', HEALTH_SHUTDOWN_DELAY_MS: '1500' });
+    const url = await waitForUrl(started);
+    const get = async (path: string) => {
+      const res = await fetch(`${url}${path}`);
+      return { status: res.status, text: await res.text() };
+    };
+    expect(await get('/v1/health/ready')).toEqual({ status: 200, text: 'ok\n' });
+
+    const signalled = performance.now();
+    started.child.kill('SIGTERM');
+    await waitForOutput(started, 'SIGTERM received: draining for 1500 ms');
+    const ready = await get('/v1/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.text).toContain('the service is draining');
+    expect(await get('/v1/health/live')).toEqual({ status: 200, text: 'ok\n' });
+    expect((await get('/v1/health')).status).toBe(200);
+
     // Exit code 0 without a forced exit: every timer and connection was released.
     expect(await exitOf(started.child)).toBe(0);
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(1500);
+    expect(started.output()).toContain('closing');
   });
 
   it.each([

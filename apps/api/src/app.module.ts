@@ -1,6 +1,7 @@
 import { HealthModule, healthOptionsFromEnv } from '@app/health';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
 import { HostHealthChecks } from './health/host-health-checks';
@@ -19,6 +20,8 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
         checks: host.checks,
       }),
     }),
+    // GET /metrics: the health metrics and the process metrics, from prom-client's global registry.
+    PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
     AiModule,
     CacheModule,
     ResilienceModule,

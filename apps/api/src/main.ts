@@ -1,5 +1,6 @@
+import { enableGracefulShutdown } from '@app/health';
 import { NestFactory } from '@nestjs/core';
-import { closeOnSignals, configureApp } from './app.factory';
+import { configureApp } from './app.factory';
 import { AppModule } from './app.module';
 import { validateEnvironment } from './config/validate-env';
 
@@ -8,7 +9,8 @@ async function bootstrap(): Promise<void> {
   const port = validateEnvironment(process.env);
 
   const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false }));
-  closeOnSignals(app, (line) => console.log(line));
+  // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS, then close and exit.
+  enableGracefulShutdown(app, { log: (line) => console.log(line) });
   await app.listen(port);
   console.log(`api listening on ${await app.getUrl()} (GET /v1/health)`);
 }

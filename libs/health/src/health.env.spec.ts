@@ -12,7 +12,26 @@ describe('healthOptionsFromEnv', () => {
       components: {},
       secrets: [undefined, undefined],
       legacy: { aiModelConfigured: false },
+      details: undefined,
+      apiKeys: [undefined],
+      shutdownDelayMs: undefined,
     });
+  });
+
+  it('reads who sees details, who is authorized, and the shutdown delay', () => {
+    expect(
+      healthOptionsFromEnv({
+        HEALTH_DETAILS: 'always',
+        API_KEY: 'k-9',
+        HEALTH_SHUTDOWN_DELAY_MS: '0',
+      }),
+    ).toMatchObject({ details: 'always', apiKeys: ['k-9'], shutdownDelayMs: 0 });
+    expect(() => healthOptionsFromEnv({ HEALTH_DETAILS: 'yes' })).toThrow(
+      'Invalid setting HEALTH_DETAILS: "yes" (expected one of never, when-authorized, always)',
+    );
+    expect(() => healthOptionsFromEnv({ HEALTH_SHUTDOWN_DELAY_MS: '-1' })).toThrow(
+      'Invalid setting HEALTH_SHUTDOWN_DELAY_MS: "-1" (expected an integer >= 0)',
+    );
   });
 
   it('reads the variables operators already use', () => {

@@ -1,7 +1,7 @@
 import { HealthConfigurationError } from './core/errors';
 import type { HealthCheckOptions } from './core/health-check';
-import type { HealthModuleOptions } from './health.options';
-import { BUILT_IN_COMPONENTS, HEALTH_DEFAULTS } from './health.options';
+import type { DetailsVisibility, HealthModuleOptions } from './health.options';
+import { BUILT_IN_COMPONENTS, DETAILS_VISIBILITY, HEALTH_DEFAULTS } from './health.options';
 
 /** Where variables are read from: `process.env`, a `ConfigService`, or any getter. */
 export type HealthEnv =
@@ -13,6 +13,7 @@ export type HealthEnv =
  * Module options from the environment variables operators already use
  * (`HEALTH_CHECK_TIMEOUT_MS`, `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`,
  * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_CHECK_RESULT_TTL_MS`, `APP_VERSION`, `GEMINI_API_KEY`).
+ * Also `HEALTH_DETAILS`, `HEALTH_SHUTDOWN_DELAY_MS` and `API_KEY` (who is authorized).
  * Unset or empty variables keep their defaults.
  * A bad value throws a `HealthConfigurationError` naming the variable and the value.
  */
@@ -36,6 +37,9 @@ export function healthOptionsFromEnv(env: HealthEnv): HealthModuleOptions {
     components,
     secrets: [aiKey, read('API_KEY'), ...urlPasswords(read('REDIS_URL'), read('DATABASE_URL'))],
     legacy: { aiModelConfigured: Boolean(aiKey) },
+    details: detailsVisibility(read('HEALTH_DETAILS')),
+    apiKeys: [read('API_KEY')],
+    shutdownDelayMs: integer('HEALTH_SHUTDOWN_DELAY_MS', read('HEALTH_SHUTDOWN_DELAY_MS'), 0),
   };
 }
 
@@ -70,6 +74,18 @@ export function defaultEnabled(databaseConfigured: boolean): string[] {
 export const DEFAULT_ENABLED_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
 
 /** The names listed, or undefined when the variable is unset or empty (then the default holds). */
+function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!(DETAILS_VISIBILITY as readonly string[]).includes(raw)) {
+    throw new HealthConfigurationError(
+      'HEALTH_DETAILS',
+      raw,
+      `one of ${DETAILS_VISIBILITY.join(', ')}`,
+    );
+  }
+  return raw as DetailsVisibility;
+}
+
 function componentList(variable: string, raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const names = raw

@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { register } from 'prom-client';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
 import {
@@ -8,15 +9,25 @@ import {
   ConfigurableModuleClass,
   OPTIONS_TYPE,
 } from './health.module-definition';
+import { HealthReportController } from './http/health-report.controller';
 import { LegacyHealthController } from './http/legacy-health.controller';
+import { HEALTH_METRICS_REGISTRY } from './metrics';
+import { HealthMetrics } from './metrics/health.metrics';
+import { ProbesController } from './http/probes.controller';
 
 /**
  * `HealthModule.forRoot(options)` or `HealthModule.forRootAsync({ imports, inject, useFactory })`.
- * Global by default (`isGlobal`); serves the HTTP endpoints unless `exposeHttp: false`.
+ * Global by default (`isGlobal`); serves the HTTP endpoints (legacy body, full report,
+ * probes) unless `exposeHttp: false`.
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [HealthService, HealthIndicatorExplorer],
+  providers: [
+    HealthService,
+    HealthIndicatorExplorer,
+    HealthMetrics,
+    { provide: HEALTH_METRICS_REGISTRY, useValue: register },
+  ],
   exports: [HealthService],
 })
 export class HealthModule extends ConfigurableModuleClass {
@@ -30,5 +41,6 @@ export class HealthModule extends ConfigurableModuleClass {
 }
 
 function withHttp(module: DynamicModule, exposeHttp = true): DynamicModule {
-  return exposeHttp ? { ...module, controllers: [LegacyHealthController] } : module;
+  const controllers = [LegacyHealthController, HealthReportController, ProbesController];
+  return exposeHttp ? { ...module, controllers } : module;
 }

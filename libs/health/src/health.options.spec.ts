@@ -49,6 +49,12 @@ describe('resolveHealthOptions', () => {
     ['a negative TTL', { cacheTtlMs: -1 }, /cacheTtlMs: -1/],
     ['a negative backoff', { retryBaseDelayMs: -1 }, /retryBaseDelayMs: -1/],
     [
+      'an unknown details visibility',
+      { details: 'sometimes' as never },
+      /details: "sometimes" \(expected one of never, when-authorized, always\)/,
+    ],
+    ['a negative shutdown delay', { shutdownDelayMs: -1 }, /shutdownDelayMs: -1/],
+    [
       'an unknown enabled component',
       { enabledComponents: ['cache', 'redis'] },
       /enabledComponents: "redis" \(expected one of ai_model, cache, resilience, database, runtime\)/,

@@ -24,6 +24,10 @@ export interface LegacyEndpointOptions {
   aiModelConfigured?: boolean;
 }
 
+/** Who sees `message` and `metadata` in the full report (Spring Boot's `show-details`). */
+export const DETAILS_VISIBILITY = ['never', 'when-authorized', 'always'] as const;
+export type DetailsVisibility = (typeof DETAILS_VISIBILITY)[number];
+
 export interface HealthModuleOptions {
   /** Application version shown in reports. Default `"1.0.0"`. */
   version?: string;
@@ -48,6 +52,12 @@ export interface HealthModuleOptions {
   /** Values that must never appear in a message or metadata (API keys, passwords). */
   secrets?: readonly (string | undefined)[];
   legacy?: LegacyEndpointOptions;
+  /** Who sees messages and metadata in the full report. Default `when-authorized`. */
+  details?: DetailsVisibility;
+  /** Keys that authorize a caller (`Authorization: Bearer` or `X-API-Key`). Default none. */
+  apiKeys?: readonly (string | undefined)[];
+  /** How long the service keeps serving, not ready, after SIGTERM. Default 5000. */
+  shutdownDelayMs?: number;
   clock?: HealthClock;
 }
 
@@ -61,6 +71,9 @@ export interface ResolvedHealthOptions {
   enabledComponents?: ReadonlySet<string>;
   secrets: readonly (string | undefined)[];
   legacy: Required<LegacyEndpointOptions>;
+  details: DetailsVisibility;
+  apiKeys: readonly string[];
+  shutdownDelayMs: number;
   clock: HealthClock;
 }
 
@@ -70,6 +83,8 @@ export const HEALTH_DEFAULTS = {
   retries: 1,
   retryBaseDelayMs: 100,
   cacheTtlMs: 0,
+  details: 'when-authorized',
+  shutdownDelayMs: 5000,
 } as const;
 
 export function resolveHealthOptions(options: HealthModuleOptions = {}): ResolvedHealthOptions {
@@ -106,6 +121,12 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
     enabledComponents: validateEnabled(options.enabledComponents),
     secrets: options.secrets ?? [],
     legacy: { aiModelConfigured: options.legacy?.aiModelConfigured ?? false },
+    details: validateDetails(options.details),
+    apiKeys: (options.apiKeys ?? []).filter((key): key is string => Boolean(key)),
+    shutdownDelayMs: nonNegative(
+      'shutdownDelayMs',
+      options.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs,
+    ),
     clock: options.clock ?? systemClock,
   };
 }
@@ -150,6 +171,18 @@ export function validateComponentName(name: unknown, where = 'name'): string {
     throw new HealthConfigurationError(where, name, 'a component name matching [a-z0-9_-]{1,64}');
   }
   return name;
+}
+
+function validateDetails(details: unknown): DetailsVisibility {
+  if (details === undefined) return HEALTH_DEFAULTS.details;
+  if (!(DETAILS_VISIBILITY as readonly unknown[]).includes(details)) {
+    throw new HealthConfigurationError(
+      'details',
+      details,
+      `one of ${DETAILS_VISIBILITY.join(', ')}`,
+    );
+  }
+  return details as DetailsVisibility;
 }
 
 function validateVersion(version: unknown): string {

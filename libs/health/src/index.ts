@@ -46,3 +46,22 @@ export * from './indicators/resilience';
 export * from './indicators/ai-model';
 export * from './indicators/database';
 export * from './indicators/runtime';
+export { enableGracefulShutdown } from './core/graceful-shutdown';
+export type { GracefulShutdownOptions } from './core/graceful-shutdown';
+export type { CheckSelection, ReportInfo, RunListener } from './core/health.service';
+export type { CheckRun, RunOutcome } from './core/check-runner';
+export { DETAILS_VISIBILITY } from './health.options';
+export type { DetailsVisibility } from './health.options';
+export { isAuthorized, presentedApiKey } from './http/api-key';
+export { HEALTH_JSON, toHealthJson } from './http/health-json.format';
+export type {
+  HealthJsonBody,
+  HealthJsonCheck,
+  HealthJsonOptions,
+  HealthJsonStatus,
+} from './http/health-json.format';
+export { httpStatusOf, toComponentBody, toFullReport } from './http/report.format';
+export type { ComponentBody, FullReportBody } from './http/report.format';
+export { toPrometheusText } from './http/prometheus.format';
+export { READINESS_TAG } from './http/probes.controller';
+export * from './metrics';

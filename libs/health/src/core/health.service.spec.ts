@@ -348,14 +348,25 @@ describe('HealthService', () => {
       expect(service.isHealthy('unknown')).toBe(false);
     });
 
-    it('does not record the result of a run that finishes after its check was removed', async () => {
+    it('neither records nor announces a run that finishes after its check was removed or replaced', async () => {
       const { gate, definition } = gated('gone');
       make({ checks: [definition] });
+      const runs: string[] = [];
+      service.onRun((run) => void runs.push(run.status.name));
       const pending = service.checkComponent('gone');
       service.unregister('gone');
       gate.release();
       await pending;
       expect(service.getLastStatus('gone')).toBeUndefined();
+
+      const old = gated('swap');
+      service.register(old.definition);
+      const stale = service.checkComponent('swap');
+      service.register(healthy('swap'), { replace: true });
+      old.gate.release();
+      await stale;
+      expect(runs).toEqual([]);
+      expect(service.getLastStatus('swap')).toBeUndefined();
     });
   });
 
@@ -534,7 +545,13 @@ describe('HealthService', () => {
     it('exposes the version and legacy settings it was configured with', () => {
       make({ version: '2.3.4', legacy: { aiModelConfigured: true } });
       expect(service.version).toBe('2.3.4');
-      expect(service.legacySettings).toEqual({ aiModelConfigured: true });
+      expect(service.settings).toEqual({
+        version: '2.3.4',
+        legacy: { aiModelConfigured: true },
+        details: 'when-authorized',
+        apiKeys: [],
+        shutdownDelayMs: 5000,
+      });
       expect(new HealthService().version).toBe('1.0.0');
     });
   });

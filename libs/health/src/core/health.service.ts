@@ -89,9 +89,13 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.version;
   }
 
-  /** Settings of the legacy endpoint, as resolved from module options. */
-  get legacySettings(): ResolvedHealthOptions['legacy'] {
-    return this.options.legacy;
+  /** Settings the HTTP layer reads, as resolved from module options. */
+  get settings(): Pick<
+    ResolvedHealthOptions,
+    'version' | 'legacy' | 'details' | 'apiKeys' | 'shutdownDelayMs'
+  > {
+    const { version, legacy, details, apiKeys, shutdownDelayMs } = this.options;
+    return { version, legacy, details, apiKeys, shutdownDelayMs };
   }
 
   /**
@@ -282,13 +286,13 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     entry.inFlight ??= runCheck(entry.check, this.context).then((run) => {
       const { status } = run;
       entry.inFlight = undefined;
-      this.notify(this.runListeners, run);
+      // A run of a check since removed or replaced is not news about the current one.
+      const current = this.entries.get(entry.check.name) === entry;
+      if (current) this.notify(this.runListeners, run);
       if (entry.check.cacheTtlMs > 0) {
         entry.cached = { status, expiresAt: clock.monotonicMs() + entry.check.cacheTtlMs };
       }
-      if (this.entries.get(entry.check.name) === entry) {
-        this.lastStatuses.set(entry.check.name, status);
-      }
+      if (current) this.lastStatuses.set(entry.check.name, status);
       return status;
     });
     return entry.inFlight;

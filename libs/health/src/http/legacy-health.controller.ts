@@ -2,8 +2,8 @@ import { Controller, Get, Logger, Redirect, Res } from '@nestjs/common';
 import { HealthService } from '../core/health.service';
 import type { LegacyHealthBody } from './legacy.format';
 import { legacyFallbackBody, toLegacyBody } from './legacy.format';
-import type { RawResponse } from './send-json';
-import { sendJson } from './send-json';
+import type { RawResponse } from './send';
+import { sendJson } from './send';
 
 /** `GET /v1/health`, exactly as the legacy contract says, and `GET /health` -> 301. */
 @Controller()
@@ -33,7 +33,7 @@ export class LegacyHealthController {
       return legacyFallbackBody(
         Date.now() / 1000,
         this.health.version,
-        this.health.legacySettings.aiModelConfigured,
+        this.health.settings.legacy.aiModelConfigured,
       );
     }
   }

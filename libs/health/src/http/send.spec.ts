@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
-import { sendJson } from './send-json';
+import { sendJson } from './send';
 
 describe('sendJson', () => {
   it('writes exact JSON bytes and headers to a ServerResponse, or to one wrapped as `raw`', async () => {

@@ -21,3 +21,14 @@ export function sendJson(
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.end(payload);
 }
+
+/** Writes a plain-text body (the probes' `ok` / `[+]name ok` lines), never cached. */
+export function sendText(response: RawResponse, statusCode: number, text: string): void {
+  const res = 'raw' in response ? response.raw : response;
+  const payload = Buffer.from(text, 'utf8');
+  res.statusCode = statusCode;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', payload.length);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(payload);
+}

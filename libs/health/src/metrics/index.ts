@@ -1,0 +1,5 @@
+export {
+  HEALTH_CHECK_DURATION_BUCKETS,
+  HEALTH_METRIC_NAMES,
+  HEALTH_METRICS_REGISTRY,
+} from './metrics.constants';

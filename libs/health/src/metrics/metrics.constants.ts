@@ -1,0 +1,16 @@
+/** DI token of the prom-client `Registry` the health metrics live in (default: the global one). */
+export const HEALTH_METRICS_REGISTRY = Symbol('HEALTH_METRICS_REGISTRY');
+
+/** Names of the health metrics, as scraped. */
+export const HEALTH_METRIC_NAMES = {
+  componentStatus: 'health_component_status',
+  overallStatus: 'health_overall_status',
+  checkDuration: 'health_check_duration_seconds',
+  checkRuns: 'health_check_runs_total',
+  checkTimeouts: 'health_check_timeouts_total',
+} as const;
+
+/** Histogram buckets of check durations, in seconds: 0.5 ms to 5 s. */
+export const HEALTH_CHECK_DURATION_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];
