@@ -10,11 +10,25 @@ describe('healthOptionsFromEnv', () => {
       cacheTtlMs: undefined,
       enabledComponents: ['ai_model', 'cache', 'resilience'],
       components: {},
-      secrets: [undefined, undefined],
+      secrets: [undefined, undefined, undefined],
       legacy: { aiModelConfigured: false },
       details: undefined,
       apiKeys: [undefined],
       shutdownDelayMs: undefined,
+      trends: { intervalMs: undefined, retentionMs: undefined },
+      webhooks: {
+        urls: [],
+        secret: undefined,
+        includeDetails: undefined,
+        queueSize: undefined,
+        maxAttempts: undefined,
+        attemptTimeoutMs: undefined,
+        minConsecutive: undefined,
+        cooldownMs: undefined,
+        dedup: undefined,
+        redisUrl: undefined,
+        serviceName: undefined,
+      },
     });
   });
 
@@ -96,8 +110,9 @@ describe('healthOptionsFromEnv', () => {
       REDIS_URL: 'redis://default:p%40ss@127.0.0.1:6379',
       DATABASE_URL: 'not a url',
     });
-    expect(secrets).toEqual(['gem-key', 'svc-key', 'p%40ss', 'p@ss']);
+    expect(secrets).toEqual(['gem-key', 'svc-key', undefined, 'p%40ss', 'p@ss']);
     expect(healthOptionsFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }).secrets).toEqual([
+      undefined,
       undefined,
       undefined,
     ]);

@@ -1,7 +1,12 @@
 import { HealthConfigurationError } from './core/errors';
 import type { HealthCheckOptions } from './core/health-check';
-import type { DetailsVisibility, HealthModuleOptions } from './health.options';
-import { BUILT_IN_COMPONENTS, DETAILS_VISIBILITY, HEALTH_DEFAULTS } from './health.options';
+import type { DetailsVisibility, HealthModuleOptions, WebhookOptions } from './health.options';
+import {
+  BUILT_IN_COMPONENTS,
+  DETAILS_VISIBILITY,
+  HEALTH_DEFAULTS,
+  WEBHOOK_DEDUP,
+} from './health.options';
 
 /** Where variables are read from: `process.env`, a `ConfigService`, or any getter. */
 export type HealthEnv =
@@ -35,11 +40,21 @@ export function healthOptionsFromEnv(env: HealthEnv): HealthModuleOptions {
       componentList('HEALTH_CHECK_ENABLED_COMPONENTS', read('HEALTH_CHECK_ENABLED_COMPONENTS')) ??
       defaultEnabled(Boolean(read('DATABASE_URL'))),
     components,
-    secrets: [aiKey, read('API_KEY'), ...urlPasswords(read('REDIS_URL'), read('DATABASE_URL'))],
+    secrets: [
+      aiKey,
+      read('API_KEY'),
+      read('HEALTH_WEBHOOK_SECRET'),
+      ...urlPasswords(read('REDIS_URL'), read('DATABASE_URL')),
+    ],
     legacy: { aiModelConfigured: Boolean(aiKey) },
     details: detailsVisibility(read('HEALTH_DETAILS')),
     apiKeys: [read('API_KEY')],
     shutdownDelayMs: integer('HEALTH_SHUTDOWN_DELAY_MS', read('HEALTH_SHUTDOWN_DELAY_MS'), 0),
+    trends: {
+      intervalMs: integer('HEALTH_TREND_INTERVAL_MS', read('HEALTH_TREND_INTERVAL_MS'), 0),
+      retentionMs: integer('HEALTH_TREND_RETENTION_MS', read('HEALTH_TREND_RETENTION_MS'), 1),
+    },
+    webhooks: webhooksFromEnv(read),
   };
 }
 
@@ -74,6 +89,67 @@ export function defaultEnabled(databaseConfigured: boolean): string[] {
 export const DEFAULT_ENABLED_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
 
 /** The names listed, or undefined when the variable is unset or empty (then the default holds). */
+function webhooksFromEnv(read: (key: string) => string | undefined): WebhookOptions {
+  const dedup = read('HEALTH_WEBHOOK_DEDUP') || undefined;
+  if (dedup !== undefined && !(WEBHOOK_DEDUP as readonly string[]).includes(dedup)) {
+    throw new HealthConfigurationError(
+      'HEALTH_WEBHOOK_DEDUP',
+      dedup,
+      `one of ${WEBHOOK_DEDUP.join(', ')}`,
+    );
+  }
+  const urls = (read('HEALTH_WEBHOOK_URLS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    if (!/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url)) {
+      throw new HealthConfigurationError(
+        'HEALTH_WEBHOOK_URLS',
+        url,
+        'comma-separated http(s) URLs',
+      );
+    }
+  }
+  const secret = read('HEALTH_WEBHOOK_SECRET') || undefined;
+  if (urls.length > 0 && !secret) {
+    throw new HealthConfigurationError(
+      'HEALTH_WEBHOOK_SECRET',
+      '',
+      'a signing secret when HEALTH_WEBHOOK_URLS is set',
+    );
+  }
+  const redisUrl = read('REDIS_URL') || undefined;
+  if (dedup === 'redis' && !redisUrl) {
+    throw new HealthConfigurationError(
+      'REDIS_URL',
+      '',
+      'a Redis URL when HEALTH_WEBHOOK_DEDUP=redis',
+    );
+  }
+  const flag = read('HEALTH_WEBHOOK_INCLUDE_DETAILS');
+  if (flag && !/^(true|false)$/i.test(flag)) {
+    throw new HealthConfigurationError('HEALTH_WEBHOOK_INCLUDE_DETAILS', flag, 'true or false');
+  }
+  return {
+    urls,
+    secret,
+    includeDetails: flag ? /^true$/i.test(flag) : undefined,
+    queueSize: integer('HEALTH_WEBHOOK_QUEUE_SIZE', read('HEALTH_WEBHOOK_QUEUE_SIZE'), 1),
+    maxAttempts: integer('HEALTH_WEBHOOK_MAX_ATTEMPTS', read('HEALTH_WEBHOOK_MAX_ATTEMPTS'), 1),
+    attemptTimeoutMs: integer('HEALTH_WEBHOOK_TIMEOUT_MS', read('HEALTH_WEBHOOK_TIMEOUT_MS'), 1),
+    minConsecutive: integer(
+      'HEALTH_WEBHOOK_MIN_CONSECUTIVE',
+      read('HEALTH_WEBHOOK_MIN_CONSECUTIVE'),
+      1,
+    ),
+    cooldownMs: integer('HEALTH_WEBHOOK_COOLDOWN_MS', read('HEALTH_WEBHOOK_COOLDOWN_MS'), 0),
+    dedup: dedup as WebhookOptions['dedup'],
+    redisUrl,
+    serviceName: read('HEALTH_SERVICE_NAME') || undefined,
+  };
+}
+
 function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!(DETAILS_VISIBILITY as readonly string[]).includes(raw)) {

@@ -28,6 +28,40 @@ export interface LegacyEndpointOptions {
 export const DETAILS_VISIBILITY = ['never', 'when-authorized', 'always'] as const;
 export type DetailsVisibility = (typeof DETAILS_VISIBILITY)[number];
 
+export interface TrendOptions {
+  /** How often the collector runs a full evaluation and records samples; 0 disables. Default 10000. */
+  intervalMs?: number;
+  /** How long samples are kept. Default 24 h. */
+  retentionMs?: number;
+}
+
+export const WEBHOOK_DEDUP = ['none', 'redis'] as const;
+export type WebhookDedup = (typeof WEBHOOK_DEDUP)[number];
+
+export interface WebhookOptions {
+  /** Receivers of status-change events (http or https). None: no webhooks. */
+  urls?: readonly string[];
+  /** HMAC-SHA256 key of `X-Health-Signature`; required when `urls` is set. */
+  secret?: string;
+  /** Put messages and metadata in the event's `report`. Default false (as for unauthenticated callers). */
+  includeDetails?: boolean;
+  /** Undelivered events kept per URL; the oldest is dropped (and counted) beyond. Default 1000. */
+  queueSize?: number;
+  /** Delivery attempts per event, with exponential backoff. Default 5. */
+  maxAttempts?: number;
+  /** Timeout of one delivery attempt in ms. Default 5000. */
+  attemptTimeoutMs?: number;
+  /** A transition is announced once it has held this many evaluations. Default 2. */
+  minConsecutive?: number;
+  /** A component is announced at most once per this many ms. Default 60000. */
+  cooldownMs?: number;
+  /** `redis`: instances of one service announce each transition once (needs `redisUrl`). */
+  dedup?: WebhookDedup;
+  redisUrl?: string;
+  /** The `service` field of events, and the de-duplication scope. Default `api`. */
+  serviceName?: string;
+}
+
 export interface HealthModuleOptions {
   /** Application version shown in reports. Default `"1.0.0"`. */
   version?: string;
@@ -58,6 +92,8 @@ export interface HealthModuleOptions {
   apiKeys?: readonly (string | undefined)[];
   /** How long the service keeps serving, not ready, after SIGTERM. Default 5000. */
   shutdownDelayMs?: number;
+  trends?: TrendOptions;
+  webhooks?: WebhookOptions;
   clock?: HealthClock;
 }
 
@@ -74,8 +110,13 @@ export interface ResolvedHealthOptions {
   details: DetailsVisibility;
   apiKeys: readonly string[];
   shutdownDelayMs: number;
+  trends: Required<TrendOptions>;
+  webhooks: ResolvedWebhookOptions;
   clock: HealthClock;
 }
+
+export type ResolvedWebhookOptions = Required<Omit<WebhookOptions, 'secret' | 'redisUrl'>> &
+  Pick<WebhookOptions, 'secret' | 'redisUrl'>;
 
 export const HEALTH_DEFAULTS = {
   version: '1.0.0',
@@ -85,6 +126,15 @@ export const HEALTH_DEFAULTS = {
   cacheTtlMs: 0,
   details: 'when-authorized',
   shutdownDelayMs: 5000,
+  trends: { intervalMs: 10_000, retentionMs: 24 * 60 * 60 * 1000 },
+  webhooks: {
+    queueSize: 1000,
+    maxAttempts: 5,
+    attemptTimeoutMs: 5000,
+    minConsecutive: 2,
+    cooldownMs: 60_000,
+    serviceName: 'api',
+  },
 } as const;
 
 export function resolveHealthOptions(options: HealthModuleOptions = {}): ResolvedHealthOptions {
@@ -127,8 +177,84 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
       'shutdownDelayMs',
       options.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs,
     ),
+    trends: resolveTrends(options.trends),
+    webhooks: resolveWebhooks(options.webhooks),
     clock: options.clock ?? systemClock,
   };
+}
+
+function resolveTrends(trends: TrendOptions = {}): Required<TrendOptions> {
+  const { intervalMs, retentionMs } = HEALTH_DEFAULTS.trends;
+  const resolved = {
+    intervalMs: nonNegative('trends.intervalMs', trends.intervalMs ?? intervalMs),
+    retentionMs: positive('trends.retentionMs', trends.retentionMs ?? retentionMs),
+  };
+  if (resolved.intervalMs > 0 && resolved.retentionMs < resolved.intervalMs) {
+    throw new HealthConfigurationError(
+      'trends.retentionMs',
+      resolved.retentionMs,
+      `at least trends.intervalMs (${resolved.intervalMs})`,
+    );
+  }
+  return resolved;
+}
+
+function resolveWebhooks(webhooks: WebhookOptions = {}): ResolvedWebhookOptions {
+  const d = HEALTH_DEFAULTS.webhooks;
+  const urls = [...(webhooks.urls ?? [])];
+  for (const url of urls) {
+    if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url)) {
+      throw new HealthConfigurationError('webhooks.urls', url, 'http(s) URLs');
+    }
+  }
+  if (urls.length > 0 && !webhooks.secret) {
+    throw new HealthConfigurationError(
+      'webhooks.secret',
+      '',
+      'a signing secret when webhook URLs are set',
+    );
+  }
+  const dedup = webhooks.dedup ?? 'none';
+  if (!(WEBHOOK_DEDUP as readonly string[]).includes(dedup)) {
+    throw new HealthConfigurationError(
+      'webhooks.dedup',
+      dedup,
+      `one of ${WEBHOOK_DEDUP.join(', ')}`,
+    );
+  }
+  if (dedup === 'redis' && !webhooks.redisUrl) {
+    throw new HealthConfigurationError('webhooks.redisUrl', '', 'a Redis URL when dedup is redis');
+  }
+  return {
+    urls,
+    secret: webhooks.secret,
+    includeDetails: webhooks.includeDetails ?? false,
+    queueSize: count('webhooks.queueSize', webhooks.queueSize ?? d.queueSize, 1),
+    maxAttempts: count('webhooks.maxAttempts', webhooks.maxAttempts ?? d.maxAttempts, 1),
+    attemptTimeoutMs: positive(
+      'webhooks.attemptTimeoutMs',
+      webhooks.attemptTimeoutMs ?? d.attemptTimeoutMs,
+    ),
+    minConsecutive: count(
+      'webhooks.minConsecutive',
+      webhooks.minConsecutive ?? d.minConsecutive,
+      1,
+    ),
+    cooldownMs: nonNegative('webhooks.cooldownMs', webhooks.cooldownMs ?? d.cooldownMs),
+    dedup,
+    redisUrl: webhooks.redisUrl,
+    serviceName: validateComponentName(
+      webhooks.serviceName ?? d.serviceName,
+      'webhooks.serviceName',
+    ),
+  };
+}
+
+function count(setting: string, value: unknown, min: number): number {
+  if (!Number.isInteger(value) || (value as number) < min) {
+    throw new HealthConfigurationError(setting, value, `an integer >= ${min}`);
+  }
+  return value as number;
 }
 
 /** Validates the options a check carries; `where` names it in errors. */

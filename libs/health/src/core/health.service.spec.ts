@@ -545,13 +545,16 @@ describe('HealthService', () => {
     it('exposes the version and legacy settings it was configured with', () => {
       make({ version: '2.3.4', legacy: { aiModelConfigured: true } });
       expect(service.version).toBe('2.3.4');
-      expect(service.settings).toEqual({
+      expect(service.settings).toMatchObject({
         version: '2.3.4',
         legacy: { aiModelConfigured: true },
         details: 'when-authorized',
         apiKeys: [],
         shutdownDelayMs: 5000,
+        trends: { intervalMs: 10_000, retentionMs: 86_400_000 },
+        webhooks: { urls: [], includeDetails: false, queueSize: 1000, maxAttempts: 5, dedup: 'none' },
       });
+      expect(service.redactor.text('redis://u:pw@h')).toBe('redis://u:***@h');
       expect(new HealthService().version).toBe('1.0.0');
     });
   });

@@ -23,6 +23,12 @@ import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 import { Redactor } from './redact';
 
+/** The resolved settings report consumers (HTTP, trends, webhooks) read. */
+export type HealthSettings = Pick<
+  ResolvedHealthOptions,
+  'version' | 'legacy' | 'details' | 'apiKeys' | 'shutdownDelayMs' | 'trends' | 'webhooks' | 'clock'
+>;
+
 /** What a report covers: every registered check (`full`), or a selection of them. */
 export interface ReportInfo {
   full: boolean;
@@ -90,12 +96,15 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Settings the HTTP layer reads, as resolved from module options. */
-  get settings(): Pick<
-    ResolvedHealthOptions,
-    'version' | 'legacy' | 'details' | 'apiKeys' | 'shutdownDelayMs'
-  > {
-    const { version, legacy, details, apiKeys, shutdownDelayMs } = this.options;
-    return { version, legacy, details, apiKeys, shutdownDelayMs };
+  get settings(): HealthSettings {
+    const { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, clock } =
+      this.options;
+    return { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, clock };
+  }
+
+  /** Masks secrets in text and data: for consumers that log or send anything a check said. */
+  get redactor(): Redactor {
+    return this.context.redactor;
   }
 
   /**
