@@ -135,6 +135,57 @@ describe('healthOptionsFromEnv', () => {
     );
   });
 
+  it('reads the trend and webhook variables', () => {
+    const options = healthOptionsFromEnv({
+      HEALTH_TREND_INTERVAL_MS: '0',
+      HEALTH_TREND_RETENTION_MS: '3600000',
+      HEALTH_WEBHOOK_URLS: ' https://a.test/hook , http://127.0.0.1:9/x ',
+      HEALTH_WEBHOOK_SECRET: 'whsec-123',
+      HEALTH_WEBHOOK_INCLUDE_DETAILS: 'TRUE',
+      HEALTH_WEBHOOK_QUEUE_SIZE: '10',
+      HEALTH_WEBHOOK_MAX_ATTEMPTS: '3',
+      HEALTH_WEBHOOK_TIMEOUT_MS: '250',
+      HEALTH_WEBHOOK_MIN_CONSECUTIVE: '1',
+      HEALTH_WEBHOOK_COOLDOWN_MS: '0',
+      HEALTH_WEBHOOK_DEDUP: 'redis',
+      REDIS_URL: 'redis://127.0.0.1:6390',
+      HEALTH_SERVICE_NAME: 'billing',
+    });
+    expect(options.trends).toEqual({ intervalMs: 0, retentionMs: 3_600_000 });
+    expect(options.webhooks).toEqual({
+      urls: ['https://a.test/hook', 'http://127.0.0.1:9/x'],
+      secret: 'whsec-123',
+      includeDetails: true,
+      queueSize: 10,
+      maxAttempts: 3,
+      attemptTimeoutMs: 250,
+      minConsecutive: 1,
+      cooldownMs: 0,
+      dedup: 'redis',
+      redisUrl: 'redis://127.0.0.1:6390',
+      serviceName: 'billing',
+    });
+    expect(options.secrets).toContain('whsec-123');
+  });
+
+  it.each([
+    [
+      { HEALTH_WEBHOOK_URLS: 'not a url', HEALTH_WEBHOOK_SECRET: 's' },
+      'HEALTH_WEBHOOK_URLS: "not a url"',
+    ],
+    [{ HEALTH_WEBHOOK_URLS: 'https://a.test/x' }, 'HEALTH_WEBHOOK_SECRET: ""'],
+    [{ HEALTH_WEBHOOK_DEDUP: 'etcd' }, 'HEALTH_WEBHOOK_DEDUP: "etcd"'],
+    [
+      { HEALTH_WEBHOOK_DEDUP: 'redis' },
+      'REDIS_URL: "" (expected a Redis URL when HEALTH_WEBHOOK_DEDUP=redis)',
+    ],
+    [{ HEALTH_WEBHOOK_INCLUDE_DETAILS: 'yes' }, 'HEALTH_WEBHOOK_INCLUDE_DETAILS: "yes"'],
+    [{ HEALTH_WEBHOOK_QUEUE_SIZE: '0' }, 'HEALTH_WEBHOOK_QUEUE_SIZE: "0"'],
+    [{ HEALTH_TREND_INTERVAL_MS: '-5' }, 'HEALTH_TREND_INTERVAL_MS: "-5"'],
+  ])('refuses %j, naming the variable', (env, message) => {
+    expect(() => healthOptionsFromEnv(env)).toThrow(`Invalid setting ${message}`);
+  });
+
   it('refuses an unknown component in the enabled list, naming it', () => {
     expect(() => healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: 'cache,redis' })).toThrow(
       'Invalid setting HEALTH_CHECK_ENABLED_COMPONENTS: "redis" (expected a comma-separated list of ai_model, cache, resilience, database, runtime)',

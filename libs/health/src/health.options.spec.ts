@@ -119,6 +119,64 @@ describe('resolveHealthOptions', () => {
     );
   });
 
+  it('resolves trend and webhook defaults', () => {
+    const { trends, webhooks } = resolveHealthOptions();
+    expect(trends).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
+    expect(webhooks).toEqual({
+      urls: [],
+      secret: undefined,
+      includeDetails: false,
+      queueSize: 1000,
+      maxAttempts: 5,
+      attemptTimeoutMs: 5000,
+      minConsecutive: 2,
+      cooldownMs: 60_000,
+      dedup: 'none',
+      redisUrl: undefined,
+      serviceName: 'api',
+    });
+  });
+
+  it.each<[string, HealthModuleOptions, RegExp]>([
+    ['a negative trend interval', { trends: { intervalMs: -1 } }, /trends\.intervalMs: -1/],
+    [
+      'a retention shorter than the interval',
+      { trends: { intervalMs: 1000, retentionMs: 500 } },
+      /trends\.retentionMs: 500 \(expected at least trends\.intervalMs \(1000\)\)/,
+    ],
+    [
+      'a webhook URL that is not http(s)',
+      { webhooks: { urls: ['ftp://x'], secret: 's' } },
+      /webhooks\.urls: "ftp:\/\/x"/,
+    ],
+    [
+      'webhook URLs without a secret',
+      { webhooks: { urls: ['https://hooks.test/x'] } },
+      /webhooks\.secret: "" \(expected a signing secret/,
+    ],
+    ['an unknown dedup mode', { webhooks: { dedup: 'etcd' as never } }, /webhooks\.dedup: "etcd"/],
+    ['redis dedup without a Redis URL', { webhooks: { dedup: 'redis' } }, /webhooks\.redisUrl/],
+    [
+      'a queue of 0',
+      { webhooks: { queueSize: 0 } },
+      /webhooks\.queueSize: 0 \(expected an integer >= 1\)/,
+    ],
+    ['0 attempts', { webhooks: { maxAttempts: 0 } }, /webhooks\.maxAttempts: 0/],
+    [
+      'a bad service name',
+      { webhooks: { serviceName: 'My API' } },
+      /webhooks\.serviceName: "My API"/,
+    ],
+  ])('refuses %s', (_label, options, message) => {
+    expect(() => resolveHealthOptions(options)).toThrow(message);
+  });
+
+  it('accepts a trend interval of 0 (disabled) whatever the retention', () => {
+    expect(
+      resolveHealthOptions({ trends: { intervalMs: 0, retentionMs: 1 } }).trends.intervalMs,
+    ).toBe(0);
+  });
+
   it('refuses options that are not an object', () => {
     expect(() => resolveHealthOptions(null as never)).toThrow(/HealthModule options: null/);
   });
