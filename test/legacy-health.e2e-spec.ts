@@ -4,15 +4,8 @@ import request from 'supertest';
 import { CircuitBreakerRegistry } from '@app/health';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
 import { createApiApp } from './support/api-app';
+import { LEGACY_KEYS as KEYS } from './support/legacy';
 
-const KEYS = [
-  'status',
-  'timestamp',
-  'version',
-  'ai_model_available',
-  'resilience_healthy',
-  'cache_healthy',
-];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
 
 describe('GET /v1/health (legacy contract)', () => {

@@ -5,6 +5,7 @@ import {
   BUILT_IN_COMPONENTS,
   DETAILS_VISIBILITY,
   HEALTH_DEFAULTS,
+  isHttpUrl,
   WEBHOOK_DEDUP,
 } from './health.options';
 
@@ -103,7 +104,7 @@ function webhooksFromEnv(read: (key: string) => string | undefined): WebhookOpti
     .map((u) => u.trim())
     .filter(Boolean);
   for (const url of urls) {
-    if (!/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url)) {
+    if (!isHttpUrl(url)) {
       throw new HealthConfigurationError(
         'HEALTH_WEBHOOK_URLS',
         url,

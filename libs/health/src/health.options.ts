@@ -203,7 +203,7 @@ function resolveWebhooks(webhooks: WebhookOptions = {}): ResolvedWebhookOptions 
   const d = HEALTH_DEFAULTS.webhooks;
   const urls = [...(webhooks.urls ?? [])];
   for (const url of urls) {
-    if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url)) {
+    if (!isHttpUrl(url)) {
       throw new HealthConfigurationError('webhooks.urls', url, 'http(s) URLs');
     }
   }
@@ -290,6 +290,11 @@ export function validateDefinition(definition: HealthCheckDefinition, where: str
     throw new HealthConfigurationError(`${where}.check`, definition.check, 'a function');
   }
   validateCheckOptions(definition, where);
+}
+
+/** An absolute http(s) URL with a host. */
+export function isHttpUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value);
 }
 
 export function validateComponentName(name: unknown, where = 'name'): string {

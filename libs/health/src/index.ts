@@ -50,7 +50,7 @@ export { enableGracefulShutdown } from './core/graceful-shutdown';
 export type { GracefulShutdownOptions } from './core/graceful-shutdown';
 export type { CheckSelection, ReportInfo, RunListener } from './core/health.service';
 export type { CheckRun, RunOutcome } from './core/check-runner';
-export { DETAILS_VISIBILITY } from './health.options';
+export { DETAILS_VISIBILITY, isHttpUrl } from './health.options';
 export type { DetailsVisibility } from './health.options';
 export { isAuthorized, presentedApiKey } from './http/api-key';
 export { HEALTH_JSON, toHealthJson } from './http/health-json.format';

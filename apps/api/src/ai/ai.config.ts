@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '@app/health';
+import { HealthConfigurationError, isHttpUrl } from '@app/health';
 import type { EnvSource } from '../config/app.config';
 import { DEFAULT_AI_MODEL, readBoolean, readInteger, readString } from '../config/app.config';
 
@@ -20,7 +20,7 @@ export interface AiSettings {
  */
 export function aiSettingsFromEnv(env: EnvSource): AiSettings {
   const baseUrl = readString(env, 'GEMINI_BASE_URL') ?? DEFAULT_GEMINI_BASE_URL;
-  if (!/^https?:\/\/[^/\s]+/.test(baseUrl) || !URL.canParse(baseUrl)) {
+  if (!isHttpUrl(baseUrl)) {
     throw new HealthConfigurationError('GEMINI_BASE_URL', baseUrl, 'an http(s) URL');
   }
   return {

@@ -552,7 +552,13 @@ describe('HealthService', () => {
         apiKeys: [],
         shutdownDelayMs: 5000,
         trends: { intervalMs: 10_000, retentionMs: 86_400_000 },
-        webhooks: { urls: [], includeDetails: false, queueSize: 1000, maxAttempts: 5, dedup: 'none' },
+        webhooks: {
+          urls: [],
+          includeDetails: false,
+          queueSize: 1000,
+          maxAttempts: 5,
+          dedup: 'none',
+        },
       });
       expect(service.redactor.text('redis://u:pw@h')).toBe('redis://u:***@h');
       expect(new HealthService().version).toBe('1.0.0');

@@ -2,15 +2,7 @@ import { execFileSync } from 'node:child_process';
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
 import { formatLegacyTimestamp, legacyFallbackBody, toLegacyBody } from './legacy.format';
-
-const KEYS = [
-  'status',
-  'timestamp',
-  'version',
-  'ai_model_available',
-  'resilience_healthy',
-  'cache_healthy',
-];
+import { LEGACY_KEYS as KEYS } from '../../../../test/support/legacy';
 
 const component = (name: string, status: HealthStatus): ComponentStatus => ({
   name,
