@@ -14,6 +14,11 @@ import { LegacyHealthController } from './http/legacy-health.controller';
 import { HEALTH_METRICS_REGISTRY } from './metrics';
 import { HealthMetrics } from './metrics/health.metrics';
 import { ProbesController } from './http/probes.controller';
+import { HealthTrends } from './trends/health-trends.service';
+import { HealthScheduleModule } from './trends/trend-schedule.module';
+import { TREND_PROVIDERS } from './trends/trend.providers';
+import { TrendsController } from './trends/trends.controller';
+import { WEBHOOK_PROVIDERS } from './webhooks/webhook.providers';
 
 /**
  * `HealthModule.forRoot(options)` or `HealthModule.forRootAsync({ imports, inject, useFactory })`.
@@ -21,14 +26,16 @@ import { ProbesController } from './http/probes.controller';
  * probes) unless `exposeHttp: false`.
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, HealthScheduleModule],
   providers: [
     HealthService,
     HealthIndicatorExplorer,
     HealthMetrics,
     { provide: HEALTH_METRICS_REGISTRY, useValue: register },
+    ...TREND_PROVIDERS,
+    ...WEBHOOK_PROVIDERS,
   ],
-  exports: [HealthService],
+  exports: [HealthService, HealthTrends],
 })
 export class HealthModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
@@ -41,6 +48,11 @@ export class HealthModule extends ConfigurableModuleClass {
 }
 
 function withHttp(module: DynamicModule, exposeHttp = true): DynamicModule {
-  const controllers = [LegacyHealthController, HealthReportController, ProbesController];
+  const controllers = [
+    LegacyHealthController,
+    HealthReportController,
+    ProbesController,
+    TrendsController,
+  ];
   return exposeHttp ? { ...module, controllers } : module;
 }

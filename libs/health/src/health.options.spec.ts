@@ -13,11 +13,20 @@ describe('resolveHealthOptions', () => {
       checks: [],
       components: {},
       enabledComponents: undefined,
-      secrets: [],
+      secrets: [undefined],
       legacy: { aiModelConfigured: false },
     });
     expect(typeof resolved.clock.monotonicMs()).toBe('number');
     expect(Math.abs(resolved.clock.epochMs() - Date.now())).toBeLessThan(1000);
+  });
+
+  it('treats API keys and the webhook signing secret as secrets however they were configured', () => {
+    const { secrets } = resolveHealthOptions({
+      secrets: ['a-secret'],
+      apiKeys: ['svc-key-1'],
+      webhooks: { secret: 'whsec-2' },
+    });
+    expect(secrets).toEqual(['a-secret', 'svc-key-1', 'whsec-2']);
   });
 
   it('keeps valid settings', () => {

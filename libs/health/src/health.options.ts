@@ -169,7 +169,8 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
     checks,
     components,
     enabledComponents: validateEnabled(options.enabledComponents),
-    secrets: options.secrets ?? [],
+    // Keys and the signing secret are secrets however they were configured.
+    secrets: [...(options.secrets ?? []), ...(options.apiKeys ?? []), options.webhooks?.secret],
     legacy: { aiModelConfigured: options.legacy?.aiModelConfigured ?? false },
     details: validateDetails(options.details),
     apiKeys: (options.apiKeys ?? []).filter((key): key is string => Boolean(key)),

@@ -65,3 +65,5 @@ export type { ComponentBody, FullReportBody } from './http/report.format';
 export { toPrometheusText } from './http/prometheus.format';
 export { READINESS_TAG } from './http/probes.controller';
 export * from './metrics';
+export * from './trends';
+export * from './webhooks';

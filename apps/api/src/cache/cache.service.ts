@@ -104,6 +104,8 @@ export class CacheService implements OnModuleDestroy {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,
+      // After Redis died, the default leaves a 2 s timer that keeps a closing process alive.
+      disconnectTimeout: 100,
       commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
     });

@@ -55,7 +55,7 @@ export class HealthReportController {
     const report = {
       overall_status: status.status,
       components: [status],
-      timestamp: Date.now() / 1000,
+      timestamp: this.health.settings.clock.epochMs() / 1000,
     };
     if (wantsHealthJson(req)) return this.send(req, res, report);
     sendJson(

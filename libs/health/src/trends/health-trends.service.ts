@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthService } from '../core/health.service';
+import { round } from './figures';
+import { analyzeSeries } from './trend.analysis';
+import type { TrendStore } from './trend.store';
+import { TREND_STORE } from './trend.store';
+import type { TrendWindow } from './trend-window';
+import {
+  DEFAULT_TREND_WINDOW,
+  isTrendWindow,
+  TREND_WINDOW_ERROR,
+  TREND_WINDOWS,
+} from './trend-window';
+import type { ComponentTrend, TrendsReport } from './trend.types';
+
+/**
+ * Trends of every registered component over a window, from the samples the collector keeps.
+ * Reads samples only: analysing never runs a check.
+ */
+@Injectable()
+export class HealthTrends {
+  constructor(
+    private readonly health: HealthService,
+    @Inject(TREND_STORE) private readonly store: TrendStore,
+  ) {}
+
+  /** The figures `GET /v1/health/trends?window=` answers. An unknown window is a RangeError. */
+  analyze(window: TrendWindow = DEFAULT_TREND_WINDOW): TrendsReport {
+    if (!isTrendWindow(window)) throw new RangeError(TREND_WINDOW_ERROR);
+    const { trends, clock } = this.health.settings;
+    const endMs = clock.epochMs();
+    const startMs = endMs - TREND_WINDOWS[window];
+    const components: Record<string, ComponentTrend> = {};
+    for (const name of this.store.names()) {
+      // A component unregistered since its last sample is gone, and its samples with it.
+      const series = this.health.has(name) ? this.store.since(name, startMs) : undefined;
+      if (series) components[name] = analyzeSeries(series, { startMs, endMs });
+      else this.store.release(name);
+    }
+    return {
+      window,
+      interval_ms: trends.intervalMs,
+      retention_ms: trends.retentionMs,
+      generated_at: round(endMs / 1000, 3),
+      components,
+    };
+  }
+}

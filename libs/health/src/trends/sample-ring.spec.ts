@@ -1,0 +1,71 @@
+import { SampleRing } from './sample-ring';
+
+const all = (ring: SampleRing) => {
+  const { times, statuses, responseTimesMs } = ring.since(-Infinity);
+  return {
+    times: Array.from(times),
+    statuses: Array.from(statuses),
+    responseTimesMs: Array.from(responseTimesMs),
+  };
+};
+
+describe('SampleRing', () => {
+  it('keeps samples in order until it is full', () => {
+    const ring = new SampleRing(3);
+    ring.push(1000, 0, 1.5);
+    ring.push(2000, 2, 2.25);
+    expect(ring.length).toBe(2);
+    expect(all(ring)).toEqual({
+      times: [1000, 2000],
+      statuses: [0, 2],
+      responseTimesMs: [1.5, 2.25],
+    });
+  });
+
+  it('overwrites the oldest sample once it wraps, the newest last', () => {
+    const ring = new SampleRing(3);
+    for (let i = 1; i <= 7; i++) ring.push(i * 1000, i % 3, i);
+    expect(ring.length).toBe(3);
+    expect(all(ring)).toEqual({
+      times: [5000, 6000, 7000],
+      statuses: [2, 0, 1],
+      responseTimesMs: [5, 6, 7],
+    });
+  });
+
+  it('grows by doubling up to its capacity, then never again', () => {
+    const ring = new SampleRing(100);
+    expect(ring.allocated).toBe(64);
+    for (let i = 0; i < 64; i++) ring.push(i, 0, 0);
+    expect(ring.allocated).toBe(64);
+    ring.push(64, 0, 0);
+    expect(ring.allocated).toBe(100);
+    expect(ring.byteLength).toBe(100 * 13);
+    for (let i = 65; i < 1000; i++) ring.push(i, 1, i);
+    expect(ring.allocated).toBe(100);
+    expect(ring.byteLength).toBe(1300);
+    const { times } = ring.since(-Infinity);
+    expect([times[0], times[99]]).toEqual([900, 999]);
+  });
+
+  it('allocates no more than its capacity when that is small', () => {
+    expect(new SampleRing(5).allocated).toBe(5);
+  });
+
+  it('returns the samples newer than a time', () => {
+    const ring = new SampleRing(4);
+    for (let i = 1; i <= 6; i++) ring.push(i * 1000, 0, i);
+    expect(Array.from(ring.since(4000).times)).toEqual([5000, 6000]);
+    expect(Array.from(ring.since(6000).times)).toEqual([]);
+  });
+
+  it('keeps response times as float32 and statuses as bytes', () => {
+    const ring = new SampleRing(2);
+    ring.push(1, 1, 0.1);
+    expect(ring.since(0).responseTimesMs[0]).toBeCloseTo(0.1, 6);
+  });
+
+  it.each([0, -1, 1.5, NaN])('refuses a capacity of %p', (capacity) => {
+    expect(() => new SampleRing(capacity)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,106 @@
+import type { INestApplication } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
+import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { HealthStatus } from '../core/health-status';
+import { HealthModule } from '../health.module';
+import { HealthTrends } from './health-trends.service';
+import { TREND_INTERVAL_NAME, TrendCollector } from './trend.collector';
+
+/** A host job scheduled the usual way, counting its runs. */
+@Injectable()
+class HostJob {
+  runs = 0;
+  @Interval('host-job', 100)
+  tick(): void {
+    this.runs++;
+  }
+}
+
+/** A host service reading its own registry, and trends from code. */
+@Injectable()
+class HostReader {
+  constructor(
+    readonly registry: SchedulerRegistry,
+    readonly trends: HealthTrends,
+  ) {}
+}
+
+@Module({ providers: [HostJob, HostReader] })
+class HostModule {}
+
+const health = (trends = { intervalMs: 50 }, exposeHttp = true) =>
+  HealthModule.forRoot({
+    exposeHttp,
+    trends,
+    checks: [{ name: 'payments', check: () => ({ status: HealthStatus.HEALTHY }) }],
+  });
+
+describe('trends in HealthModule', () => {
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    jest.useRealTimers();
+  });
+
+  async function boot(imports: unknown[]): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({ imports: imports as never[] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return app;
+  }
+
+  /** The registry HealthModule's collector schedules on. */
+  const trendRegistry = (nest: INestApplication) =>
+    (nest.get(TrendCollector) as unknown as { registry: SchedulerRegistry }).registry;
+
+  it.each([
+    ['before', (h: unknown) => [ScheduleModule.forRoot(), h, HostModule]],
+    ['after', (h: unknown) => [h, HostModule, ScheduleModule.forRoot()]],
+  ])(
+    'lives beside a host ScheduleModule imported %s it, mounting no host job twice',
+    async (_where, imports) => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      const nest = await boot(imports(health({ intervalMs: 1000 })));
+      const host = nest.get(HostReader).registry;
+      expect(host.getIntervals()).toEqual(['host-job']);
+      expect(trendRegistry(nest)).not.toBe(host);
+      expect(trendRegistry(nest).getIntervals()).toEqual([TREND_INTERVAL_NAME]);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(nest.get(HostJob).runs).toBe(10);
+      expect(nest.get(HostReader).trends.analyze('15m').components.payments.samples).toBe(1);
+    },
+  );
+
+  it('samples on its own, serves GET /v1/health/trends, and clears its interval on close', async () => {
+    const nest = await boot([health()]);
+    const registry = trendRegistry(nest);
+    await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 2);
+    const res = await request(nest.getHttpServer()).get('/v1/health/trends?window=15m').expect(200);
+    expect(res.body).toMatchObject({
+      window: '15m',
+      interval_ms: 50,
+      components: { payments: {} },
+    });
+    await nest.close();
+    app = undefined;
+    expect(registry.getIntervals()).toEqual([]);
+  });
+
+  it('keeps sampling without HTTP, and serves no endpoint then', async () => {
+    const nest = await boot([health({ intervalMs: 50 }, false)]);
+    await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 1);
+    await request(nest.getHttpServer()).get('/v1/health/trends').expect(404);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { HealthStatus, SystemHealthStatus } from '../core/health-status';
+import type { Redactor } from '../core/redact';
+import type { FullReportBody } from '../http/report.format';
+import { toFullReport } from '../http/report.format';
+import { WEBHOOK_EVENT } from './webhook.constants';
+import type { Transition } from './transition.tracker';
+
+/** The JSON body of every webhook request. */
+export interface WebhookEvent {
+  /** A UUID; the same across retries, and `X-Health-Delivery`. */
+  id: string;
+  event: typeof WEBHOOK_EVENT;
+  service: string;
+  /** The component that changed, or null for the system's overall status. */
+  component: string | null;
+  previous: HealthStatus;
+  current: HealthStatus;
+  /** When the evaluation that announced the change finished, in unix seconds. */
+  timestamp: number;
+  /** The full report of that evaluation, masked; messages and metadata only with `includeDetails`. */
+  report: FullReportBody;
+}
+
+/** An event ready to send: its id and the exact bytes of its body, kept across retries. */
+export interface OutgoingEvent {
+  id: string;
+  body: string;
+}
+
+export interface EventContext {
+  service: string;
+  includeDetails: boolean;
+  /** Applied in order: the engine's redactor, then one that knows the webhook's own secrets. */
+  redactors: readonly Redactor[];
+}
+
+export function buildWebhookEvent(
+  transition: Transition,
+  report: SystemHealthStatus,
+  context: EventContext,
+): WebhookEvent {
+  const full = toFullReport(report, context.includeDetails);
+  return {
+    id: randomUUID(),
+    event: WEBHOOK_EVENT,
+    service: context.service,
+    ...transition,
+    timestamp: Math.floor(report.timestamp),
+    report: context.redactors.reduce((data, redactor) => redactor.data(data), full),
+  };
+}
+
+export function toOutgoing(event: WebhookEvent): OutgoingEvent {
+  return { id: event.id, body: JSON.stringify(event) };
+}

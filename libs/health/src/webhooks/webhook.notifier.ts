@@ -1,0 +1,171 @@
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import type { Unregister } from '../core/health-check';
+import type { SystemHealthStatus } from '../core/health-status';
+import { HealthService } from '../core/health.service';
+import { Redactor } from '../core/redact';
+import type { ResolvedWebhookOptions } from '../health.options';
+import { HEALTH_METRICS_REGISTRY } from '../metrics/metrics.constants';
+import { DeliveryQueue } from './delivery.queue';
+import type { DeliveryResult } from './webhook.constants';
+import { MIN_DEDUP_WINDOW_MS, RedisDedup } from './webhook.dedup';
+import type { OutgoingEvent } from './webhook.event';
+import { buildWebhookEvent, toOutgoing } from './webhook.event';
+import { WebhookInstruments } from './webhook.instruments';
+import { WebhookRetry } from './webhook.retry';
+import { sendOnce } from './webhook.sender';
+import type { WebhookTuning } from './webhook.tuning';
+import { HEALTH_WEBHOOK_TUNING, resolveTuning } from './webhook.tuning';
+import type { Transition } from './transition.tracker';
+import { TransitionTracker } from './transition.tracker';
+
+/** Counters of the webhook notifier since startup, over all receiver URLs. */
+export interface WebhookStats {
+  /** Events a receiver answered with 2xx. */
+  delivered: number;
+  /** Events given up after `maxAttempts` attempts. */
+  failed: number;
+  /** Events dropped unsent: the oldest of a full queue, or waiting at shutdown. */
+  dropped: number;
+  /** Events waiting or being sent now. */
+  pending: number;
+  /** Transitions another instance of the service announced first (`dedup: 'redis'`). */
+  duplicates: number;
+  /** Transitions announced without de-duplication because Redis did not answer. */
+  dedupUnavailable: number;
+}
+
+/**
+ * Announces status transitions of full reports to the configured URLs, signed, in order per
+ * URL, with retries, and never in the way of a check or a request: a report only queues work.
+ */
+@Injectable()
+export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('HealthWebhooks');
+  private readonly settings: ResolvedWebhookOptions;
+  private readonly instruments = new WebhookInstruments();
+  private readonly lifecycle = new AbortController();
+  private readonly tracker: TransitionTracker;
+  private readonly redactors: Redactor[];
+  private readonly tuning: Required<WebhookTuning>;
+  private queues: DeliveryQueue[] = [];
+  private dedup?: RedisDedup;
+  private unsubscribe?: Unregister;
+  private claims: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly health: HealthService,
+    @Inject(HEALTH_METRICS_REGISTRY) private readonly registry: Registry,
+    @Optional() @Inject(HEALTH_WEBHOOK_TUNING) tuning?: WebhookTuning,
+  ) {
+    const { webhooks, clock, apiKeys } = health.settings;
+    this.settings = webhooks;
+    this.tuning = resolveTuning(tuning);
+    this.tracker = new TransitionTracker(webhooks, clock);
+    // Module options do not put the signing secret or API keys among the engine's secrets.
+    this.redactors = [health.redactor, new Redactor([webhooks.secret, ...apiKeys])];
+  }
+
+  /** Whether any URL is configured; without one the notifier does nothing at all. */
+  get enabled(): boolean {
+    return this.settings.urls.length > 0;
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    const taken = this.instruments.attach(this.registry);
+    if (taken.length > 0) {
+      this.logger.warn(`Replaced webhook metrics left in the registry: ${taken.join(', ')}`);
+    }
+    this.dedup = this.createDedup();
+    this.queues = this.settings.urls.map((url) => this.createQueue(url));
+    this.unsubscribe = this.health.onReport((report, { full }) => {
+      if (full) this.observe(report);
+    });
+    const last = this.health.getLastReport();
+    if (last) this.observe(last);
+  }
+
+  /** Stops accepting, drops what waits, aborts attempts in flight, and clears every timer. */
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.lifecycle.abort();
+    this.dedup?.close();
+    await Promise.all(this.queues.map((queue) => queue.close()));
+    await this.claims;
+    if (this.enabled) this.instruments.detach(this.registry);
+  }
+
+  stats(): WebhookStats {
+    const { deliveries, claims } = this.instruments;
+    return {
+      ...deliveries,
+      pending: this.queues.reduce((sum, queue) => sum + queue.pending, 0),
+      duplicates: claims.duplicate,
+      dedupUnavailable: claims.unavailable,
+    };
+  }
+
+  private observe(report: SystemHealthStatus): void {
+    for (const transition of this.tracker.observe(report)) this.announce(transition, report);
+  }
+
+  private announce(transition: Transition, report: SystemHealthStatus): void {
+    const event = toOutgoing(
+      buildWebhookEvent(transition, report, {
+        service: this.settings.serviceName,
+        includeDetails: this.settings.includeDetails,
+        redactors: this.redactors,
+      }),
+    );
+    const dedup = this.dedup;
+    if (!dedup) return this.enqueue(event);
+    // Claims run one after another so events keep the order of their transitions.
+    this.claims = this.claims.then(async () => {
+      const result = await dedup.claim(transition, event.id);
+      if (this.closed) return;
+      this.instruments.claim(result);
+      if (result !== 'duplicate') this.enqueue(event);
+    });
+  }
+
+  private enqueue(event: OutgoingEvent): void {
+    for (const queue of this.queues) queue.push(event);
+  }
+
+  private createDedup(): RedisDedup | undefined {
+    const { dedup, redisUrl, serviceName, cooldownMs } = this.settings;
+    if (dedup !== 'redis' || !redisUrl) return undefined;
+    const windowMs = Math.max(cooldownMs, MIN_DEDUP_WINDOW_MS);
+    return new RedisDedup(redisUrl, serviceName, windowMs, this.logger, this.health.redactor);
+  }
+
+  private createQueue(url: string): DeliveryQueue {
+    const { initialDelayMs, maxDelayMs, fetch } = this.tuning;
+    const { secret = '', attemptTimeoutMs, maxAttempts, queueSize } = this.settings;
+    const retry = new WebhookRetry({ maxAttempts, initialDelayMs, maxDelayMs });
+    const { clock } = this.health.settings;
+    const sender = { url, secret, attemptTimeoutMs, clock, fetch };
+    const origin = new URL(url).origin;
+    return new DeliveryQueue(
+      queueSize,
+      (event, signal) => retry.run((attempt) => sendOnce(event, sender, attempt), signal),
+      (result, reason) => this.counted(origin, result, reason),
+      this.lifecycle.signal,
+    );
+  }
+
+  /** Counts a result; logs the URL's origin only, never its path (it may hold a token). */
+  private counted(origin: string, result: DeliveryResult, reason?: string): void {
+    this.instruments.delivery(result);
+    if (result === 'failed') {
+      const attempts = this.settings.maxAttempts;
+      this.logger.warn(`Webhook to ${origin} failed after ${attempts} attempts: ${reason}`);
+    } else if (result === 'dropped' && !this.closed) {
+      this.logger.warn(`Webhook queue for ${origin} is full: dropped the oldest event`);
+    }
+  }
+}
