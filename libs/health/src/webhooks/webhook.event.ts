@@ -31,8 +31,8 @@ export interface OutgoingEvent {
 export interface EventContext {
   service: string;
   includeDetails: boolean;
-  /** Applied in order: the engine's redactor, then one that knows the webhook's own secrets. */
-  redactors: readonly Redactor[];
+  /** The engine's redactor: every configured secret, the signing secret included. */
+  redactor: Redactor;
 }
 
 export function buildWebhookEvent(
@@ -47,7 +47,7 @@ export function buildWebhookEvent(
     service: context.service,
     ...transition,
     timestamp: Math.floor(report.timestamp),
-    report: context.redactors.reduce((data, redactor) => redactor.data(data), full),
+    report: context.redactor.data(full),
   };
 }
 

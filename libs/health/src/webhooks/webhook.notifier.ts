@@ -4,7 +4,6 @@ import type { Registry } from 'prom-client';
 import type { Unregister } from '../core/health-check';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import { Redactor } from '../core/redact';
 import type { ResolvedWebhookOptions } from '../health.options';
 import { HEALTH_METRICS_REGISTRY } from '../metrics/metrics.constants';
 import { DeliveryQueue } from './delivery.queue';
@@ -47,7 +46,6 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
   private readonly instruments = new WebhookInstruments();
   private readonly lifecycle = new AbortController();
   private readonly tracker: TransitionTracker;
-  private readonly redactors: Redactor[];
   private readonly tuning: Required<WebhookTuning>;
   private queues: DeliveryQueue[] = [];
   private dedup?: RedisDedup;
@@ -60,12 +58,10 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     @Inject(HEALTH_METRICS_REGISTRY) private readonly registry: Registry,
     @Optional() @Inject(HEALTH_WEBHOOK_TUNING) tuning?: WebhookTuning,
   ) {
-    const { webhooks, clock, apiKeys } = health.settings;
+    const { webhooks, clock } = health.settings;
     this.settings = webhooks;
     this.tuning = resolveTuning(tuning);
     this.tracker = new TransitionTracker(webhooks, clock);
-    // Module options do not put the signing secret or API keys among the engine's secrets.
-    this.redactors = [health.redactor, new Redactor([webhooks.secret, ...apiKeys])];
   }
 
   /** Whether any URL is configured; without one the notifier does nothing at all. */
@@ -118,7 +114,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
       buildWebhookEvent(transition, report, {
         service: this.settings.serviceName,
         includeDetails: this.settings.includeDetails,
-        redactors: this.redactors,
+        redactor: this.health.redactor,
       }),
     );
     const dedup = this.dedup;
