@@ -33,6 +33,10 @@ describe('runCheck', () => {
       clock: dateClock,
       redactor: new Redactor(['top-secret-key']),
       shutdown: shutdown.signal,
+      onShutdown: (callback) => {
+        shutdown.signal.addEventListener('abort', callback, { once: true });
+        return () => shutdown.signal.removeEventListener('abort', callback);
+      },
     };
   });
 

@@ -21,6 +21,11 @@ export interface RunContext {
   readonly redactor: Redactor;
   /** Aborted when the engine shuts down: every wait ends and every timer is cleared. */
   readonly shutdown: AbortSignal;
+  /**
+   * Calls `callback` at shutdown; returns how to cancel that. Cheaper than a listener on
+   * `shutdown` per wait (an EventTarget walks its whole listener list on each add and remove).
+   */
+  readonly onShutdown: (callback: () => void) => () => void;
 }
 
 /** How a run ended: what metrics count (`health_check_runs_total`, timeouts). */
@@ -67,7 +72,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
     const started = ctx.shutdown.aborted ? SHUTDOWN : start(check.indicator, signal);
     const outcome =
       started instanceof Promise
-        ? await settleWithin(started, deadline - ctx.clock.monotonicMs(), ctx.shutdown)
+        ? await settleWithin(started, deadline - ctx.clock.monotonicMs(), ctx.onShutdown)
         : started;
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
@@ -98,7 +103,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
         },
       );
     }
-    await sleep(delay, ctx.shutdown);
+    await sleep(delay, ctx.onShutdown);
     delay *= 2;
   }
 }
@@ -187,16 +192,19 @@ function baseMetadata(indicator: HealthIndicator, redactor: Redactor): HealthMet
   }
 }
 
-function settleWithin(work: Promise<unknown>, ms: number, shutdown: AbortSignal): Promise<Outcome> {
+function settleWithin(
+  work: Promise<unknown>,
+  ms: number,
+  onShutdown: RunContext['onShutdown'],
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     const done = (outcome: Outcome) => {
       clearTimeout(timer);
-      shutdown.removeEventListener('abort', onShutdown);
+      cancel();
       resolve(outcome);
     };
-    const onShutdown = () => done({ kind: 'shutdown' });
     const timer = setTimeout(() => done({ kind: 'timeout' }), Math.max(0, ms));
-    shutdown.addEventListener('abort', onShutdown, { once: true });
+    const cancel = onShutdown(() => done({ kind: 'shutdown' }));
     work.then(
       (value) => done({ kind: 'ok', value }),
       (error: unknown) => done({ kind: 'error', error }),
@@ -204,15 +212,15 @@ function settleWithin(work: Promise<unknown>, ms: number, shutdown: AbortSignal)
   });
 }
 
-function sleep(ms: number, shutdown: AbortSignal): Promise<void> {
+function sleep(ms: number, onShutdown: RunContext['onShutdown']): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      shutdown.removeEventListener('abort', done);
+      cancel();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    shutdown.addEventListener('abort', done, { once: true });
+    const cancel = onShutdown(done);
   });
 }
 

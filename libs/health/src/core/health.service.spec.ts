@@ -300,6 +300,23 @@ describe('HealthService', () => {
       expect((await service.checkComponent('x')).metadata).toEqual({ n: 2 });
     });
 
+    it('serves the last report itself, unpublished, while every result is unchanged in cache', async () => {
+      make({ cacheTtlMs: 1000, checks: [healthy('a'), healthy('b')] });
+      const published: SystemHealthStatus[] = [];
+      service.onReport((r) => void published.push(r));
+      const first = await service.check();
+      await jest.advanceTimersByTimeAsync(500);
+      expect(await service.check()).toBe(first);
+      expect(published).toEqual([first]);
+      await jest.advanceTimersByTimeAsync(500);
+      const fresh = await service.check();
+      expect(fresh).not.toBe(first);
+      expect(fresh.timestamp).toBe(first.timestamp + 1);
+      expect(published).toEqual([first, fresh]);
+      // A partial evaluation is never the last full report.
+      expect(await service.check({ exclude: ['b'] })).not.toBe(fresh);
+    });
+
     it('caches per check: a per-check TTL of 0 beats a module TTL', async () => {
       let calls = 0;
       make({ cacheTtlMs: 1000 });

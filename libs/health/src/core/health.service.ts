@@ -1,6 +1,5 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { setMaxListeners } from 'node:events';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
 import {
@@ -73,6 +72,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly listeners = new Set<ReportListener>();
   private readonly runListeners = new Set<RunListener>();
   private readonly lifecycle = new AbortController();
+  private readonly shutdownCallbacks = new Set<() => void>();
   private readonly context: RunContext;
   private readonly inFlight = new Map<string, Promise<SystemHealthStatus>>();
   private lastReport?: SystemHealthStatus;
@@ -80,12 +80,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
     this.options = resolveHealthOptions(options ?? {});
-    // Every check in flight listens for shutdown: as many listeners as checks is expected.
-    setMaxListeners(0, this.lifecycle.signal);
     this.context = {
       clock: this.options.clock,
       redactor: new Redactor(this.options.secrets),
       shutdown: this.lifecycle.signal,
+      onShutdown: (callback) => {
+        this.shutdownCallbacks.add(callback);
+        return () => this.shutdownCallbacks.delete(callback);
+      },
     };
     for (const definition of this.options.checks) this.register(definition);
   }
@@ -243,6 +245,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.draining = true;
     this.lifecycle.abort();
+    for (const callback of [...this.shutdownCallbacks]) callback();
+    this.shutdownCallbacks.clear();
     this.listeners.clear();
     this.runListeners.clear();
   }
@@ -275,6 +279,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private async evaluate(selection: CheckSelection, full: boolean): Promise<SystemHealthStatus> {
     const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
     const components = await Promise.all(entries.map((entry) => this.run(entry)));
+    // Every result came unchanged from cache: that is the last report, and listeners have it.
+    if (full && this.lastReport && sameStatuses(this.lastReport.components, components)) {
+      return this.lastReport;
+    }
     const report: SystemHealthStatus = {
       overall_status: aggregateStatus(
         components.map((c, i) => ({ status: c.status, critical: entries[i].check.critical })),
@@ -344,4 +352,8 @@ function selects({ tags, criticalOnly, exclude }: CheckSelection, check: Resolve
   if (exclude?.includes(check.name)) return false;
   if (criticalOnly && !check.critical) return false;
   return !tags?.length || tags.some((tag) => check.tags.includes(tag));
+}
+
+function sameStatuses(a: readonly ComponentStatus[], b: readonly ComponentStatus[]): boolean {
+  return a.length === b.length && a.every((status, i) => status === b[i]);
 }

@@ -42,6 +42,8 @@ export class HealthInstruments {
     registers: [],
   });
   private readonly known = new Set<string>();
+  private readonly states = new Map<string, HealthStatus>();
+  private overall?: HealthStatus;
 
   /**
    * Registers the metrics, taking over names another instance left in the registry (a
@@ -63,10 +65,15 @@ export class HealthInstruments {
 
   setComponent(component: string, state: HealthStatus): void {
     this.ensure(component);
+    // Rewriting three unchanged series per component on every report was a hot spot.
+    if (this.states.get(component) === state) return;
+    this.states.set(component, state);
     setStates(this.componentStatus, { component }, state);
   }
 
   setOverall(state: HealthStatus): void {
+    if (this.overall === state) return;
+    this.overall = state;
     setStates(this.overallStatus, {}, state);
   }
 
@@ -86,6 +93,7 @@ export class HealthInstruments {
   /** Drops every series of a component, so dashboards show no ghosts. */
   removeComponent(component: string): void {
     this.known.delete(component);
+    this.states.delete(component);
     for (const state of HEALTH_STATUSES) {
       this.componentStatus.remove({ component, state });
       this.runs.remove({ component, status: state });

@@ -67,6 +67,15 @@ describe('TrendCollector', () => {
     ]);
   });
 
+  it('records a report served again from cache only once', async () => {
+    setUp({ cacheTtlMs: 2500 });
+    await jest.advanceTimersByTimeAsync(4000);
+    // The result of the 1 s tick is cached until 3.5 s: the 2 s and 3 s ticks get the same
+    // report back; the 4 s tick runs afresh. Four ticks, two reports, two samples.
+    expect(evaluations).toBe(2);
+    expect(samples()).toBe(2);
+  });
+
   it('skips ticks while an evaluation is slower than the interval, and says so once per run of skips', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     setUp({ checkMs: 2500 });

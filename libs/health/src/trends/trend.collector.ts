@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import type { TrendStore } from './trend.store';
 import { TREND_STORE } from './trend.store';
@@ -18,6 +19,7 @@ export class TrendCollector implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private skipping = false;
   private stopped = false;
+  private lastRecorded?: SystemHealthStatus;
 
   constructor(
     private readonly health: HealthService,
@@ -49,7 +51,9 @@ export class TrendCollector implements OnApplicationBootstrap, OnModuleDestroy {
     this.skipping = false;
     try {
       const report = await this.health.check();
-      if (!this.stopped) this.store.record(report);
+      // A report served again from cache (every result unchanged) is one sample, not two.
+      if (!this.stopped && report !== this.lastRecorded) this.store.record(report);
+      this.lastRecorded = report;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error(`Trend sampling failed: ${this.health.redactor.text(message)}`);
