@@ -3,6 +3,7 @@ import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-ru
 import { runCheck } from './check-runner';
 import type { ComponentStatus, IndicatorResult } from './health-status';
 import { HealthStatus } from './health-status';
+import { Deadlines } from './deadlines';
 import { Redactor } from './redact';
 
 function resolved(
@@ -24,19 +25,20 @@ function resolved(
 
 describe('runCheck', () => {
   let shutdown: AbortController;
+  let deadlines: Deadlines;
   let ctx: RunContext;
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 1_700_000_000_000 });
     shutdown = new AbortController();
+    deadlines = new Deadlines(() => Date.now());
+    // As in the engine: shutdown aborts the signal and wakes every wait.
+    shutdown.signal.addEventListener('abort', () => deadlines.shutdown());
     ctx = {
       clock: dateClock,
       redactor: new Redactor(['top-secret-key']),
       shutdown: shutdown.signal,
-      onShutdown: (callback) => {
-        shutdown.signal.addEventListener('abort', callback, { once: true });
-        return () => shutdown.signal.removeEventListener('abort', callback);
-      },
+      atDeadline: (at, callback) => deadlines.at(at, callback),
     };
   });
 

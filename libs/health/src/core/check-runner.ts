@@ -2,6 +2,7 @@ import type { HealthClock } from './clock';
 import type { HealthIndicator } from './health-check';
 import type { ComponentStatus, HealthMetadata, IndicatorResult } from './health-status';
 import { HealthStatus, isHealthStatus } from './health-status';
+import type { WakeReason } from './deadlines';
 import type { Redactor } from './redact';
 
 /** A registered check with every option resolved. */
@@ -22,10 +23,11 @@ export interface RunContext {
   /** Aborted when the engine shuts down: every wait ends and every timer is cleared. */
   readonly shutdown: AbortSignal;
   /**
-   * Calls `callback` at shutdown; returns how to cancel that. Cheaper than a listener on
-   * `shutdown` per wait (an EventTarget walks its whole listener list on each add and remove).
+   * Calls `callback` at monotonic time `at`, or at shutdown, whichever comes first; returns how
+   * to cancel that. Timers are shared, and no wait listens on `shutdown` itself (an EventTarget
+   * walks its whole listener list on every add and remove).
    */
-  readonly onShutdown: (callback: () => void) => () => void;
+  readonly atDeadline: (at: number, callback: (reason: WakeReason) => void) => () => void;
 }
 
 /** How a run ended: what metrics count (`health_check_runs_total`, timeouts). */
@@ -71,9 +73,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
   for (let attempt = 1; ; attempt++) {
     const started = ctx.shutdown.aborted ? SHUTDOWN : start(check.indicator, signal);
     const outcome =
-      started instanceof Promise
-        ? await settleWithin(started, deadline - ctx.clock.monotonicMs(), ctx.onShutdown)
-        : started;
+      started instanceof Promise ? await settleWithin(started, deadline, ctx) : started;
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
       controller?.abort(new DOMException(message, 'TimeoutError'));
@@ -103,7 +103,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
         },
       );
     }
-    await sleep(delay, ctx.onShutdown);
+    await sleep(ctx.clock.monotonicMs() + delay, ctx);
     delay *= 2;
   }
 }
@@ -192,19 +192,15 @@ function baseMetadata(indicator: HealthIndicator, redactor: Redactor): HealthMet
   }
 }
 
-function settleWithin(
-  work: Promise<unknown>,
-  ms: number,
-  onShutdown: RunContext['onShutdown'],
-): Promise<Outcome> {
+function settleWithin(work: Promise<unknown>, deadline: number, ctx: RunContext): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     const done = (outcome: Outcome) => {
-      clearTimeout(timer);
       cancel();
       resolve(outcome);
     };
-    const timer = setTimeout(() => done({ kind: 'timeout' }), Math.max(0, ms));
-    const cancel = onShutdown(() => done({ kind: 'shutdown' }));
+    const cancel = ctx.atDeadline(deadline, (reason) =>
+      done(reason === 'deadline' ? { kind: 'timeout' } : { kind: 'shutdown' }),
+    );
     work.then(
       (value) => done({ kind: 'ok', value }),
       (error: unknown) => done({ kind: 'error', error }),
@@ -212,15 +208,9 @@ function settleWithin(
   });
 }
 
-function sleep(ms: number, onShutdown: RunContext['onShutdown']): Promise<void> {
+function sleep(until: number, ctx: RunContext): Promise<void> {
   return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      cancel();
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const cancel = onShutdown(done);
+    ctx.atDeadline(until, () => resolve());
   });
 }
 

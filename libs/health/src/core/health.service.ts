@@ -11,6 +11,7 @@ import {
 import { aggregateStatus } from './aggregate';
 import type { CheckRun, ResolvedCheck, RunContext } from './check-runner';
 import { runCheck } from './check-runner';
+import { Deadlines } from './deadlines';
 import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
 import type {
   HealthCheckDefinition,
@@ -72,7 +73,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly listeners = new Set<ReportListener>();
   private readonly runListeners = new Set<RunListener>();
   private readonly lifecycle = new AbortController();
-  private readonly shutdownCallbacks = new Set<() => void>();
+  private readonly deadlines: Deadlines;
   private readonly context: RunContext;
   private readonly inFlight = new Map<string, Promise<SystemHealthStatus>>();
   private lastReport?: SystemHealthStatus;
@@ -80,14 +81,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
     this.options = resolveHealthOptions(options ?? {});
+    this.deadlines = new Deadlines(() => this.options.clock.monotonicMs());
     this.context = {
       clock: this.options.clock,
       redactor: new Redactor(this.options.secrets),
       shutdown: this.lifecycle.signal,
-      onShutdown: (callback) => {
-        this.shutdownCallbacks.add(callback);
-        return () => this.shutdownCallbacks.delete(callback);
-      },
+      atDeadline: (at, callback) => this.deadlines.at(at, callback),
     };
     for (const definition of this.options.checks) this.register(definition);
   }
@@ -245,8 +244,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.draining = true;
     this.lifecycle.abort();
-    for (const callback of [...this.shutdownCallbacks]) callback();
-    this.shutdownCallbacks.clear();
+    this.deadlines.shutdown();
     this.listeners.clear();
     this.runListeners.clear();
   }
