@@ -3,22 +3,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Every child the benchmarks start, so that one `stopAll()` (in a finally) ends them all. */
 const running = new Set<Child>();
 
-/** A free TCP port on loopback (bound, then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../test/support/redis-server';
 
 export interface StartOptions {
   name: string;

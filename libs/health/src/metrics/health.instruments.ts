@@ -4,6 +4,7 @@ import type { RunOutcome } from '../core/check-runner';
 import type { ComponentStatus, HealthStatus } from '../core/health-status';
 import { HEALTH_STATUSES } from '../core/health-status';
 import { HEALTH_CHECK_DURATION_BUCKETS, HEALTH_METRIC_NAMES as NAMES } from './metrics.constants';
+import { attachMetrics, detachMetrics } from './registry-attachment';
 
 /**
  * The five health metrics of one engine. They are built outside any registry and attached to
@@ -50,17 +51,12 @@ export class HealthInstruments {
    * previous app in the same process): registering twice must not throw. Returns those names.
    */
   attach(registry: Registry): string[] {
-    const taken = this.named().filter(([name]) => registry.getSingleMetric(name));
-    for (const [name] of taken) registry.removeSingleMetric(name);
-    for (const [, metric] of this.named()) registry.registerMetric(metric);
-    return taken.map(([name]) => name);
+    return attachMetrics(registry, this.named());
   }
 
   /** Removes the metrics that are still this instance's from the registry. */
   detach(registry: Registry): void {
-    for (const [name, metric] of this.named()) {
-      if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
-    }
+    detachMetrics(registry, this.named());
   }
 
   setComponent(component: string, state: HealthStatus): void {

@@ -1,6 +1,7 @@
 import type { Metric, Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { ClaimResult, DeliveryResult } from './webhook.constants';
+import { attachMetrics, detachMetrics } from '../metrics/registry-attachment';
 import {
   CLAIM_RESULTS,
   DELIVERY_RESULTS,
@@ -31,17 +32,12 @@ export class WebhookInstruments {
 
   /** Registers the counters, replacing any another instance left; returns the names replaced. */
   attach(registry: Registry): string[] {
-    const taken = this.named().filter(([name]) => registry.getSingleMetric(name));
-    for (const [name] of taken) registry.removeSingleMetric(name);
-    for (const [, metric] of this.named()) registry.registerMetric(metric);
-    return taken.map(([name]) => name);
+    return attachMetrics(registry, this.named());
   }
 
-  /** Removes the counters that are still this instance's. */
+  /** Removes the metrics that are still this instance's from the registry. */
   detach(registry: Registry): void {
-    for (const [name, metric] of this.named()) {
-      if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
-    }
+    detachMetrics(registry, this.named());
   }
 
   delivery(result: DeliveryResult): void {
