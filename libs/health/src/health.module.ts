@@ -31,7 +31,11 @@ import { WEBHOOK_PROVIDERS } from './webhooks/webhook.providers';
     HealthService,
     HealthIndicatorExplorer,
     HealthMetrics,
-    { provide: HEALTH_METRICS_REGISTRY, useValue: register },
+    {
+      provide: HEALTH_METRICS_REGISTRY,
+      inject: [HealthService],
+      useFactory: (health: HealthService) => health.settings.metrics.registry ?? register,
+    },
     ...TREND_PROVIDERS,
     ...WEBHOOK_PROVIDERS,
   ],

@@ -176,8 +176,23 @@ describe('resolveHealthOptions', () => {
       { webhooks: { serviceName: 'My API' } },
       /webhooks\.serviceName: "My API"/,
     ],
+    [
+      'metrics that are neither false nor an object',
+      { metrics: true as never },
+      /metrics: true \(expected false or \{ registry \}\)/,
+    ],
+    [
+      'a registry that is not one',
+      { metrics: { registry: {} as never } },
+      /metrics\.registry: "object" \(expected a prom-client Registry\)/,
+    ],
   ])('refuses %s', (_label, options, message) => {
     expect(() => resolveHealthOptions(options)).toThrow(message);
+  });
+
+  it('resolves metrics on by default, off with false', () => {
+    expect(resolveHealthOptions().metrics).toEqual({ enabled: true });
+    expect(resolveHealthOptions({ metrics: false }).metrics).toEqual({ enabled: false });
   });
 
   it('accepts a trend interval of 0 (disabled) whatever the retention', () => {

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { HealthConfigurationError } from './core/errors';
 import type { HealthClock } from './core/clock';
 import { systemClock } from './core/clock';
@@ -94,6 +95,11 @@ export interface HealthModuleOptions {
   shutdownDelayMs?: number;
   trends?: TrendOptions;
   webhooks?: WebhookOptions;
+  /**
+   * Prometheus metrics: `false` registers none; `{ registry }` puts them in that prom-client
+   * registry instead of the global one (which `@willsoto/nestjs-prometheus` serves). Default on.
+   */
+  metrics?: false | { registry?: Registry };
   clock?: HealthClock;
 }
 
@@ -112,6 +118,7 @@ export interface ResolvedHealthOptions {
   shutdownDelayMs: number;
   trends: Required<TrendOptions>;
   webhooks: ResolvedWebhookOptions;
+  metrics: { enabled: boolean; registry?: Registry };
   clock: HealthClock;
 }
 
@@ -180,8 +187,26 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
     ),
     trends: resolveTrends(options.trends),
     webhooks: resolveWebhooks(options.webhooks),
+    metrics: resolveMetrics(options.metrics),
     clock: options.clock ?? systemClock,
   };
+}
+
+function resolveMetrics(metrics: HealthModuleOptions['metrics']): ResolvedHealthOptions['metrics'] {
+  if (metrics === false) return { enabled: false };
+  if (metrics === undefined || metrics === null) return { enabled: true };
+  if (typeof metrics !== 'object') {
+    throw new HealthConfigurationError('metrics', metrics, 'false or { registry }');
+  }
+  const { registry } = metrics;
+  if (registry !== undefined && typeof registry?.registerMetric !== 'function') {
+    throw new HealthConfigurationError(
+      'metrics.registry',
+      typeof registry,
+      'a prom-client Registry',
+    );
+  }
+  return { enabled: true, registry };
 }
 
 function resolveTrends(trends: TrendOptions = {}): Required<TrendOptions> {

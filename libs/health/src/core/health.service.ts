@@ -26,7 +26,15 @@ import { Redactor } from './redact';
 /** The resolved settings report consumers (HTTP, trends, webhooks) read. */
 export type HealthSettings = Pick<
   ResolvedHealthOptions,
-  'version' | 'legacy' | 'details' | 'apiKeys' | 'shutdownDelayMs' | 'trends' | 'webhooks' | 'clock'
+  | 'version'
+  | 'legacy'
+  | 'details'
+  | 'apiKeys'
+  | 'shutdownDelayMs'
+  | 'trends'
+  | 'webhooks'
+  | 'metrics'
+  | 'clock'
 >;
 
 /** What a report covers: every registered check (`full`), or a selection of them. */
@@ -98,9 +106,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Settings the HTTP layer reads, as resolved from module options. */
   get settings(): HealthSettings {
-    const { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, clock } =
+    const { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, metrics, clock } =
       this.options;
-    return { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, clock };
+    return { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, metrics, clock };
   }
 
   /** Masks secrets in text and data: for consumers that log or send anything a check said. */

@@ -35,6 +35,38 @@ describe('HealthMetrics in HealthModule', () => {
   const states = async (registry: Registry) =>
     stateSets(parseMetrics(await registry.metrics()), HEALTH_METRIC_NAMES.componentStatus);
 
+  async function bootWith(metrics: false | { registry?: Registry }): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        HealthModule.forRoot({
+          exposeHttp: false,
+          metrics,
+          checks: [{ name: 'payments', check: () => ({ status }) }],
+        }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    apps.push(app);
+    await app.init();
+    return app;
+  }
+
+  it('puts the metrics in the registry given by the metrics option, not the global one', async () => {
+    const own = new Registry();
+    const app = await bootWith({ registry: own });
+    await app.get(HealthService).check();
+    expect(await states(own)).toEqual({ payments: 'healthy' });
+    expect(register.getSingleMetric(HEALTH_METRIC_NAMES.componentStatus)).toBeUndefined();
+  });
+
+  it('registers no metric with metrics: false', async () => {
+    const app = await bootWith(false);
+    await app.get(HealthService).check();
+    for (const name of Object.values(HEALTH_METRIC_NAMES)) {
+      expect(register.getSingleMetric(name)).toBeUndefined();
+    }
+  });
+
   it('is provided by the module and records the bootstrap evaluation', async () => {
     const registry = new Registry();
     const app = await boot(registry);

@@ -25,6 +25,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
+    if (!this.health.settings.metrics.enabled) return;
     const taken = this.instruments.attach(this.registry);
     if (taken.length > 0) {
       this.logger.warn(`Replaced health metrics left in the registry: ${taken.join(', ')}`);

@@ -71,7 +71,9 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.enabled) return;
-    const taken = this.instruments.attach(this.registry);
+    const taken = this.health.settings.metrics.enabled
+      ? this.instruments.attach(this.registry)
+      : [];
     if (taken.length > 0) {
       this.logger.warn(`Replaced webhook metrics left in the registry: ${taken.join(', ')}`);
     }
