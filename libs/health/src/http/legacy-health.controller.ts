@@ -31,7 +31,7 @@ export class LegacyHealthController {
         `Health engine failed; answering the fallback body: ${error instanceof Error ? error.name : typeof error}`,
       );
       return legacyFallbackBody(
-        Date.now() / 1000,
+        this.health.settings.clock.epochMs() / 1000,
         this.health.version,
         this.health.settings.legacy.aiModelConfigured,
       );
