@@ -9,7 +9,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   moduleNameMapper: {
-    '^@app/health(|/.*)$': '<rootDir>/libs/health/src$1',
+    '^@nest-health/core(|/.*)$': '<rootDir>/libs/health/src$1',
   },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -1,4 +1,4 @@
-import { HealthService, HealthStatus, REDIS_UNAVAILABLE } from '@app/health';
+import { HealthService, HealthStatus, REDIS_UNAVAILABLE } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';

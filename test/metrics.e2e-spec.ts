@@ -3,7 +3,7 @@ import {
   HEALTH_METRIC_NAMES as N,
   HealthService,
   HealthStatus,
-} from '@app/health';
+} from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import { register } from 'prom-client';
 import request from 'supertest';

@@ -1,5 +1,5 @@
-import type { HealthCheckDefinition } from '@app/health';
-import { HealthModule, HealthService, HealthStatus } from '@app/health';
+import type { HealthCheckDefinition } from '@nest-health/core';
+import { HealthModule, HealthService, HealthStatus } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';

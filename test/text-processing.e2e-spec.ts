@@ -1,4 +1,4 @@
-import { HealthService } from '@app/health';
+import { HealthService } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from './support/api-app';

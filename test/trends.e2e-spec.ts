@@ -1,5 +1,5 @@
-import type { TrendsReport } from '@app/health';
-import { HealthTrends } from '@app/health';
+import type { TrendsReport } from '@nest-health/core';
+import { HealthTrends } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from './support/api-app';

@@ -1,4 +1,4 @@
-import type { HealthClock, HealthModuleOptions, WebhookStats } from '@app/health';
+import type { HealthClock, HealthModuleOptions, WebhookStats } from '@nest-health/core';
 import {
   HEALTH_METRICS_REGISTRY,
   HEALTH_WEBHOOK_TUNING,
@@ -7,7 +7,7 @@ import {
   HealthStatus,
   WEBHOOK_METRIC_NAMES as W,
   WebhookNotifier,
-} from '@app/health';
+} from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';

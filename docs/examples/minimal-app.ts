@@ -1,8 +1,8 @@
 // A tiny standalone app: HealthModule with one custom check.
 // Run from the repository root:
 //   npx ts-node --transpile-only -r tsconfig-paths/register docs/examples/minimal-app.ts
-import type { HealthCheckDefinition, SystemHealthStatus } from '@app/health';
-import { HealthModule, HealthService, HealthStatus } from '@app/health';
+import type { HealthCheckDefinition, SystemHealthStatus } from '@nest-health/core';
+import { HealthModule, HealthService, HealthStatus } from '@nest-health/core';
 import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getHeapStatistics } from 'node:v8';

@@ -1,4 +1,4 @@
-import type { HealthClock } from '@app/health';
+import type { HealthClock } from '@nest-health/core';
 
 /** A clock on `Date.now()`, which Jest's fake timers control. */
 export const dateClock: HealthClock = {

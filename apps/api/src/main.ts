@@ -1,4 +1,4 @@
-import { enableGracefulShutdown } from '@app/health';
+import { enableGracefulShutdown } from '@nest-health/core';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from './app.factory';
 import { AppModule } from './app.module';

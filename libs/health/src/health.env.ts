@@ -1,13 +1,10 @@
 import { HealthConfigurationError } from './core/errors';
 import type { HealthCheckOptions } from './core/health-check';
-import type { DetailsVisibility, HealthModuleOptions, WebhookOptions } from './health.options';
-import {
-  BUILT_IN_COMPONENTS,
-  DETAILS_VISIBILITY,
-  HEALTH_DEFAULTS,
-  isHttpUrl,
-  WEBHOOK_DEDUP,
-} from './health.options';
+import { COMPONENT_NAME_PATTERN } from './core/names';
+import type { DetailsVisibility } from './http/http.options';
+import { DETAILS_VISIBILITY } from './http/http.options';
+import type { HealthModuleOptions } from './health.options';
+import { MAX_TIMER_MS } from './health.options';
 
 /** Where variables are read from: `process.env`, a `ConfigService`, or any getter. */
 export type HealthEnv =
@@ -15,51 +12,59 @@ export type HealthEnv =
   | { get(key: string): unknown }
   | ((key: string) => string | undefined);
 
+export interface HealthEnvOptions {
+  /**
+   * Components whose `HEALTH_CHECK_<NAME>_TIMEOUT_MS` is read. With a plain record such as
+   * `process.env`, every such variable is found without this list.
+   */
+  components?: readonly string[];
+}
+
 /**
- * Module options from the environment variables operators already use
- * (`HEALTH_CHECK_TIMEOUT_MS`, `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`,
- * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_CHECK_RESULT_TTL_MS`, `APP_VERSION`, `GEMINI_API_KEY`).
- * Also `HEALTH_DETAILS`, `HEALTH_SHUTDOWN_DELAY_MS` and `API_KEY` (who is authorized).
- * Unset or empty variables keep their defaults.
- * A bad value throws a `HealthConfigurationError` naming the variable and the value.
+ * Module options from generic `HEALTH_*` variables: `HEALTH_CHECK_TIMEOUT_MS`,
+ * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`, `HEALTH_CHECK_RESULT_TTL_MS`,
+ * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`,
+ * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_SHUTDOWN_DELAY_MS`, and `APP_VERSION`.
+ * Unset or empty variables keep their defaults. A bad value throws a `HealthConfigurationError`
+ * naming the variable and the value.
  */
-export function healthOptionsFromEnv(env: HealthEnv): HealthModuleOptions {
-  const read = reader(env);
+export function healthOptionsFromEnv(
+  env: HealthEnv,
+  options: HealthEnvOptions = {},
+): HealthModuleOptions {
+  const read = envReader(env);
   const components: Record<string, HealthCheckOptions> = {};
-  for (const name of BUILT_IN_COMPONENTS) {
+  for (const name of componentNames(env, options.components ?? [])) {
     const variable = `HEALTH_CHECK_${name.toUpperCase()}_TIMEOUT_MS`;
-    const timeoutMs = integer(variable, read(variable), 1);
+    const timeoutMs = envMilliseconds(variable, read(variable), 1);
     if (timeoutMs !== undefined) components[name] = { timeoutMs };
   }
-  const aiKey = read('GEMINI_API_KEY');
+  const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
+  const interval =
+    read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined && read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
+      ? 'HEALTH_EVALUATION_INTERVAL_MS'
+      : 'HEALTH_TREND_INTERVAL_MS';
   return {
-    version: read('APP_VERSION') || HEALTH_DEFAULTS.version,
-    defaultTimeoutMs: integer('HEALTH_CHECK_TIMEOUT_MS', read('HEALTH_CHECK_TIMEOUT_MS'), 1),
-    retries: integer('HEALTH_CHECK_RETRY_COUNT', read('HEALTH_CHECK_RETRY_COUNT'), 0),
-    cacheTtlMs: integer('HEALTH_CHECK_RESULT_TTL_MS', read('HEALTH_CHECK_RESULT_TTL_MS'), 0),
-    enabledComponents:
-      componentList('HEALTH_CHECK_ENABLED_COMPONENTS', read('HEALTH_CHECK_ENABLED_COMPONENTS')) ??
-      defaultEnabled(Boolean(read('DATABASE_URL'))),
+    version: read('APP_VERSION') || undefined,
+    defaultTimeoutMs: envMilliseconds('HEALTH_CHECK_TIMEOUT_MS', read('HEALTH_CHECK_TIMEOUT_MS'), 1),
+    retries: envInteger('HEALTH_CHECK_RETRY_COUNT', read('HEALTH_CHECK_RETRY_COUNT'), 0),
+    cacheTtlMs: envMilliseconds('HEALTH_CHECK_RESULT_TTL_MS', read('HEALTH_CHECK_RESULT_TTL_MS'), 0),
+    enabledComponents: componentList(
+      'HEALTH_CHECK_ENABLED_COMPONENTS',
+      read('HEALTH_CHECK_ENABLED_COMPONENTS'),
+    ),
     components,
-    secrets: [
-      aiKey,
-      read('API_KEY'),
-      read('HEALTH_WEBHOOK_SECRET'),
-      ...urlPasswords(read('REDIS_URL'), read('DATABASE_URL')),
-    ],
-    legacy: { aiModelConfigured: Boolean(aiKey) },
+    evaluationIntervalMs: envMilliseconds(interval, read(interval), 0),
+    trends: { retentionMs: envMilliseconds('HEALTH_TREND_RETENTION_MS', read('HEALTH_TREND_RETENTION_MS'), 1) },
     details: detailsVisibility(read('HEALTH_DETAILS')),
-    apiKeys: [read('API_KEY')],
-    shutdownDelayMs: integer('HEALTH_SHUTDOWN_DELAY_MS', read('HEALTH_SHUTDOWN_DELAY_MS'), 0),
-    trends: {
-      intervalMs: integer('HEALTH_TREND_INTERVAL_MS', read('HEALTH_TREND_INTERVAL_MS'), 0),
-      retentionMs: integer('HEALTH_TREND_RETENTION_MS', read('HEALTH_TREND_RETENTION_MS'), 1),
-    },
-    webhooks: webhooksFromEnv(read),
+    detailsKeys: keys,
+    secrets: keys ?? [],
+    shutdownDelayMs: envMilliseconds('HEALTH_SHUTDOWN_DELAY_MS', read('HEALTH_SHUTDOWN_DELAY_MS'), 0),
   };
 }
 
-function reader(env: HealthEnv): (key: string) => string | undefined {
+/** A getter over any `HealthEnv`: values trimmed, null and undefined as unset. */
+export function envReader(env: HealthEnv): (key: string) => string | undefined {
   const get =
     typeof env === 'function'
       ? env
@@ -73,7 +78,8 @@ function reader(env: HealthEnv): (key: string) => string | undefined {
   };
 }
 
-function integer(variable: string, raw: string | undefined, min: number): number | undefined {
+/** An integer variable >= min; unset or empty: undefined. */
+export function envInteger(variable: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min) {
@@ -82,115 +88,67 @@ function integer(variable: string, raw: string | undefined, min: number): number
   return value;
 }
 
-/** The contract's default, `ai_model,cache,resilience`, plus `database` when `DATABASE_URL` is set. */
-export function defaultEnabled(databaseConfigured: boolean): string[] {
-  return [...DEFAULT_ENABLED_COMPONENTS, ...(databaseConfigured ? ['database'] : [])];
+/** Milliseconds from `min` to 2^31-1 (Node's timers fire at once past that); unset: undefined. */
+export function envMilliseconds(variable: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new HealthConfigurationError(variable, raw, `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`);
+  }
+  return value;
 }
 
-export const DEFAULT_ENABLED_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
-
-/** The names listed, or undefined when the variable is unset or empty (then the default holds). */
-function webhooksFromEnv(read: (key: string) => string | undefined): WebhookOptions {
-  const dedup = read('HEALTH_WEBHOOK_DEDUP') || undefined;
-  if (dedup !== undefined && !(WEBHOOK_DEDUP as readonly string[]).includes(dedup)) {
-    throw new HealthConfigurationError(
-      'HEALTH_WEBHOOK_DEDUP',
-      dedup,
-      `one of ${WEBHOOK_DEDUP.join(', ')}`,
-    );
+/**
+ * A list as comma-separated values or a JSON array of strings (`["a", "b"]`); unset or empty:
+ * undefined; a list with no item in it is an error.
+ */
+export function envList(variable: string, raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let items: unknown[];
+  if (raw.startsWith('[')) {
+    try {
+      items = JSON.parse(raw) as unknown[];
+    } catch {
+      throw new HealthConfigurationError(variable, raw, 'a JSON array of strings or comma-separated values');
+    }
+    if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
+      throw new HealthConfigurationError(variable, raw, 'a JSON array of strings or comma-separated values');
+    }
+  } else {
+    items = raw.split(',');
   }
-  const urls = (read('HEALTH_WEBHOOK_URLS') ?? '')
-    .split(',')
-    .map((u) => u.trim())
-    .filter(Boolean);
-  for (const url of urls) {
-    if (!isHttpUrl(url)) {
-      throw new HealthConfigurationError(
-        'HEALTH_WEBHOOK_URLS',
-        url,
-        'comma-separated http(s) URLs',
-      );
+  const values = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
+  if (values.length === 0) {
+    throw new HealthConfigurationError(variable, raw, 'at least one value (leave it unset for the default)');
+  }
+  return [...new Set(values)];
+}
+
+function componentList(variable: string, raw: string | undefined): string[] | undefined {
+  const names = envList(variable, raw);
+  for (const name of names ?? []) {
+    if (!COMPONENT_NAME_PATTERN.test(name)) {
+      throw new HealthConfigurationError(variable, name, 'component names matching [a-z0-9_-]{1,64}');
     }
   }
-  const secret = read('HEALTH_WEBHOOK_SECRET') || undefined;
-  if (urls.length > 0 && !secret) {
-    throw new HealthConfigurationError(
-      'HEALTH_WEBHOOK_SECRET',
-      '',
-      'a signing secret when HEALTH_WEBHOOK_URLS is set',
-    );
+  return names;
+}
+
+function componentNames(env: HealthEnv, listed: readonly string[]): string[] {
+  const names = new Set(listed);
+  if (typeof env === 'object' && typeof (env as { get?: unknown }).get !== 'function') {
+    for (const key of Object.keys(env)) {
+      const match = /^HEALTH_CHECK_([A-Z0-9_-]+)_TIMEOUT_MS$/.exec(key);
+      if (match) names.add(match[1].toLowerCase());
+    }
   }
-  const redisUrl = read('REDIS_URL') || undefined;
-  if (dedup === 'redis' && !redisUrl) {
-    throw new HealthConfigurationError(
-      'REDIS_URL',
-      '',
-      'a Redis URL when HEALTH_WEBHOOK_DEDUP=redis',
-    );
-  }
-  const flag = read('HEALTH_WEBHOOK_INCLUDE_DETAILS');
-  if (flag && !/^(true|false)$/i.test(flag)) {
-    throw new HealthConfigurationError('HEALTH_WEBHOOK_INCLUDE_DETAILS', flag, 'true or false');
-  }
-  return {
-    urls,
-    secret,
-    includeDetails: flag ? /^true$/i.test(flag) : undefined,
-    queueSize: integer('HEALTH_WEBHOOK_QUEUE_SIZE', read('HEALTH_WEBHOOK_QUEUE_SIZE'), 1),
-    maxAttempts: integer('HEALTH_WEBHOOK_MAX_ATTEMPTS', read('HEALTH_WEBHOOK_MAX_ATTEMPTS'), 1),
-    attemptTimeoutMs: integer('HEALTH_WEBHOOK_TIMEOUT_MS', read('HEALTH_WEBHOOK_TIMEOUT_MS'), 1),
-    minConsecutive: integer(
-      'HEALTH_WEBHOOK_MIN_CONSECUTIVE',
-      read('HEALTH_WEBHOOK_MIN_CONSECUTIVE'),
-      1,
-    ),
-    cooldownMs: integer('HEALTH_WEBHOOK_COOLDOWN_MS', read('HEALTH_WEBHOOK_COOLDOWN_MS'), 0),
-    dedup: dedup as WebhookOptions['dedup'],
-    redisUrl,
-    serviceName: read('HEALTH_SERVICE_NAME') || undefined,
-  };
+  return [...names].filter((name) => COMPONENT_NAME_PATTERN.test(name));
 }
 
 function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!(DETAILS_VISIBILITY as readonly string[]).includes(raw)) {
-    throw new HealthConfigurationError(
-      'HEALTH_DETAILS',
-      raw,
-      `one of ${DETAILS_VISIBILITY.join(', ')}`,
-    );
+    throw new HealthConfigurationError('HEALTH_DETAILS', raw, `one of ${DETAILS_VISIBILITY.join(', ')}`);
   }
   return raw as DetailsVisibility;
-}
-
-function componentList(variable: string, raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const names = raw
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  for (const name of names) {
-    if (!(BUILT_IN_COMPONENTS as readonly string[]).includes(name)) {
-      throw new HealthConfigurationError(
-        variable,
-        name,
-        `a comma-separated list of ${BUILT_IN_COMPONENTS.join(', ')}`,
-      );
-    }
-  }
-  return [...new Set(names)];
-}
-
-function urlPasswords(...urls: (string | undefined)[]): string[] {
-  const passwords: string[] = [];
-  for (const url of urls) {
-    if (!url) continue;
-    try {
-      const { password } = new URL(url);
-      if (password) passwords.push(password, decodeURIComponent(password));
-    } catch {
-      // Not a URL: nothing to extract; the redactor still masks credentials in URL-like text.
-    }
-  }
-  return passwords;
 }

@@ -1,18 +1,24 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { HealthRoutesOptions } from './http/http.options';
 import type { HealthModuleOptions } from './health.options';
 
 export interface HealthModuleExtras {
   /** Make `HealthService` injectable everywhere without importing the module. Default true. */
   isGlobal?: boolean;
-  /** Serve the HTTP endpoints (`GET /v1/health`, `GET /health`). Default true. */
+  /** Serve the HTTP endpoints. Default true. */
   exposeHttp?: boolean;
+  /**
+   * Where the endpoints are mounted and which. Known when the module is declared (also with
+   * `forRootAsync`, where it sits beside `useFactory`).
+   */
+  http?: HealthRoutesOptions;
 }
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
     .setClassMethodName('forRoot')
-    .setExtras<HealthModuleExtras>({ isGlobal: true, exposeHttp: true }, (definition, extras) => ({
-      ...definition,
-      global: extras.isGlobal,
-    }))
+    .setExtras<HealthModuleExtras>(
+      { isGlobal: true, exposeHttp: true, http: undefined },
+      (definition, extras) => ({ ...definition, global: extras.isGlobal }),
+    )
     .build();

@@ -1,21 +1,21 @@
+// The main entry of @nest-health/core. It loads no optional peer: metrics, webhooks, PostgreSQL,
+// circuit breakers and test helpers live behind their own sub-paths.
+
+// The module and its options
 export { HealthModule } from './health.module';
 export type { HealthModuleExtras } from './health.module-definition';
 export { MODULE_OPTIONS_TOKEN as HEALTH_MODULE_OPTIONS } from './health.module-definition';
-export {
-  BUILT_IN_COMPONENTS,
-  COMPONENT_NAME_PATTERN,
-  HEALTH_DEFAULTS,
-  resolveHealthOptions,
-} from './health.options';
-export type {
-  BuiltInComponent,
-  HealthModuleOptions,
-  LegacyEndpointOptions,
-} from './health.options';
+export { COMPONENT_NAME_PATTERN, HEALTH_DEFAULTS, MAX_TIMER_MS } from './health.options';
+export type { HealthEngineOptions, HealthModuleOptions } from './health.options';
 export { healthOptionsFromEnv } from './health.env';
-export type { HealthEnv } from './health.env';
+export type { HealthEnv, HealthEnvOptions } from './health.env';
+export { enableGracefulShutdown } from './core/graceful-shutdown';
+export type { GracefulShutdownOptions } from './core/graceful-shutdown';
+
+// The engine and what checks return
 export { HealthService } from './core/health.service';
-export type { ReportListener } from './core/health.service';
+export type { CheckSelection, ReportInfo, ReportListener, RunListener } from './core/health.service';
+export type { CheckRun, RunOutcome } from './core/check-runner';
 export { RegisterHealthIndicator } from './core/indicator.explorer';
 export { HealthStatus } from './core/health-status';
 export type {
@@ -31,39 +31,60 @@ export type {
   RegisterOptions,
   Unregister,
 } from './core/health-check';
+export type { HealthClock } from './core/clock';
 export {
   DuplicateHealthCheckError,
   HealthConfigurationError,
   UnknownComponentError,
 } from './core/errors';
-export type { HealthClock } from './core/clock';
-export { aggregateStatus } from './core/aggregate';
-export { formatLegacyTimestamp, toLegacyBody } from './http/legacy.format';
-export type { LegacyHealthBody } from './http/legacy.format';
+export { MissingPeerDependencyError } from './shared/require-peer';
 export { Redactor } from './core/redact';
-export * from './indicators/cache';
-export * from './indicators/resilience';
+
+// HTTP: routes, details, writers
+export { DETAILS_VISIBILITY } from './http/http.options';
+export type {
+  DetailsVisibility,
+  HealthEndpoints,
+  HealthHttpOptions,
+  HealthRequest,
+  HealthRouteVersion,
+  HealthRoutesOptions,
+  LegacyBodyOptions,
+  LegacyField,
+} from './http/http.options';
+export { HealthRouteConflictError } from './http/route-clash';
+export { READINESS_TAG } from './http/probes';
+export { isAuthorized } from './http/api-key';
+export {
+  fullReportWriter,
+  healthJsonWriter,
+  negotiate,
+  prometheusWriter,
+} from './http/writers';
+export type { HealthWriter, HealthWriterContext, HealthWriterResponse } from './http/writers';
+
+// Formats: pure functions from a report
+export { formatLegacyTimestamp, LEGACY_TEMPLATE_FIELDS, toLegacyBody } from './formats/legacy.format';
+export type { LegacyBodyField, LegacyHealthBody } from './formats/legacy.format';
+export { HEALTH_JSON, toHealthJson } from './formats/health-json.format';
+export type { HealthJsonBody, HealthJsonCheck, HealthJsonStatus } from './formats/health-json.format';
+export { httpStatusOf, toComponentBody, toFullReport } from './formats/report.format';
+export type { ComponentBody, FullReportBody } from './formats/report.format';
+export { toPrometheusText } from './formats/prometheus.format';
+
+// Trends
+export { HealthTrends, TREND_WINDOWS } from './trends';
+export type { TrendOptions } from './trends/trend.options';
+export type {
+  ComponentTrend,
+  ResponseTimeSummary,
+  TrendDirection,
+  TrendsReport,
+  TrendWindow,
+} from './trends';
+
+// Indicators that need no optional peer
 export * from './indicators/ai-model';
+export * from './indicators/cache';
 export * from './indicators/database';
 export * from './indicators/runtime';
-export { enableGracefulShutdown } from './core/graceful-shutdown';
-export type { GracefulShutdownOptions } from './core/graceful-shutdown';
-export type { CheckSelection, ReportInfo, RunListener } from './core/health.service';
-export type { CheckRun, RunOutcome } from './core/check-runner';
-export { DETAILS_VISIBILITY, isHttpUrl } from './health.options';
-export type { DetailsVisibility } from './health.options';
-export { isAuthorized, presentedApiKey } from './http/api-key';
-export { HEALTH_JSON, toHealthJson } from './http/health-json.format';
-export type {
-  HealthJsonBody,
-  HealthJsonCheck,
-  HealthJsonOptions,
-  HealthJsonStatus,
-} from './http/health-json.format';
-export { httpStatusOf, toComponentBody, toFullReport } from './http/report.format';
-export type { ComponentBody, FullReportBody } from './http/report.format';
-export { toPrometheusText } from './http/prometheus.format';
-export { READINESS_TAG } from './http/probes.controller';
-export * from './metrics';
-export * from './trends';
-export * from './webhooks';

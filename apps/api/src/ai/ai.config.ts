@@ -1,6 +1,6 @@
-import { HealthConfigurationError, isHttpUrl } from '@app/health';
+import { HealthConfigurationError } from '@nest-health/core';
 import type { EnvSource } from '../config/app.config';
-import { DEFAULT_AI_MODEL, readBoolean, readInteger, readString } from '../config/app.config';
+import { DEFAULT_AI_MODEL, isHttpUrl, readBoolean, readInteger, readString } from '../config/app.config';
 
 export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 

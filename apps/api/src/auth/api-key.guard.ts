@@ -1,4 +1,4 @@
-import { isAuthorized } from '@app/health';
+import { isAuthorized } from '@nest-health/core';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';

@@ -1,4 +1,4 @@
-import type { CacheStats } from '@app/health';
+import type { CacheStats } from '@nest-health/core';
 
 export type CacheOperation = 'hit' | 'miss' | 'write' | 'delete';
 

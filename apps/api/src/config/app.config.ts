@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '@app/health';
+import { HealthConfigurationError } from '@nest-health/core';
 
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_AI_MODEL = 'gemini-2.0-flash-exp';
@@ -56,4 +56,9 @@ export function parsePort(raw: string | undefined): number {
   }
   if (port > 65535) throw invalid();
   return port;
+}
+
+/** An absolute http(s) URL with a host. */
+export function isHttpUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value);
 }

@@ -1,6 +1,6 @@
-import { healthOptionsFromEnv } from '@app/health';
 import { aiSettingsFromEnv } from '../ai/ai.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
+import { templateHealthOptions, templateWebhookOptions } from '../health/template-preset';
 import type { EnvSource } from './app.config';
 import { parsePort, readInteger } from './app.config';
 
@@ -10,7 +10,8 @@ import { parsePort, readInteger } from './app.config';
  */
 export function validateEnvironment(env: Readonly<Record<string, string | undefined>>): number {
   const source: EnvSource = env;
-  healthOptionsFromEnv(env);
+  templateHealthOptions(env);
+  templateWebhookOptions(env);
   aiSettingsFromEnv(source);
   runtimeSettingsFromEnv(source);
   readInteger(source, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1);

@@ -1,13 +1,7 @@
-import type { HealthIndicator } from '@app/health';
-import {
-  AiModelIndicator,
-  CacheIndicator,
-  CircuitBreakerRegistry,
-  createPostgresIndicator,
-  healthOptionsFromEnv,
-  ResilienceIndicator,
-  RuntimeIndicator,
-} from '@app/health';
+import type { HealthIndicator } from '@nest-health/core';
+import { AiModelIndicator, CacheIndicator, RuntimeIndicator } from '@nest-health/core';
+import { createPostgresIndicator } from '@nest-health/core/postgres';
+import { CircuitBreakerRegistry, ResilienceIndicator } from '@nest-health/core/resilience';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -16,6 +10,7 @@ import { AI_SETTINGS } from '../ai/ai.module';
 import { CacheService } from '../cache/cache.service';
 import { readString } from '../config/app.config';
 import { runtimeSettingsFromEnv } from './runtime.config';
+import { templateEnabledComponents } from './template-preset';
 
 type Closable = HealthIndicator & { onModuleDestroy?: () => unknown };
 
@@ -35,7 +30,7 @@ export class HostHealthChecks implements OnModuleDestroy {
     cache: CacheService,
     breakers: CircuitBreakerRegistry,
   ) {
-    const enabled = new Set(healthOptionsFromEnv(config).enabledComponents);
+    const enabled = new Set(templateEnabledComponents(config));
     this.checks = [
       new AiModelIndicator({
         apiKey: ai.apiKey,

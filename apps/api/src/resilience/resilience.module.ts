@@ -1,4 +1,4 @@
-import { CircuitBreakerRegistry } from '@app/health';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { Module } from '@nestjs/common';
 import { ConsecutiveBreaker } from 'cockatiel';
 

@@ -1,4 +1,5 @@
-import { CircuitBreakerRegistry, HealthService } from '@app/health';
+import { HealthService } from '@nest-health/core';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import {
   BadGatewayException,
   GatewayTimeoutException,

@@ -4,6 +4,7 @@ import type { ComponentStatus, HealthMetadata, IndicatorResult } from './health-
 import { HealthStatus, isHealthStatus } from './health-status';
 import type { WakeReason } from './deadlines';
 import type { Redactor } from './redact';
+import { errorText, kindOf } from './error-text';
 
 /** A registered check with every option resolved. */
 export interface ResolvedCheck {
@@ -15,6 +16,7 @@ export interface ResolvedCheck {
   readonly critical: boolean;
   readonly tags: readonly string[];
   readonly cacheTtlMs: number;
+  readonly abortable: boolean;
 }
 
 export interface RunContext {
@@ -55,7 +57,7 @@ const MAX_MESSAGE_LENGTH = 300;
 export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<CheckRun> {
   const started = ctx.clock.monotonicMs();
   const deadline = started + check.timeoutMs;
-  const controller = wantsSignal(check.indicator) ? new AbortController() : undefined;
+  const controller = check.abortable ? new AbortController() : undefined;
   const signal = controller?.signal ?? NEVER_ABORTED;
   const base = baseMetadata(check.indicator, ctx.redactor);
   const finish: Finish = (outcome, status, message, metadata = {}) => ({
@@ -110,16 +112,8 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
 
 const SHUTDOWN: Outcome = { kind: 'shutdown' };
 
-/** Given to checks that declare no parameter: they cannot observe it, so it never aborts. */
+/** Given to checks that are not `abortable`: a shared signal that never aborts. */
 const NEVER_ABORTED = new AbortController().signal;
-
-/**
- * An AbortController costs far more than the rest of a run (mostly in garbage collection), so
- * only a check that declares the `signal` parameter gets one of its own.
- */
-function wantsSignal(indicator: HealthIndicator): boolean {
-  return indicator.check.length > 0;
-}
 
 /**
  * Starts one attempt. A check that answers synchronously is done: no timer, no race. Anything
@@ -212,31 +206,6 @@ function sleep(until: number, ctx: RunContext): Promise<void> {
   return new Promise<void>((resolve) => {
     ctx.atDeadline(until, () => resolve());
   });
-}
-
-function errorText(error: unknown): string {
-  // Duck-typed: errors from another realm (vm contexts, some test runners) fail instanceof.
-  if (isErrorLike(error)) return error.message || error.name;
-  if (typeof error === 'string' && error) return error;
-  return `threw ${kindOf(error)}`;
-}
-
-function isErrorLike(value: unknown): value is { message: string; name: string } {
-  return (
-    value instanceof Error ||
-    (typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { message?: unknown }).message === 'string' &&
-      typeof (value as { name?: unknown }).name === 'string')
-  );
-}
-
-function kindOf(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`;
 }
 
 function truncate(text: string): string {

@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
+import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
+import type { HealthModuleOptions } from '../health.options';
+import { HEALTH_DEFAULTS, milliseconds } from '../health.options';
 import { HealthService } from './health.service';
 
 export interface GracefulShutdownOptions {
@@ -22,7 +25,13 @@ export function enableGracefulShutdown(
   options: GracefulShutdownOptions = {},
 ): () => void {
   const health = app.get(HealthService);
-  const delayMs = options.delayMs ?? health.settings.shutdownDelayMs;
+  const moduleOptions = app.get<HealthModuleOptions | undefined>(MODULE_OPTIONS_TOKEN, {
+    strict: false,
+  });
+  const delayMs = milliseconds(
+    'shutdownDelayMs',
+    options.delayMs ?? moduleOptions?.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs,
+  );
   const logger = new Logger('GracefulShutdown');
   const log = options.log ?? ((line: string) => logger.log(line));
   let timer: NodeJS.Timeout | undefined;

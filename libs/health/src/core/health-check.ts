@@ -12,6 +12,13 @@ export interface HealthCheckOptions {
   tags?: readonly string[];
   /** Reuse a result for this long; 0 = every evaluation runs afresh. */
   cacheTtlMs?: number;
+  /**
+   * Give `check()` an `AbortSignal` of its own, aborted when the check times out or the app
+   * shuts down. Default false: the check gets a shared signal that never aborts (an
+   * AbortController per run costs more than the rest of the run). Set it when the check can
+   * stop its work (a fetch, a socket).
+   */
+  abortable?: boolean;
 }
 
 /**
@@ -29,15 +36,15 @@ export interface HealthIndicator {
    */
   readonly baseMetadata?: HealthMetadata;
   /**
-   * Declare `signal` to get one that aborts when the check times out or the app shuts down.
-   * A check declared without parameters gets a shared signal that never aborts: it could not
-   * have read it, and an AbortController per run costs more than the rest of the run.
+   * Says how the component is. `signal` aborts on timeout or shutdown only when the check is
+   * `abortable` (declared on the indicator or in its options); otherwise it never aborts.
    */
   check(signal: AbortSignal): IndicatorResult | Promise<IndicatorResult>;
 }
 
 /** An indicator together with its options, as listed in module options or registered at runtime. */
 export type HealthCheckDefinition = HealthIndicator & HealthCheckOptions;
+
 
 export interface RegisterOptions extends HealthCheckOptions {
   /** Replace an existing check of the same name instead of failing. */

@@ -1,14 +1,14 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
+import type { HealthEngineOptions, ResolvedHealthOptions } from '../health.options';
 import {
-  BUILT_IN_COMPONENTS,
   resolveHealthOptions,
   validateCheckOptions,
   validateDefinition,
 } from '../health.options';
 import { aggregateStatus } from './aggregate';
+import type { HealthClock } from './clock';
 import type { CheckRun, ResolvedCheck, RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import { Deadlines } from './deadlines';
@@ -23,23 +23,12 @@ import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 import { Redactor } from './redact';
 
-/** The resolved settings report consumers (HTTP, trends, webhooks) read. */
-export type HealthSettings = Pick<
-  ResolvedHealthOptions,
-  | 'version'
-  | 'legacy'
-  | 'details'
-  | 'apiKeys'
-  | 'shutdownDelayMs'
-  | 'trends'
-  | 'webhooks'
-  | 'metrics'
-  | 'clock'
->;
-
-/** What a report covers: every registered check (`full`), or a selection of them. */
+/** What a report covers and why it ran. */
 export interface ReportInfo {
+  /** Every registered check (not a selection such as readiness). */
   full: boolean;
+  /** The engine's periodic evaluation asked for it (evenly spaced, whatever the traffic). */
+  scheduled: boolean;
 }
 
 /** Called with every finished report. Errors it throws are logged, never propagated. */
@@ -86,8 +75,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inFlight = new Map<string, Promise<SystemHealthStatus>>();
   private lastReport?: SystemHealthStatus;
   private draining = false;
+  private timer?: NodeJS.Timeout;
+  /** A periodic tick waits on the full evaluation in flight: that report counts as scheduled. */
+  private tickWaiting = false;
+  private readonly skipped = new Set<string>();
 
-  constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
+  constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthEngineOptions) {
     this.options = resolveHealthOptions(options ?? {});
     this.deadlines = new Deadlines(() => this.options.clock.monotonicMs());
     this.context = {
@@ -104,11 +97,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.version;
   }
 
-  /** Settings the HTTP layer reads, as resolved from module options. */
-  get settings(): HealthSettings {
-    const { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, metrics, clock } =
-      this.options;
-    return { version, legacy, details, apiKeys, shutdownDelayMs, trends, webhooks, metrics, clock };
+  /** Where the engine reads time (module option `clock`); consumers read it here too. */
+  get clock(): HealthClock {
+    return this.options.clock;
+  }
+
+  /** How often the engine evaluates every check by itself; 0 when it does not. */
+  get evaluationIntervalMs(): number {
+    return this.options.evaluationIntervalMs;
   }
 
   /** Masks secrets in text and data: for consumers that log or send anything a check said. */
@@ -118,7 +114,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Adds a check. A name that is taken is an error unless `replace: true` is given.
-   * A built-in component left out of `enabledComponents` is skipped.
+   * A name left out of `enabledComponents` (when that is set) is skipped.
    * Returns a function that removes this registration.
    */
   register(
@@ -129,8 +125,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     validateDefinition(check, where);
     validateCheckOptions(options, where);
     const { name } = check;
-    if (!this.isEnabled(name)) {
-      this.logger.log(`Health check "${name}" is not in the enabled components; skipped`);
+    if (this.options.enabledComponents && !this.options.enabledComponents.has(name)) {
+      if (!this.skipped.has(name)) {
+        this.skipped.add(name);
+        this.logger.log(`Health check "${name}" is not in the enabled components; skipped`);
+      }
       return noop;
     }
     if (this.entries.has(name) && !options.replace) throw new DuplicateHealthCheckError(name);
@@ -245,23 +244,33 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     // The first evaluation starts at once so last-known statuses exist before traffic;
-    // startup is not delayed by it.
-    void this.check();
+    // startup is not delayed by it. Then one every evaluationIntervalMs.
+    void this.tick();
+    const interval = this.options.evaluationIntervalMs;
+    if (interval > 0 && !this.lifecycle.signal.aborted) {
+      this.timer = setInterval(() => void this.tick(), interval);
+      // Periodic evaluation alone never keeps a process alive.
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * One periodic evaluation: a full report, published as `scheduled`. A tick while a full
+   * evaluation is in flight shares it. Never rejects.
+   */
+  async tick(): Promise<SystemHealthStatus | undefined> {
+    if (this.lifecycle.signal.aborted) return undefined;
+    this.tickWaiting = true;
+    return this.check();
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.timer);
     this.draining = true;
     this.lifecycle.abort();
     this.deadlines.shutdown();
     this.listeners.clear();
     this.runListeners.clear();
-  }
-
-  private isEnabled(name: string): boolean {
-    const enabled = this.options.enabledComponents;
-    return (
-      !enabled || enabled.has(name) || !(BUILT_IN_COMPONENTS as readonly string[]).includes(name)
-    );
   }
 
   private resolve(check: HealthCheckDefinition, options: RegisterOptions): ResolvedCheck {
@@ -270,6 +279,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const operator = this.options.components[check.name] ?? {};
     const pick = <K extends 'timeoutMs' | 'retries' | 'critical' | 'cacheTtlMs' | 'tags'>(key: K) =>
       operator[key] ?? options[key] ?? own[key] ?? defaults[key];
+    const abortable = operator.abortable ?? options.abortable ?? own.abortable;
+    if (abortable === undefined && check.check.length > 0) {
+      this.logger.warn(
+        `Health check "${check.name}" declares a signal parameter but is not abortable: its signal never aborts (set abortable: true to get one that does)`,
+      );
+    }
     return {
       name: check.name,
       indicator: check,
@@ -278,6 +293,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       critical: pick('critical'),
       cacheTtlMs: pick('cacheTtlMs'),
       tags: [...pick('tags')],
+      abortable: abortable ?? false,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
     };
   }
@@ -287,6 +303,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const components = await Promise.all(entries.map((entry) => this.run(entry)));
     // Every result came unchanged from cache: that is the last report, and listeners have it.
     if (full && this.lastReport && sameStatuses(this.lastReport.components, components)) {
+      this.tickWaiting = false;
       return this.lastReport;
     }
     const report: SystemHealthStatus = {
@@ -296,8 +313,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       components,
       timestamp: this.options.clock.epochMs() / 1000,
     };
-    if (full) this.lastReport = report;
-    this.publish(report, { full });
+    const scheduled = full && this.tickWaiting;
+    if (full) {
+      this.lastReport = report;
+      this.tickWaiting = false;
+    }
+    this.publish(report, { full, scheduled });
     return report;
   }
 

@@ -19,6 +19,11 @@ export class Redactor {
       .sort((a, b) => b.length - a.length);
   }
 
+  /** A redactor that also masks these values. */
+  with(more: readonly (string | undefined | null)[]): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
   text(input: string): string {
     if (!MAY_HOLD_CREDENTIALS.test(input) && !this.secrets.some((s) => input.includes(s))) {
       return input;

@@ -4,7 +4,7 @@ import type { RunOutcome } from '../core/check-runner';
 import type { ComponentStatus, HealthStatus } from '../core/health-status';
 import { HEALTH_STATUSES } from '../core/health-status';
 import { HEALTH_CHECK_DURATION_BUCKETS, HEALTH_METRIC_NAMES as NAMES } from './metrics.constants';
-import { attachMetrics, detachMetrics } from './registry-attachment';
+import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
 
 /**
  * The five health metrics of one engine. They are built outside any registry and attached to

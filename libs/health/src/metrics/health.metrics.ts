@@ -25,7 +25,6 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    if (!this.health.settings.metrics.enabled) return;
     const taken = this.instruments.attach(this.registry);
     if (taken.length > 0) {
       this.logger.warn(`Replaced health metrics left in the registry: ${taken.join(', ')}`);
@@ -35,7 +34,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
       this.health.onRun((run) => this.onRun(run)),
     ];
     const last = this.health.getLastReport();
-    if (last) this.onReport(last, { full: true });
+    if (last) this.onReport(last, { full: true, scheduled: false });
   }
 
   onModuleDestroy(): void {

@@ -1,3 +1,7 @@
+import './peer';
+
+export { HealthMetricsModule } from './health-metrics.module';
+export type { HealthMetricsOptions } from './health-metrics.module';
 export {
   HEALTH_CHECK_DURATION_BUCKETS,
   HEALTH_METRIC_NAMES,

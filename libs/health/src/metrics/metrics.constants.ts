@@ -1,14 +1,7 @@
 /** DI token of the prom-client `Registry` the health metrics live in (default: the global one). */
-export const HEALTH_METRICS_REGISTRY = Symbol('HEALTH_METRICS_REGISTRY');
+export { HEALTH_METRICS_REGISTRY } from '../shared/tokens';
 
-/** Names of the health metrics, as scraped. */
-export const HEALTH_METRIC_NAMES = {
-  componentStatus: 'health_component_status',
-  overallStatus: 'health_overall_status',
-  checkDuration: 'health_check_duration_seconds',
-  checkRuns: 'health_check_runs_total',
-  checkTimeouts: 'health_check_timeouts_total',
-} as const;
+export { HEALTH_METRIC_NAMES } from '../formats/metric-names';
 
 /** Histogram buckets of check durations, in seconds: 0.5 ms to 5 s. */
 export const HEALTH_CHECK_DURATION_BUCKETS: readonly number[] = [

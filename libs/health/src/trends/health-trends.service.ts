@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthService } from '../core/health.service';
 import { round } from './figures';
 import { analyzeSeries } from './trend.analysis';
+import type { TrendSettings } from './trend.options';
+import { TREND_SETTINGS } from './trend.options';
 import type { TrendStore } from './trend.store';
 import { TREND_STORE } from './trend.store';
 import type { TrendWindow } from './trend-window';
@@ -22,13 +24,14 @@ export class HealthTrends {
   constructor(
     private readonly health: HealthService,
     @Inject(TREND_STORE) private readonly store: TrendStore,
+    @Inject(TREND_SETTINGS) private readonly settings: TrendSettings,
   ) {}
 
   /** The figures `GET /v1/health/trends?window=` answers. An unknown window is a RangeError. */
   analyze(window: TrendWindow = DEFAULT_TREND_WINDOW): TrendsReport {
     if (!isTrendWindow(window)) throw new RangeError(TREND_WINDOW_ERROR);
-    const { trends, clock } = this.health.settings;
-    const endMs = clock.epochMs();
+    const trends = this.settings;
+    const endMs = this.health.clock.epochMs();
     const startMs = endMs - TREND_WINDOWS[window];
     const components: Record<string, ComponentTrend> = {};
     for (const name of this.store.names()) {

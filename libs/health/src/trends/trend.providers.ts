@@ -1,16 +1,24 @@
 import type { Provider } from '@nestjs/common';
-import { HealthService } from '../core/health.service';
+import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
+import type { HealthModuleOptions } from '../health.options';
 import { HealthTrends } from './health-trends.service';
-import { TrendCollector } from './trend.collector';
+import { TREND_SETTINGS, resolveTrendSettings } from './trend.options';
+import { TrendRecorder } from './trend.recorder';
 import { TREND_STORE, TrendStore, trendCapacity } from './trend.store';
+import type { TrendSettings } from './trend.options';
 
-/** What HealthModule provides for trends: the store, its collector and `HealthTrends`. */
+/** What HealthModule provides for trends: their settings, the store, its recorder, `HealthTrends`. */
 export const TREND_PROVIDERS: Provider[] = [
   {
-    provide: TREND_STORE,
-    inject: [HealthService],
-    useFactory: (health: HealthService) => new TrendStore(trendCapacity(health.settings.trends)),
+    provide: TREND_SETTINGS,
+    inject: [MODULE_OPTIONS_TOKEN],
+    useFactory: (options: HealthModuleOptions) => resolveTrendSettings(options ?? {}),
   },
-  TrendCollector,
+  {
+    provide: TREND_STORE,
+    inject: [TREND_SETTINGS],
+    useFactory: (settings: TrendSettings) => new TrendStore(trendCapacity(settings)),
+  },
+  TrendRecorder,
   HealthTrends,
 ];

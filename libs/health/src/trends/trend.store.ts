@@ -1,5 +1,5 @@
 import type { SystemHealthStatus } from '../core/health-status';
-import type { TrendOptions } from '../health.options';
+import type { TrendSettings } from './trend.options';
 import type { SampleSeries } from './sample-ring';
 import { SampleRing } from './sample-ring';
 import { STATUS_CODES } from './status-codes';
@@ -14,7 +14,7 @@ export const MAX_SAMPLES_PER_COMPONENT = 1_000_000;
  * Samples per component to keep `retentionMs` of history at one sample per `intervalMs`, plus
  * one for the sample on the retention boundary; 0 when collection is disabled.
  */
-export function trendCapacity({ intervalMs, retentionMs }: Required<TrendOptions>): number {
+export function trendCapacity({ intervalMs, retentionMs }: TrendSettings): number {
   if (intervalMs <= 0) return 0;
   return Math.min(MAX_SAMPLES_PER_COMPONENT, Math.ceil(retentionMs / intervalMs) + 1);
 }

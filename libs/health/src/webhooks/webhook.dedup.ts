@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
 import type { Redactor } from '../core/redact';
 import type { ClaimResult } from './webhook.constants';
 import type { Transition } from './transition.tracker';
@@ -37,7 +38,11 @@ export class RedisDedup {
     private readonly logger: Logger,
     private readonly redactor: Redactor,
   ) {
-    this.redis = new Redis(url, {
+    const RedisClient = loadPeer<typeof import('ioredis')>(
+      'ioredis',
+      `${PACKAGE_NAME}/webhooks dedup: 'redis'`,
+    ).Redis;
+    this.redis = new RedisClient(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,

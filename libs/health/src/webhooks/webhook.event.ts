@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HealthStatus, SystemHealthStatus } from '../core/health-status';
 import type { Redactor } from '../core/redact';
-import type { FullReportBody } from '../http/report.format';
-import { toFullReport } from '../http/report.format';
+import type { FullReportBody } from '../formats/report.format';
+import { toFullReport } from '../formats/report.format';
 import { WEBHOOK_EVENT } from './webhook.constants';
 import type { Transition } from './transition.tracker';
 

@@ -2,10 +2,11 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { Unregister } from '../core/health-check';
+import type { Redactor } from '../core/redact';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import type { ResolvedWebhookOptions } from '../health.options';
-import { HEALTH_METRICS_REGISTRY } from '../metrics/metrics.constants';
+import { HEALTH_METRICS_REGISTRY } from '../shared/tokens';
+import { HEALTH_WEBHOOK_OPTIONS } from './webhook.module-definition';
 import { DeliveryQueue } from './delivery.queue';
 import type { DeliveryResult } from './webhook.constants';
 import { MIN_DEDUP_WINDOW_MS, RedisDedup } from './webhook.dedup';
@@ -18,6 +19,8 @@ import type { WebhookTuning } from './webhook.tuning';
 import { HEALTH_WEBHOOK_TUNING, resolveTuning } from './webhook.tuning';
 import type { Transition } from './transition.tracker';
 import { TransitionTracker } from './transition.tracker';
+import type { ResolvedWebhookOptions, WebhookOptions } from './webhook.options';
+import { resolveWebhookOptions } from './webhook.options';
 
 /** Counters of the webhook notifier since startup, over all receiver URLs. */
 export interface WebhookStats {
@@ -47,6 +50,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
   private readonly lifecycle = new AbortController();
   private readonly tracker: TransitionTracker;
   private readonly tuning: Required<WebhookTuning>;
+  private readonly redactor: Redactor;
   private queues: DeliveryQueue[] = [];
   private dedup?: RedisDedup;
   private unsubscribe?: Unregister;
@@ -55,13 +59,15 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly health: HealthService,
-    @Inject(HEALTH_METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(HEALTH_WEBHOOK_OPTIONS) options: WebhookOptions,
+    @Optional() @Inject(HEALTH_METRICS_REGISTRY) private readonly registry?: Registry,
     @Optional() @Inject(HEALTH_WEBHOOK_TUNING) tuning?: WebhookTuning,
   ) {
-    const { webhooks, clock } = health.settings;
-    this.settings = webhooks;
+    this.settings = resolveWebhookOptions(options);
     this.tuning = resolveTuning(tuning);
-    this.tracker = new TransitionTracker(webhooks, clock);
+    this.tracker = new TransitionTracker(this.settings, health.clock);
+    // The signing secret never appears in anything this module logs or sends.
+    this.redactor = health.redactor.with([this.settings.secret]);
   }
 
   /** Whether any URL is configured; without one the notifier does nothing at all. */
@@ -71,9 +77,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.enabled) return;
-    const taken = this.health.settings.metrics.enabled
-      ? this.instruments.attach(this.registry)
-      : [];
+    const taken = this.registry ? this.instruments.attach(this.registry) : [];
     if (taken.length > 0) {
       this.logger.warn(`Replaced webhook metrics left in the registry: ${taken.join(', ')}`);
     }
@@ -94,7 +98,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     this.dedup?.close();
     await Promise.all(this.queues.map((queue) => queue.close()));
     await this.claims;
-    if (this.enabled) this.instruments.detach(this.registry);
+    if (this.enabled && this.registry) this.instruments.detach(this.registry);
   }
 
   stats(): WebhookStats {
@@ -116,7 +120,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
       buildWebhookEvent(transition, report, {
         service: this.settings.serviceName,
         includeDetails: this.settings.includeDetails,
-        redactor: this.health.redactor,
+        redactor: this.redactor,
       }),
     );
     const dedup = this.dedup;
@@ -138,14 +142,14 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     const { dedup, redisUrl, serviceName, cooldownMs } = this.settings;
     if (dedup !== 'redis' || !redisUrl) return undefined;
     const windowMs = Math.max(cooldownMs, MIN_DEDUP_WINDOW_MS);
-    return new RedisDedup(redisUrl, serviceName, windowMs, this.logger, this.health.redactor);
+    return new RedisDedup(redisUrl, serviceName, windowMs, this.logger, this.redactor);
   }
 
   private createQueue(url: string): DeliveryQueue {
     const { initialDelayMs, maxDelayMs, fetch } = this.tuning;
     const { secret = '', attemptTimeoutMs, maxAttempts, queueSize } = this.settings;
     const retry = new WebhookRetry({ maxAttempts, initialDelayMs, maxDelayMs });
-    const { clock } = this.health.settings;
+    const { clock } = this.health;
     const sender = { url, secret, attemptTimeoutMs, clock, fetch };
     const origin = new URL(url).origin;
     return new DeliveryQueue(

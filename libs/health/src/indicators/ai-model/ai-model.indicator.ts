@@ -13,6 +13,8 @@ import { probeModel } from './ai-model.probe';
 @Injectable()
 export class AiModelIndicator implements HealthIndicator {
   readonly name = 'ai_model';
+  /** The probe stops when the engine aborts it (timeout, shutdown). */
+  readonly abortable = true;
   /** Probe mode only: the engine reuses a probe result this long and shares concurrent runs. */
   readonly cacheTtlMs?: number;
   private readonly options: ResolvedAiModelOptions;

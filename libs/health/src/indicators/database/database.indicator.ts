@@ -7,7 +7,7 @@ import type { IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { Redactor } from '../../core/redact';
 import { validateComponentName } from '../../health.options';
-import { errorText } from './error-text';
+import { errorText } from '../../core/error-text';
 
 export interface DatabaseIndicatorOptions {
   /** Proves the database answers; rejects when it does not. Should stop its work when `signal` aborts. */
@@ -41,6 +41,8 @@ const urlRedactor = new Redactor();
 @Injectable()
 export class DatabaseIndicator implements HealthIndicator, OnModuleDestroy {
   readonly name: string;
+  /** The probe stops when the engine aborts it (timeout, shutdown). */
+  readonly abortable = true;
   readonly driver: string;
   private readonly label: string;
   private readonly ping: DatabaseIndicatorOptions['ping'];

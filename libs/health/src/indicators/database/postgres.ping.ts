@@ -3,7 +3,7 @@ import { Client, Pool } from 'pg';
 import { HealthConfigurationError } from '../../core/errors';
 import { Redactor } from '../../core/redact';
 import { untilAborted } from './abortable';
-import { errorText } from './error-text';
+import { errorText } from '../../core/error-text';
 import { SocketTracker } from './socket-tracker';
 
 export interface PostgresPingOptions {

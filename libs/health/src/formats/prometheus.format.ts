@@ -1,6 +1,6 @@
 import type { SystemHealthStatus } from '../core/health-status';
 import { HEALTH_STATUSES } from '../core/health-status';
-import { HEALTH_METRIC_NAMES } from '../metrics/metrics.constants';
+import { HEALTH_METRIC_NAMES } from './metric-names';
 
 const { componentStatus, overallStatus } = HEALTH_METRIC_NAMES;
 

@@ -11,37 +11,59 @@ export interface LegacyHealthBody {
   cache_healthy: boolean | null;
 }
 
-/** Maps a report to the legacy body: only HEALTHY is "healthy", every other status "degraded". */
-export function toLegacyBody(report: SystemHealthStatus, version: string): LegacyHealthBody {
-  const statusOf = (name: string) => report.components.find((c) => c.name === name)?.status;
-  const healthyOrNull = (name: string) => {
-    const status = statusOf(name);
-    return status === undefined ? null : status === HealthStatus.HEALTHY;
-  };
-  return {
+/** One boolean key of the legacy body and the component it reads. */
+export interface LegacyBodyField {
+  key: string;
+  component: string;
+  /** The value while the component is not registered. */
+  whenMissing: null | false;
+}
+
+/** The template's mapping: the legacy contract's three component keys. */
+export const LEGACY_TEMPLATE_FIELDS: readonly LegacyBodyField[] = [
+  { key: 'ai_model_available', component: 'ai_model', whenMissing: false },
+  { key: 'resilience_healthy', component: 'resilience', whenMissing: null },
+  { key: 'cache_healthy', component: 'cache', whenMissing: null },
+];
+
+/**
+ * Maps a report to the legacy body: only HEALTHY is "healthy", every other status "degraded";
+ * then one key per field, true while its component is HEALTHY. With the default fields this is
+ * the contract's `LegacyHealthBody`.
+ */
+export function toLegacyBody(
+  report: SystemHealthStatus,
+  version: string,
+  fields: readonly LegacyBodyField[] = LEGACY_TEMPLATE_FIELDS,
+): LegacyHealthBody {
+  const body: Record<string, unknown> = {
     status: report.overall_status === HealthStatus.HEALTHY ? 'healthy' : 'degraded',
     timestamp: formatLegacyTimestamp(report.timestamp),
     version,
-    ai_model_available: statusOf('ai_model') === HealthStatus.HEALTHY,
-    resilience_healthy: healthyOrNull('resilience'),
-    cache_healthy: healthyOrNull('cache'),
   };
+  for (const { key, component, whenMissing } of fields) {
+    const status = report.components.find((c) => c.name === component)?.status;
+    body[key] = status === undefined ? whenMissing : status === HealthStatus.HEALTHY;
+  }
+  return body as unknown as LegacyHealthBody;
 }
 
 /** The body when the engine itself failed: configuration alone, nothing evaluated. */
 export function legacyFallbackBody(
   epochSeconds: number,
   version: string,
-  aiModelConfigured: boolean,
+  fallback: Readonly<Record<string, boolean | null>> = {
+    ai_model_available: false,
+    resilience_healthy: null,
+    cache_healthy: null,
+  },
 ): LegacyHealthBody {
   return {
     status: 'degraded',
     timestamp: formatLegacyTimestamp(epochSeconds),
     version,
-    ai_model_available: aiModelConfigured,
-    resilience_healthy: null,
-    cache_healthy: null,
-  };
+    ...fallback,
+  } as unknown as LegacyHealthBody;
 }
 
 /**

@@ -1,0 +1,85 @@
+import type { HealthIndicator, HealthModuleOptions } from '@nest-health/core';
+import { HealthConfigurationError, healthOptionsFromEnv } from '@nest-health/core';
+import type { WebhookOptions } from '@nest-health/core/webhooks';
+import { healthWebhookOptionsFromEnv } from '@nest-health/core/webhooks';
+import type { EnvSource } from '../config/app.config';
+import { readString } from '../config/app.config';
+
+/**
+ * The template's preset: how this service maps the Python template's variables onto the
+ * library's generic options. The library reads only `HEALTH_*` (and `APP_VERSION`); the template's
+ * own names (`GEMINI_API_KEY`, `REDIS_URL`, `DATABASE_URL`, `API_KEY`) are read here.
+ */
+export const TEMPLATE_COMPONENTS = ['ai_model', 'cache', 'resilience', 'database', 'runtime'] as const;
+
+/** The template's default: `ai_model,cache,resilience`, plus `database` when `DATABASE_URL` is set. */
+export const TEMPLATE_DEFAULT_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
+
+/** The components that run: `HEALTH_CHECK_ENABLED_COMPONENTS` (template names only) or the default. */
+export function templateEnabledComponents(env: EnvSource): string[] {
+  const listed = healthOptionsFromEnv(getter(env), { components: [] }).enabledComponents;
+  const names = listed ? [...listed] : undefined;
+  for (const name of names ?? []) {
+    if (!(TEMPLATE_COMPONENTS as readonly string[]).includes(name)) {
+      throw new HealthConfigurationError(
+        'HEALTH_CHECK_ENABLED_COMPONENTS',
+        name,
+        `a list of ${TEMPLATE_COMPONENTS.join(', ')}`,
+      );
+    }
+  }
+  if (names) return names;
+  return [...TEMPLATE_DEFAULT_COMPONENTS, ...(readString(env, 'DATABASE_URL') ? ['database'] : [])];
+}
+
+/** HealthModule options for this service, from its environment, with these checks. */
+export function templateHealthOptions(
+  env: EnvSource,
+  checks: readonly HealthIndicator[] = [],
+): HealthModuleOptions {
+  const generic = healthOptionsFromEnv(getter(env), { components: TEMPLATE_COMPONENTS });
+  const aiKey = readString(env, 'GEMINI_API_KEY');
+  const apiKey = readString(env, 'API_KEY');
+  return {
+    ...generic,
+    enabledComponents: templateEnabledComponents(env),
+    checks,
+    // The template's API_KEY is who may see details, beside any HEALTH_DETAILS_KEYS.
+    detailsKeys: [...(generic.detailsKeys ?? []), apiKey],
+    secrets: [
+      ...(generic.secrets ?? []),
+      aiKey,
+      apiKey,
+      readString(env, 'HEALTH_WEBHOOK_SECRET'),
+      ...urlPasswords(readString(env, 'REDIS_URL'), readString(env, 'DATABASE_URL')),
+    ],
+    // When the engine itself fails, ai_model_available says whether a key is configured.
+    legacy: { fallback: { ai_model_available: Boolean(aiKey) } },
+  };
+}
+
+/** Webhook options: `HEALTH_WEBHOOK_*`, with the template's `REDIS_URL` for fleet de-duplication. */
+export function templateWebhookOptions(env: EnvSource): WebhookOptions {
+  const read = getter(env);
+  return healthWebhookOptionsFromEnv((key) =>
+    key === 'HEALTH_WEBHOOK_REDIS_URL' ? (read(key) ?? read('REDIS_URL')) : read(key),
+  );
+}
+
+function getter(env: EnvSource): (key: string) => string | undefined {
+  return (key) => readString(env, key);
+}
+
+function urlPasswords(...urls: (string | undefined)[]): string[] {
+  const passwords: string[] = [];
+  for (const url of urls) {
+    if (!url) continue;
+    try {
+      const { password } = new URL(url);
+      if (password) passwords.push(password, decodeURIComponent(password));
+    } catch {
+      // Not a URL: nothing to extract; the redactor still masks credentials in URL-like text.
+    }
+  }
+  return passwords;
+}

@@ -1,0 +1,30 @@
+import { Logger } from '@nestjs/common';
+import type { HealthService } from '../core/health.service';
+import type { LegacyHealthBody } from '../formats/legacy.format';
+import { legacyFallbackBody, toLegacyBody } from '../formats/legacy.format';
+import type { ResolvedHttpSettings } from './http.options';
+import type { RawResponse } from './send';
+import { sendJson } from './send';
+
+const logger = new Logger('LegacyHealth');
+
+/**
+ * `GET <base>`, exactly as the legacy contract says: always 200, the body's bytes and headers
+ * under our control (written on the raw response), the fallback body if the engine fails.
+ */
+export async function writeLegacy(
+  health: HealthService,
+  legacy: ResolvedHttpSettings['legacy'],
+  res: RawResponse,
+): Promise<void> {
+  let body: LegacyHealthBody;
+  try {
+    body = toLegacyBody(await health.check(), health.version, legacy.fields);
+  } catch (error) {
+    logger.error(
+      `Health engine failed; answering the fallback body: ${error instanceof Error ? error.name : typeof error}`,
+    );
+    body = legacyFallbackBody(health.clock.epochMs() / 1000, health.version, legacy.fallback);
+  }
+  sendJson(res, 200, body, { 'Cache-Control': 'no-store' });
+}

@@ -1,0 +1,96 @@
+import type { OnModuleInit, Type } from '@nestjs/common';
+import { Injectable, RequestMethod } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { HealthConfigurationError } from '../core/errors';
+
+/** Nest's metadata keys (`@nestjs/common/constants`), read without a deep import. */
+const PATH_METADATA = 'path';
+const METHOD_METADATA = 'method';
+
+/** DI token of the controller classes this module mounted. */
+export const HEALTH_CONTROLLERS = Symbol('HEALTH_CONTROLLERS');
+
+interface Route {
+  method: RequestMethod;
+  path: string;
+  where: string;
+}
+
+/** Thrown at startup when a route of the library would shadow one of the host, or the reverse. */
+export class HealthRouteConflictError extends HealthConfigurationError {
+  constructor(ours: Route, theirs: Route) {
+    super(
+      'http',
+      `${RequestMethod[ours.method]} /${ours.path}`,
+      `a route of its own: ${theirs.where} serves ${RequestMethod[theirs.method]} /${theirs.path} too (${ours.where}); change http.basePath, turn that endpoint group or http.redirect off, or move the app's route`,
+    );
+  }
+}
+
+/**
+ * Refuses to start when a health route and a route of the host are the same: whichever Nest
+ * registered first would silently answer for both. Both sit under the same global prefix.
+ */
+@Injectable()
+export class RouteClashCheck implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly ours: readonly Type[],
+  ) {}
+
+  onModuleInit(): void {
+    const ours = new Set<unknown>(this.ours);
+    const mine = this.ours.flatMap((type) => routesOf(type, 'HealthModule'));
+    const theirs = this.discovery
+      .getControllers()
+      .map((wrapper) => wrapper.metatype)
+      .filter((type): type is Type => typeof type === 'function' && !ours.has(type))
+      .flatMap((type) => routesOf(type, type.name));
+    for (const route of mine) {
+      const clash = theirs.find((other) => sameRoute(route, other));
+      if (clash) throw new HealthRouteConflictError(route, clash);
+    }
+  }
+}
+
+function routesOf(type: Type, owner: string): Route[] {
+  const base = paths(Reflect.getMetadata(PATH_METADATA, type));
+  const routes: Route[] = [];
+  const proto = type.prototype as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+    if (name === 'constructor' || typeof handler !== 'function') continue;
+    const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+    if (method === undefined) continue;
+    for (const prefix of base) {
+      for (const path of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
+        routes.push({ method, path: join(prefix, path), where: `${owner}.${name}` });
+      }
+    }
+  }
+  return routes;
+}
+
+function paths(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  return [typeof value === 'string' ? value : ''];
+}
+
+function join(...parts: string[]): string {
+  return parts
+    .join('/')
+    .split('/')
+    .filter((segment) => segment !== '')
+    .join('/');
+}
+
+function sameRoute(a: Route, b: Route): boolean {
+  const methods =
+    a.method === b.method || a.method === RequestMethod.ALL || b.method === RequestMethod.ALL;
+  return methods && shape(a.path) === shape(b.path);
+}
+
+/** Parameters match any name: `/:id` and `/:name` are the same route. */
+function shape(path: string): string {
+  return path.replace(/:[^/]+/g, ':');
+}

@@ -1,0 +1,3 @@
+import '../indicators/resilience/peer';
+
+export * from '../indicators/resilience';

@@ -1,0 +1,3 @@
+export { dateClock, ManualClock } from './clocks';
+export { parseMetrics, select, stateSets, valueOf } from './prometheus-text';
+export type { Sample } from './prometheus-text';

@@ -1,0 +1,106 @@
+import { HealthConfigurationError } from '../core/errors';
+import { COMPONENT_NAME_PATTERN } from '../core/names';
+import { integer, isHttpUrl, milliseconds } from '../health.options';
+
+export const WEBHOOK_DEDUP = ['none', 'redis'] as const;
+export type WebhookDedup = (typeof WEBHOOK_DEDUP)[number];
+
+export interface WebhookOptions {
+  /** Receivers of status-change events (http or https, no credentials). None: no webhooks. */
+  urls?: readonly string[];
+  /** HMAC-SHA256 key of `X-Health-Signature`; required when `urls` is set. */
+  secret?: string;
+  /** Put messages and metadata in the event's `report`. Default false (as for unauthenticated callers). */
+  includeDetails?: boolean;
+  /** Undelivered events kept per URL; the oldest is dropped (and counted) beyond. Default 1000. */
+  queueSize?: number;
+  /** Delivery attempts per event, with exponential backoff. Default 5. */
+  maxAttempts?: number;
+  /** Timeout of one delivery attempt in ms. Default 5000. */
+  attemptTimeoutMs?: number;
+  /** A transition is announced once it has held this many evaluations. Default 2. */
+  minConsecutive?: number;
+  /** A component is announced at most once per this many ms. Default 60000. */
+  cooldownMs?: number;
+  /** `redis`: instances of one service announce each transition once (needs `redisUrl` and ioredis). */
+  dedup?: WebhookDedup;
+  redisUrl?: string;
+  /** The `service` field of events, and the de-duplication scope. Default `api`. */
+  serviceName?: string;
+}
+
+export type ResolvedWebhookOptions = Required<Omit<WebhookOptions, 'secret' | 'redisUrl'>> &
+  Pick<WebhookOptions, 'secret' | 'redisUrl'>;
+
+export const WEBHOOK_DEFAULTS = {
+  queueSize: 1000,
+  maxAttempts: 5,
+  attemptTimeoutMs: 5000,
+  minConsecutive: 2,
+  cooldownMs: 60_000,
+  serviceName: 'api',
+} as const;
+
+export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWebhookOptions {
+  if (webhooks === null || typeof webhooks !== 'object') {
+    throw new HealthConfigurationError('webhooks', webhooks, 'an object');
+  }
+  const d = WEBHOOK_DEFAULTS;
+  const urls = [...(webhooks.urls ?? [])];
+  for (const url of urls) {
+    if (!isHttpUrl(url)) {
+      throw new HealthConfigurationError('webhooks.urls', url, 'http(s) URLs');
+    }
+    const { username, password } = new URL(url);
+    if (username || password) {
+      throw new HealthConfigurationError(
+        'webhooks.urls',
+        url,
+        'URLs without user or password (fetch refuses them; put a token in the path or query)',
+      );
+    }
+  }
+  if (urls.length > 0 && !webhooks.secret) {
+    throw new HealthConfigurationError(
+      'webhooks.secret',
+      '',
+      'a signing secret when webhook URLs are set',
+    );
+  }
+  const dedup = webhooks.dedup ?? 'none';
+  if (!(WEBHOOK_DEDUP as readonly string[]).includes(dedup)) {
+    throw new HealthConfigurationError(
+      'webhooks.dedup',
+      dedup,
+      `one of ${WEBHOOK_DEDUP.join(', ')}`,
+    );
+  }
+  if (dedup === 'redis' && !webhooks.redisUrl) {
+    throw new HealthConfigurationError('webhooks.redisUrl', '', 'a Redis URL when dedup is redis');
+  }
+  const serviceName = webhooks.serviceName ?? d.serviceName;
+  if (typeof serviceName !== 'string' || !COMPONENT_NAME_PATTERN.test(serviceName)) {
+    throw new HealthConfigurationError('webhooks.serviceName', serviceName, 'a name matching [a-z0-9_-]{1,64}');
+  }
+  return {
+    urls,
+    secret: webhooks.secret,
+    includeDetails: webhooks.includeDetails ?? false,
+    queueSize: integer('webhooks.queueSize', webhooks.queueSize ?? d.queueSize, 1),
+    maxAttempts: integer('webhooks.maxAttempts', webhooks.maxAttempts ?? d.maxAttempts, 1),
+    attemptTimeoutMs: milliseconds(
+      'webhooks.attemptTimeoutMs',
+      webhooks.attemptTimeoutMs ?? d.attemptTimeoutMs,
+      1,
+    ),
+    minConsecutive: integer(
+      'webhooks.minConsecutive',
+      webhooks.minConsecutive ?? d.minConsecutive,
+      1,
+    ),
+    cooldownMs: milliseconds('webhooks.cooldownMs', webhooks.cooldownMs ?? d.cooldownMs),
+    dedup,
+    redisUrl: webhooks.redisUrl,
+    serviceName,
+  };
+}

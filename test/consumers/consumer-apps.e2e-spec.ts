@@ -1,0 +1,279 @@
+/**
+ * `@nest-health/core` as an outside team gets it: the packed tarball installed with npm (no
+ * `--force`, no `--legacy-peer-deps`) into throwaway apps, compiled with tsc, run with plain
+ * `node`, and called over HTTP. Apps: Nest 11 on Express (CommonJS, node10 resolution), Nest 11
+ * on Fastify (CommonJS, NodeNext resolution) and Nest 12 on Express (ESM). Nest 12 is never
+ * loaded into this process: it only runs in its child process.
+ */
+import { join } from 'node:path';
+import type { HttpAnswer, RunResult, RunningApp } from './consumer-app';
+import {
+  childEnv,
+  compile,
+  createWorkspace,
+  ensureLibraryBuilt,
+  errorLines,
+  get,
+  json,
+  killAll,
+  npmInstall,
+  packLibrary,
+  peerWarnings,
+  poll,
+  removeWorkspace,
+  run,
+  startApp,
+  stopApp,
+  TYPE_ROOTS,
+  writeFiles,
+} from './consumer-app';
+import type { ConsumerAppSpec } from './consumer-sources';
+import {
+  nestDependencies,
+  packageJson,
+  sourceFiles,
+  tsconfigJson,
+  VERSIONS,
+} from './consumer-sources';
+
+const APPS: readonly ConsumerAppSpec[] = [
+  { name: 'nest11-express', platform: 'express', nest: 11, resolution: 'node10' },
+  { name: 'nest11-fastify', platform: 'fastify', nest: 11, resolution: 'nodenext' },
+  { name: 'nest12-express-esm', platform: 'express', nest: 12, resolution: 'nodenext' },
+];
+
+/** A folder with the tarball and Nest 11 but no prom-client: the metrics entry must say so. */
+const NO_PROM_CLIENT = 'nest11-no-prom-client';
+
+const LEGACY_KEYS = [
+  'status',
+  'timestamp',
+  'version',
+  'ai_model_available',
+  'resilience_healthy',
+  'cache_healthy',
+];
+
+const SETUP_TIMEOUT_MS = 8 * 60_000;
+
+interface Prepared {
+  dir: string;
+  install?: RunResult;
+  build?: RunResult;
+  app?: RunningApp;
+  /** The step that failed and its error: every test of that app reports it. */
+  failure?: Error;
+}
+
+let workspace: string | undefined;
+const prepared = new Map<string, Prepared>();
+const timings: Record<string, number> = {};
+
+async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await step();
+  } finally {
+    timings[label] = Date.now() - started;
+  }
+}
+
+async function prepareApp(spec: ConsumerAppSpec, tarball: string): Promise<void> {
+  const state: Prepared = { dir: join(workspace as string, spec.name) };
+  prepared.set(spec.name, state);
+  try {
+    writeFiles(state.dir, {
+      'package.json': packageJson(spec, {
+        '@nest-health/core': `file:${tarball}`,
+        ...nestDependencies(spec.nest, spec.platform),
+        'prom-client': VERSIONS.promClient,
+      }),
+      'tsconfig.json': tsconfigJson(spec, TYPE_ROOTS),
+      ...Object.fromEntries(
+        Object.entries(sourceFiles(spec)).map(([file, text]) => [join('src', file), text]),
+      ),
+    });
+    state.install = await timed(`${spec.name}: npm install`, () => npmInstall(state.dir));
+    state.build = await timed(`${spec.name}: tsc`, () => compile(state.dir));
+    state.app = await timed(`${spec.name}: start`, () => startApp(state.dir));
+  } catch (error) {
+    state.failure = error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+async function prepareNoPromClient(tarball: string): Promise<void> {
+  const state: Prepared = { dir: join(workspace as string, NO_PROM_CLIENT) };
+  prepared.set(NO_PROM_CLIENT, state);
+  try {
+    writeFiles(state.dir, {
+      'package.json': packageJson(
+        { name: NO_PROM_CLIENT, nest: 11 },
+        { '@nest-health/core': `file:${tarball}`, ...nestDependencies(11, undefined) },
+      ),
+    });
+    state.install = await timed(`${NO_PROM_CLIENT}: npm install`, () => npmInstall(state.dir));
+  } catch (error) {
+    state.failure = error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** The app's state once set up; throws the setup failure (install, tsc or start) otherwise. */
+function ready(name: string): Prepared & { app: RunningApp } {
+  const state = prepared.get(name);
+  if (!state) throw new Error(`${name} was never set up`);
+  if (state.failure) throw state.failure;
+  if (!state.app) throw new Error(`${name} is not running`);
+  return state as Prepared & { app: RunningApp };
+}
+
+/** The app's folder once `npm install` succeeded there (tsc or start may have failed after). */
+function installed(name: string): Prepared {
+  const state = prepared.get(name);
+  if (!state) throw new Error(`${name} was never set up`);
+  if (!state.install) throw state.failure ?? new Error(`${name} was not installed`);
+  return state;
+}
+
+function names(body: unknown): string[] {
+  const components = (body as { components?: { name?: unknown }[] }).components ?? [];
+  return components.map((component) => String(component.name));
+}
+
+beforeAll(async () => {
+  workspace = createWorkspace();
+  await timed('build library (if absent)', () => ensureLibraryBuilt());
+  const tarball = await timed('npm pack', () => packLibrary(join(workspace as string, 'pack')));
+  await Promise.all([
+    ...APPS.map((spec) => prepareApp(spec, tarball)),
+    prepareNoPromClient(tarball),
+  ]);
+  if (process.env.CONSUMER_TIMINGS) process.stderr.write(`${JSON.stringify(timings, null, 2)}\n`);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  try {
+    await killAll(5000);
+  } finally {
+    // CONSUMER_KEEP=1 leaves the apps in place to debug them (the path goes to stderr).
+    if (process.env.CONSUMER_KEEP) process.stderr.write(`consumer apps kept in ${workspace}\n`);
+    else removeWorkspace(workspace);
+  }
+}, 60_000);
+
+describe.each(APPS.map((spec) => [spec.name, spec] as const))('consumer app %s', (name) => {
+  const url = (path: string) => `${ready(name).app.url}${path}`;
+
+  it('installs the tarball without peer-dependency conflicts, compiles and starts', () => {
+    const state = ready(name);
+    expect(peerWarnings(`${state.install?.stdout}\n${state.install?.stderr}`)).toEqual([]);
+    expect(state.app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('GET /api/v1/health: 200, the six legacy keys in order, version 9.9.9', async () => {
+    const answer = await get(url('/api/v1/health'));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = json<Record<string, unknown>>(answer);
+    expect(Object.keys(body)).toEqual(LEGACY_KEYS);
+    expect(body.version).toBe('9.9.9');
+  });
+
+  it('GET /api/v1/health/components: 200 with the payments indicator and the inline check', async () => {
+    const answer = await poll(
+      url('/api/v1/health/components'),
+      (a) => a.status === 200 && ['payments', 'inline'].every((n) => a.text.includes(`"${n}"`)),
+    );
+    expect(answer.status).toBe(200);
+    const body = json<Record<string, unknown>>(answer);
+    expect(body).toEqual(
+      expect.objectContaining({
+        overall_status: expect.any(String),
+        components: expect.any(Array),
+      }),
+    );
+    expect(names(body)).toEqual(expect.arrayContaining(['payments', 'inline']));
+  });
+
+  it('GET /api/v1/health/components/payments: 200 healthy', async () => {
+    const answer = await get(url('/api/v1/health/components/payments'));
+    expect(answer.status).toBe(200);
+    expect(json(answer)).toEqual(expect.objectContaining({ status: 'healthy' }));
+  });
+
+  it('probes: GET /api/v1/health/live, /ready and /startup answer 200', async () => {
+    const live = await get(url('/api/v1/health/live'));
+    const ready200 = await get(url('/api/v1/health/ready'));
+    const startup = await poll(url('/api/v1/health/startup'), (a) => a.status === 200);
+    expect([live.status, live.text]).toEqual([200, 'ok\n']);
+    expect(ready200.status).toBe(200);
+    expect(ready200.text).toMatch(/ok\n$|passed\n$/);
+    expect(startup.status).toBe(200);
+  });
+
+  it('GET /api/health: 301 to /api/v1/health (the global prefix included)', async () => {
+    const answer = await get(url('/api/health'));
+    expect([answer.status, answer.headers.get('location')]).toEqual([301, '/api/v1/health']);
+  });
+
+  it('GET /api/metrics: Prometheus text with the payments series', async () => {
+    const answer = await poll(url('/api/metrics'), (a) =>
+      a.text.includes('health_component_status{component="payments"'),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(answer.text).toContain('health_component_status{component="payments"');
+  });
+
+  it("the app's own OrdersService gets HealthService injected", async () => {
+    const status = await poll(
+      url('/api/orders/status'),
+      (a) => a.status === 200 && json<{ paymentsHealthy?: boolean }>(a).paymentsHealthy === true,
+    );
+    expect([status.status, json(status)]).toEqual([200, { paymentsHealthy: true }]);
+    const components: HttpAnswer = await get(url('/api/orders/components'));
+    expect(components.status).toBe(200);
+    expect(json<{ components: string[] }>(components).components).toEqual(
+      expect.arrayContaining(['payments', 'inline']),
+    );
+  });
+
+  it('printed no error or stack trace (startup and the requests above)', () => {
+    const { app } = ready(name);
+    expect(errorLines(app.output())).toEqual([]);
+    expect(app.exited()).toBeUndefined();
+  });
+
+  it('SIGTERM (enableShutdownHooks): exits within 5 s, printing no error', async () => {
+    const { app } = ready(name);
+    const stopped = await stopApp(app, 5000);
+    // Nest closes the app, then re-raises the signal: exit by SIGTERM (or code 0) is clean.
+    expect({
+      killed: stopped.killed,
+      clean: stopped.signal === 'SIGTERM' || stopped.code === 0,
+    }).toEqual({ killed: false, clean: true });
+    expect(errorLines(app.output())).toEqual([]);
+  });
+});
+
+describe('the installed package', () => {
+  it("require('@nest-health/core') loads none of the optional peers", async () => {
+    const { dir } = installed('nest11-express');
+    const script =
+      "require('@nest-health/core'); const loaded = Object.keys(require.cache).filter(p => /node_modules\\/(prom-client|ioredis|pg|cockatiel)\\//.test(p)); console.log(JSON.stringify(loaded))";
+    const result = await run(process.execPath, ['-e', script], { cwd: dir, env: childEnv() });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  it("require('@nest-health/core/metrics') without prom-client fails naming prom-client", async () => {
+    const state = installed(NO_PROM_CLIENT);
+    const result = await run(process.execPath, ['-e', "require('@nest-health/core/metrics')"], {
+      cwd: state.dir,
+      env: childEnv(),
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('prom-client');
+    expect(result.stderr).toMatch(/npm (install|i) .*prom-client/);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * The files of the throwaway consumer apps: an outside team's code, written against the published
+ * API of `@nest-health/core` only. Kept as strings so that the repository's own type-check, lint
+ * and Jest never compile them (app (c) is Nest 12, ESM-only; the repo is Nest 11 and CommonJS).
+ */
+
+export type Platform = 'express' | 'fastify';
+
+export interface ConsumerAppSpec {
+  /** Folder name under the workspace and the label of the tests. */
+  name: string;
+  platform: Platform;
+  /** Nest major: 11 (CommonJS app) or 12 (ESM app: `"type": "module"`, NodeNext). */
+  nest: 11 | 12;
+  /**
+   * How tsc resolves modules: `node10` reads `typesVersions` (the classic `nest new` CommonJS
+   * setup), `nodenext` reads the `exports` map (Nest 11's newer starter, and any ESM app).
+   */
+  resolution: 'node10' | 'nodenext';
+}
+
+/** Version ranges the generated apps depend on. */
+export const VERSIONS = {
+  nest11: '^11.1.0',
+  nest12: '^12.5.0',
+  promClient: '^15.1.3',
+  reflectMetadata: '^0.2.2',
+  rxjs: '^7.8.1',
+} as const;
+
+/** The Nest packages (and their usual companions) an app of this spec depends on. */
+export function nestDependencies(
+  nest: 11 | 12,
+  platform: Platform | undefined,
+): Record<string, string> {
+  const range = nest === 12 ? VERSIONS.nest12 : VERSIONS.nest11;
+  const deps: Record<string, string> = {
+    '@nestjs/common': range,
+    '@nestjs/core': range,
+    'reflect-metadata': VERSIONS.reflectMetadata,
+    rxjs: VERSIONS.rxjs,
+  };
+  if (platform) deps[`@nestjs/platform-${platform}`] = range;
+  return deps;
+}
+
+export function packageJson(
+  spec: Pick<ConsumerAppSpec, 'name' | 'nest'>,
+  dependencies: Record<string, string>,
+): string {
+  const pkg: Record<string, unknown> = {
+    name: `consumer-${spec.name}`,
+    version: '0.0.0',
+    private: true,
+    ...(spec.nest === 12 ? { type: 'module' } : {}),
+    dependencies,
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** tsconfig of an app; Node's types come from the repository's own `node_modules/@types`. */
+export function tsconfigJson(spec: ConsumerAppSpec, typeRoots: string): string {
+  const resolution =
+    spec.resolution === 'nodenext'
+      ? { module: 'NodeNext', moduleResolution: 'NodeNext' }
+      : { module: 'commonjs', moduleResolution: 'node10' };
+  const config = {
+    compilerOptions: {
+      ...resolution,
+      target: 'ES2022',
+      lib: ['ES2022'],
+      rootDir: 'src',
+      outDir: 'dist',
+      strict: true,
+      skipLibCheck: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      esModuleInterop: true,
+      forceConsistentCasingInFileNames: true,
+      typeRoots: [typeRoots],
+      types: ['node'],
+    },
+    include: ['src/**/*.ts'],
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** `src/*.ts` of an app, by file name. */
+export function sourceFiles(spec: ConsumerAppSpec): Record<string, string> {
+  // Relative specifiers: `.js` is what NodeNext (and Node's ESM loader) needs; node10 takes it too.
+  const js = spec.resolution === 'nodenext' ? '.js' : '';
+  const fastify = spec.platform === 'fastify';
+  return {
+    'payments.client.ts': `import { Injectable } from '@nestjs/common';
+
+/** The dependency the indicator is injected with: a stand-in for an HTTP client. */
+@Injectable()
+export class PaymentsClient {
+  pings = 0;
+
+  async ping(): Promise<boolean> {
+    this.pings += 1;
+    return true;
+  }
+}
+`,
+    'payments.indicator.ts': `import { Injectable } from '@nestjs/common';
+import { HealthStatus, RegisterHealthIndicator } from '@nest-health/core';
+import type { HealthIndicator, IndicatorResult } from '@nest-health/core';
+import { PaymentsClient } from './payments.client${js}';
+
+@Injectable()
+@RegisterHealthIndicator()
+export class PaymentsIndicator implements HealthIndicator {
+  readonly name = 'payments';
+
+  constructor(private readonly client: PaymentsClient) {}
+
+  async check(): Promise<IndicatorResult> {
+    const reachable = await this.client.ping();
+    return reachable
+      ? { status: HealthStatus.HEALTHY, message: 'payments reachable', metadata: { pings: this.client.pings } }
+      : { status: HealthStatus.UNHEALTHY, message: 'payments unreachable' };
+  }
+}
+`,
+    'orders.service.ts': `import { Injectable } from '@nestjs/common';
+import { HealthService } from '@nest-health/core';
+import type { SystemHealthStatus } from '@nest-health/core';
+
+/** The app's own service: HealthService is injectable anywhere (HealthModule is global). */
+@Injectable()
+export class OrdersService {
+  constructor(private readonly health: HealthService) {}
+
+  /** The last known status: runs no check. */
+  paymentsHealthy(): boolean {
+    return this.health.isHealthy('payments');
+  }
+
+  async componentNames(): Promise<string[]> {
+    const report: SystemHealthStatus = await this.health.check();
+    return report.components.map((component) => component.name);
+  }
+}
+`,
+    'orders.controller.ts': `import { Controller, Get } from '@nestjs/common';
+import { OrdersService } from './orders.service${js}';
+
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get('status')
+  status(): { paymentsHealthy: boolean } {
+    return { paymentsHealthy: this.orders.paymentsHealthy() };
+  }
+
+  @Get('components')
+  async components(): Promise<{ components: string[] }> {
+    return { components: await this.orders.componentNames() };
+  }
+}
+`,
+    'app.module.ts': `import { Module } from '@nestjs/common';
+import { HealthModule, HealthStatus } from '@nest-health/core';
+import { HealthMetricsModule } from '@nest-health/core/metrics';
+import { OrdersController } from './orders.controller${js}';
+import { OrdersService } from './orders.service${js}';
+import { PaymentsClient } from './payments.client${js}';
+import { PaymentsIndicator } from './payments.indicator${js}';
+
+@Module({
+  imports: [
+    HealthModule.forRoot({
+      version: '9.9.9',
+      checks: [
+        { name: 'inline', check: () => ({ status: HealthStatus.HEALTHY, message: 'inline ok' }) },
+      ],
+    }),
+    HealthMetricsModule.forRoot(),
+  ],
+  controllers: [OrdersController],
+  providers: [PaymentsClient, PaymentsIndicator, OrdersService],
+})
+export class AppModule {}
+`,
+    'main.ts': `import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+${
+  fastify
+    ? `import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+`
+    : ''
+}import { AppModule } from './app.module${js}';
+
+async function bootstrap(): Promise<void> {
+  const app = ${
+    fastify
+      ? 'await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter())'
+      : 'await NestFactory.create(AppModule)'
+  };
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+  console.log(\`listening on \${await app.getUrl()}\`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
+  };
+}
