@@ -24,4 +24,9 @@ export default tseslint.config(
     files: ['bench/**/*.ts', 'apps/api/src/main.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
 );

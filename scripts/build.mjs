@@ -39,5 +39,7 @@ console.log(`built ${pkg.name}@${pkg.version} in ${relative(root, lib)}`);
 if (!process.argv.includes('--lib')) {
   rmSync(app, { recursive: true, force: true });
   compile('apps/api/tsconfig.app.json');
-  console.log(`built the api service in ${relative(root, app)} (node ${relative(root, app)}/main.js)`);
+  console.log(
+    `built the api service in ${relative(root, app)} (node ${relative(root, app)}/main.js)`,
+  );
 }

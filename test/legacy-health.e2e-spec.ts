@@ -1,7 +1,7 @@
 import { HealthService, HealthStatus } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { CircuitBreakerRegistry } from '@nest-health/core';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
 import { createApiApp } from './support/api-app';
 import { LEGACY_KEYS as KEYS } from './support/legacy';

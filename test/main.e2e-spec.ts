@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-/** The built service, as `npm start` runs it (built once before these tests). */
-const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+/** The built service, as `npm start` runs it (built by the global setup before these tests). */
+const MAIN = join(ROOT, 'dist/apps/api/main.js');
 
 interface Started {
   child: ChildProcess;
@@ -49,11 +49,6 @@ async function exitOf(child: ChildProcess): Promise<number | null> {
 
 describe('the built service process (dist/.../main.js, as npm start runs it)', () => {
   let started: Started | undefined;
-
-  beforeAll(() => {
-    const nest = join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js');
-    execFileSync(process.execPath, [nest, 'build', 'api'], { cwd: ROOT, stdio: 'pipe' });
-  }, 120_000);
 
   afterEach(() => {
     if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
@@ -103,7 +98,7 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     [
       'HEALTH_CHECK_TIMEOUT_MS',
       '-5',
-      'Invalid setting HEALTH_CHECK_TIMEOUT_MS: "-5" (expected an integer >= 1)',
+      'Invalid setting HEALTH_CHECK_TIMEOUT_MS: "-5" (expected an integer number of milliseconds from 1 to 2147483647)',
     ],
     ['PORT', 'eighty', 'Invalid setting PORT: "eighty" (expected an integer from 0 to 65535)'],
   ])('refuses %s=%s with one clear line and exit code 1', async (variable, value, message) => {

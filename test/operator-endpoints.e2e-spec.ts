@@ -30,7 +30,7 @@ describe('operator endpoints (apps/api)', () => {
     it('answers the full report, 200 while healthy or degraded, never cached', async () => {
       app = await createApiApp({ GEMINI_API_KEY: 'k-1234', HEALTH_DETAILS: 'always' });
       const res = await http().get('/v1/health/components').expect(200);
-      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(Object.keys(res.body)).toEqual(['overall_status', 'timestamp', 'components']);
       expect(res.body.overall_status).toBe('healthy');
@@ -125,7 +125,7 @@ describe('operator endpoints (apps/api)', () => {
           .set('accept', 'application/health+json')
           .set('x-api-key', KEY)
           .expect(200);
-        expect(res.headers['content-type']).toBe('application/health+json');
+        expect(res.headers['content-type']).toBe('application/health+json; charset=utf-8');
         const body = JSON.parse(res.text);
         expect(body).toMatchObject({
           status: 'warn',
@@ -184,7 +184,7 @@ describe('operator endpoints (apps/api)', () => {
         .get('/v1/health/components/payments')
         .set('accept', 'application/health+json')
         .expect(503);
-      expect(json.headers['content-type']).toBe('application/health+json');
+      expect(json.headers['content-type']).toBe('application/health+json; charset=utf-8');
       expect(Object.keys(JSON.parse(json.text).checks)).toEqual(['payments:responseTime']);
     });
 

@@ -46,7 +46,7 @@ describe('GET /v1/health/trends (apps/api)', () => {
     app = await createApiApp({ ...TRENDS, GEMINI_API_KEY: 'k-1234' });
     await sampled(3);
     const res = await http().get('/v1/health/trends').expect(200);
-    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.body as TrendsReport;
     expect(Object.keys(body)).toEqual([

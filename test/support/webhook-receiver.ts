@@ -93,9 +93,9 @@ export class WebhookReceiver {
   }
 
   /** Waits until `condition` holds, polling; fails the test after `timeoutMs`. */
-  async until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  async until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
+    while (!(await condition())) {
       if (Date.now() > deadline) throw new Error(`Receiver: condition not met in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -41,25 +41,44 @@ export function healthOptionsFromEnv(
   }
   const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
   const interval =
-    read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined && read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
+    read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined &&
+    read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
       ? 'HEALTH_EVALUATION_INTERVAL_MS'
       : 'HEALTH_TREND_INTERVAL_MS';
   return {
     version: read('APP_VERSION') || undefined,
-    defaultTimeoutMs: envMilliseconds('HEALTH_CHECK_TIMEOUT_MS', read('HEALTH_CHECK_TIMEOUT_MS'), 1),
+    defaultTimeoutMs: envMilliseconds(
+      'HEALTH_CHECK_TIMEOUT_MS',
+      read('HEALTH_CHECK_TIMEOUT_MS'),
+      1,
+    ),
     retries: envInteger('HEALTH_CHECK_RETRY_COUNT', read('HEALTH_CHECK_RETRY_COUNT'), 0),
-    cacheTtlMs: envMilliseconds('HEALTH_CHECK_RESULT_TTL_MS', read('HEALTH_CHECK_RESULT_TTL_MS'), 0),
+    cacheTtlMs: envMilliseconds(
+      'HEALTH_CHECK_RESULT_TTL_MS',
+      read('HEALTH_CHECK_RESULT_TTL_MS'),
+      0,
+    ),
     enabledComponents: componentList(
       'HEALTH_CHECK_ENABLED_COMPONENTS',
       read('HEALTH_CHECK_ENABLED_COMPONENTS'),
     ),
     components,
     evaluationIntervalMs: envMilliseconds(interval, read(interval), 0),
-    trends: { retentionMs: envMilliseconds('HEALTH_TREND_RETENTION_MS', read('HEALTH_TREND_RETENTION_MS'), 1) },
+    trends: {
+      retentionMs: envMilliseconds(
+        'HEALTH_TREND_RETENTION_MS',
+        read('HEALTH_TREND_RETENTION_MS'),
+        1,
+      ),
+    },
     details: detailsVisibility(read('HEALTH_DETAILS')),
     detailsKeys: keys,
     secrets: keys ?? [],
-    shutdownDelayMs: envMilliseconds('HEALTH_SHUTDOWN_DELAY_MS', read('HEALTH_SHUTDOWN_DELAY_MS'), 0),
+    shutdownDelayMs: envMilliseconds(
+      'HEALTH_SHUTDOWN_DELAY_MS',
+      read('HEALTH_SHUTDOWN_DELAY_MS'),
+      0,
+    ),
   };
 }
 
@@ -79,7 +98,11 @@ export function envReader(env: HealthEnv): (key: string) => string | undefined {
 }
 
 /** An integer variable >= min; unset or empty: undefined. */
-export function envInteger(variable: string, raw: string | undefined, min: number): number | undefined {
+export function envInteger(
+  variable: string,
+  raw: string | undefined,
+  min: number,
+): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min) {
@@ -89,11 +112,19 @@ export function envInteger(variable: string, raw: string | undefined, min: numbe
 }
 
 /** Milliseconds from `min` to 2^31-1 (Node's timers fire at once past that); unset: undefined. */
-export function envMilliseconds(variable: string, raw: string | undefined, min: number): number | undefined {
+export function envMilliseconds(
+  variable: string,
+  raw: string | undefined,
+  min: number,
+): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > MAX_TIMER_MS) {
-    throw new HealthConfigurationError(variable, raw, `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`);
+    throw new HealthConfigurationError(
+      variable,
+      raw,
+      `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`,
+    );
   }
   return value;
 }
@@ -109,17 +140,29 @@ export function envList(variable: string, raw: string | undefined): string[] | u
     try {
       items = JSON.parse(raw) as unknown[];
     } catch {
-      throw new HealthConfigurationError(variable, raw, 'a JSON array of strings or comma-separated values');
+      throw new HealthConfigurationError(
+        variable,
+        raw,
+        'a JSON array of strings or comma-separated values',
+      );
     }
     if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
-      throw new HealthConfigurationError(variable, raw, 'a JSON array of strings or comma-separated values');
+      throw new HealthConfigurationError(
+        variable,
+        raw,
+        'a JSON array of strings or comma-separated values',
+      );
     }
   } else {
     items = raw.split(',');
   }
   const values = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
   if (values.length === 0) {
-    throw new HealthConfigurationError(variable, raw, 'at least one value (leave it unset for the default)');
+    throw new HealthConfigurationError(
+      variable,
+      raw,
+      'at least one value (leave it unset for the default)',
+    );
   }
   return [...new Set(values)];
 }
@@ -128,7 +171,11 @@ function componentList(variable: string, raw: string | undefined): string[] | un
   const names = envList(variable, raw);
   for (const name of names ?? []) {
     if (!COMPONENT_NAME_PATTERN.test(name)) {
-      throw new HealthConfigurationError(variable, name, 'component names matching [a-z0-9_-]{1,64}');
+      throw new HealthConfigurationError(
+        variable,
+        name,
+        'component names matching [a-z0-9_-]{1,64}',
+      );
     }
   }
   return names;
@@ -148,7 +195,11 @@ function componentNames(env: HealthEnv, listed: readonly string[]): string[] {
 function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!(DETAILS_VISIBILITY as readonly string[]).includes(raw)) {
-    throw new HealthConfigurationError('HEALTH_DETAILS', raw, `one of ${DETAILS_VISIBILITY.join(', ')}`);
+    throw new HealthConfigurationError(
+      'HEALTH_DETAILS',
+      raw,
+      `one of ${DETAILS_VISIBILITY.join(', ')}`,
+    );
   }
   return raw as DetailsVisibility;
 }

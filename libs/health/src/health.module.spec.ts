@@ -113,8 +113,15 @@ describe('HealthModule', () => {
     const compileWith = (options: object) =>
       Test.createTestingModule({ imports: [HealthModule.forRoot(options)] }).compile();
     await expect(compileWith({ defaultTimeoutMs: -5 })).rejects.toThrow(/defaultTimeoutMs: -5/);
-    await expect(compileWith({ enabledComponents: ['cach'] })).rejects.toThrow(
-      /enabledComponents: "cach"/,
+    await expect(compileWith({ enabledComponents: ['Cach e'] })).rejects.toThrow(
+      /enabledComponents: "Cach e"/,
+    );
+    await expect(compileWith({ details: 'sometimes' })).rejects.toThrow(/details: "sometimes"/);
+    await expect(compileWith({ trends: { retentionMs: -1 } })).rejects.toThrow(
+      /trends\.retentionMs: -1/,
+    );
+    expect(() => HealthModule.forRoot({ http: { basePath: 'a b' } })).toThrow(
+      /http\.basePath: "a b"/,
     );
     await expect(compileWith({ retries: -1 })).rejects.toThrow(/retries: -1/);
 

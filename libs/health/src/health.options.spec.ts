@@ -1,7 +1,11 @@
 import { HealthConfigurationError } from './core/errors';
 import { HealthStatus } from './core/health-status';
 import type { HealthModuleOptions } from './health.options';
-import { resolveHealthOptions, validateComponentName } from './health.options';
+import { MAX_TIMER_MS, resolveHealthOptions, validateComponentName } from './health.options';
+import { resolveHttpSettings, resolveRoutes } from './http/http.options';
+import { resolveTrendSettings } from './trends/trend.options';
+import type { WebhookOptions } from './webhooks/webhook.options';
+import { resolveWebhookOptions } from './webhooks/webhook.options';
 
 describe('resolveHealthOptions', () => {
   it('fills in the defaults', () => {
@@ -13,20 +17,18 @@ describe('resolveHealthOptions', () => {
       checks: [],
       components: {},
       enabledComponents: undefined,
-      secrets: [undefined],
-      legacy: { aiModelConfigured: false },
+      secrets: [],
+      evaluationIntervalMs: 10_000,
     });
     expect(typeof resolved.clock.monotonicMs()).toBe('number');
     expect(Math.abs(resolved.clock.epochMs() - Date.now())).toBeLessThan(1000);
   });
 
-  it('treats API keys and the webhook signing secret as secrets however they were configured', () => {
-    const { secrets } = resolveHealthOptions({
-      secrets: ['a-secret'],
-      apiKeys: ['svc-key-1'],
-      webhooks: { secret: 'whsec-2' },
-    });
-    expect(secrets).toEqual(['a-secret', 'svc-key-1', 'whsec-2']);
+  it('keeps the secrets it is given', () => {
+    expect(resolveHealthOptions({ secrets: ['a-secret', undefined] }).secrets).toEqual([
+      'a-secret',
+      undefined,
+    ]);
   });
 
   it('keeps valid settings', () => {
@@ -47,7 +49,7 @@ describe('resolveHealthOptions', () => {
     [
       'a negative timeout',
       { defaultTimeoutMs: -5 },
-      /defaultTimeoutMs: -5 \(expected a number of milliseconds > 0\)/,
+      /defaultTimeoutMs: -5 \(expected a number of milliseconds from 1 to 2147483647\)/,
     ],
     ['a zero timeout', { defaultTimeoutMs: 0 }, /defaultTimeoutMs: 0/],
     ['a non-numeric timeout', { defaultTimeoutMs: 'abc' as never }, /defaultTimeoutMs: "abc"/],
@@ -58,16 +60,27 @@ describe('resolveHealthOptions', () => {
     ['a negative TTL', { cacheTtlMs: -1 }, /cacheTtlMs: -1/],
     ['a negative backoff', { retryBaseDelayMs: -1 }, /retryBaseDelayMs: -1/],
     [
-      'an unknown details visibility',
-      { details: 'sometimes' as never },
-      /details: "sometimes" \(expected one of never, when-authorized, always\)/,
+      'a timeout past what Node timers honour',
+      { defaultTimeoutMs: MAX_TIMER_MS + 1 },
+      /defaultTimeoutMs: 2147483648/,
     ],
-    ['a negative shutdown delay', { shutdownDelayMs: -1 }, /shutdownDelayMs: -1/],
+    ['a negative evaluation interval', { evaluationIntervalMs: -1 }, /evaluationIntervalMs: -1/],
     [
-      'an unknown enabled component',
-      { enabledComponents: ['cache', 'redis'] },
-      /enabledComponents: "redis" \(expected one of ai_model, cache, resilience, database, runtime\)/,
+      'an evaluation interval past 2^31-1',
+      { evaluationIntervalMs: 2 ** 31 },
+      /evaluationIntervalMs: 2147483648/,
     ],
+    [
+      'an enabled component that is not a name',
+      { enabledComponents: ['cache', 'Redis Cache'] },
+      /enabledComponents: "Redis Cache" \(expected a component name/,
+    ],
+    [
+      'an empty enabled list',
+      { enabledComponents: [] },
+      /enabledComponents: \[\] \(expected a non-empty array/,
+    ],
+    ['a clock without methods', { clock: {} as never }, /clock: "object"/],
     [
       'a non-array enabled list',
       { enabledComponents: 'cache' as never },
@@ -128,9 +141,18 @@ describe('resolveHealthOptions', () => {
     );
   });
 
+  it('applies enabledComponents to any name, not a built-in list', () => {
+    const resolved = resolveHealthOptions({ enabledComponents: ['payments', 'cache'] });
+    expect([...(resolved.enabledComponents ?? [])]).toEqual(['payments', 'cache']);
+  });
+});
+
+describe('consumer settings, each resolved from the module options', () => {
   it('resolves trend and webhook defaults', () => {
-    const { trends, webhooks } = resolveHealthOptions();
-    expect(trends).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
+    expect(resolveTrendSettings()).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
+    expect(resolveTrendSettings({ evaluationIntervalMs: 0 }).intervalMs).toBe(0);
+    expect(resolveTrendSettings({ trends: false }).intervalMs).toBe(0);
+    const webhooks = resolveWebhookOptions();
     expect(webhooks).toEqual({
       urls: [],
       secret: undefined,
@@ -147,58 +169,145 @@ describe('resolveHealthOptions', () => {
   });
 
   it.each<[string, HealthModuleOptions, RegExp]>([
-    ['a negative trend interval', { trends: { intervalMs: -1 } }, /trends\.intervalMs: -1/],
     [
       'a retention shorter than the interval',
-      { trends: { intervalMs: 1000, retentionMs: 500 } },
-      /trends\.retentionMs: 500 \(expected at least trends\.intervalMs \(1000\)\)/,
+      { evaluationIntervalMs: 1000, trends: { retentionMs: 500 } },
+      /trends\.retentionMs: 500 \(expected at least evaluationIntervalMs \(1000\)\)/,
     ],
+    ['trends that are not an object', { trends: 5 as never }, /trends: 5/],
+    ['a retention past 2^31-1', { trends: { retentionMs: 2 ** 31 } }, /trends\.retentionMs/],
+  ])('refuses %s in the trend settings', (_label, options, message) => {
+    expect(() => resolveTrendSettings(options)).toThrow(message);
+  });
+
+  it.each<[string, WebhookOptions, RegExp]>([
     [
       'a webhook URL that is not http(s)',
-      { webhooks: { urls: ['ftp://x'], secret: 's' } },
+      { urls: ['ftp://x'], secret: 's' },
       /webhooks\.urls: "ftp:\/\/x"/,
     ],
     [
       'webhook URLs without a secret',
-      { webhooks: { urls: ['https://hooks.test/x'] } },
+      { urls: ['https://hooks.test/x'] },
       /webhooks\.secret: "" \(expected a signing secret/,
     ],
-    ['an unknown dedup mode', { webhooks: { dedup: 'etcd' as never } }, /webhooks\.dedup: "etcd"/],
-    ['redis dedup without a Redis URL', { webhooks: { dedup: 'redis' } }, /webhooks\.redisUrl/],
+    ['an unknown dedup mode', { dedup: 'etcd' as never }, /webhooks\.dedup: "etcd"/],
+    ['redis dedup without a Redis URL', { dedup: 'redis' }, /webhooks\.redisUrl/],
     [
-      'a queue of 0',
-      { webhooks: { queueSize: 0 } },
-      /webhooks\.queueSize: 0 \(expected an integer >= 1\)/,
+      'a webhook URL with credentials',
+      { urls: ['https://user:pa55w0rd@hooks.test/x'], secret: 's' },
+      /webhooks\.urls: "https:\/\/user:\*\*\*@hooks\.test\/x" \(expected URLs without user or password/,
     ],
-    ['0 attempts', { webhooks: { maxAttempts: 0 } }, /webhooks\.maxAttempts: 0/],
-    [
-      'a bad service name',
-      { webhooks: { serviceName: 'My API' } },
-      /webhooks\.serviceName: "My API"/,
-    ],
-    [
-      'metrics that are neither false nor an object',
-      { metrics: true as never },
-      /metrics: true \(expected false or \{ registry \}\)/,
-    ],
-    [
-      'a registry that is not one',
-      { metrics: { registry: {} as never } },
-      /metrics\.registry: "object" \(expected a prom-client Registry\)/,
-    ],
-  ])('refuses %s', (_label, options, message) => {
-    expect(() => resolveHealthOptions(options)).toThrow(message);
+    ['a queue of 0', { queueSize: 0 }, /webhooks\.queueSize: 0 \(expected an integer >= 1\)/],
+    ['0 attempts', { maxAttempts: 0 }, /webhooks\.maxAttempts: 0/],
+    ['a bad service name', { serviceName: 'My API' }, /webhooks\.serviceName: "My API"/],
+  ])('refuses %s in the webhook options', (_label, options, message) => {
+    expect(() => resolveWebhookOptions(options)).toThrow(message);
   });
 
-  it('resolves metrics on by default, off with false', () => {
-    expect(resolveHealthOptions().metrics).toEqual({ enabled: true });
-    expect(resolveHealthOptions({ metrics: false }).metrics).toEqual({ enabled: false });
+  it('accepts an evaluation interval of 0 (no trends) whatever the retention', () => {
+    expect(resolveTrendSettings({ evaluationIntervalMs: 0, trends: { retentionMs: 1 } })).toEqual({
+      intervalMs: 0,
+      retentionMs: 1,
+    });
   });
 
-  it('accepts a trend interval of 0 (disabled) whatever the retention', () => {
+  it('resolves the HTTP settings: details, keys, the legacy fields and writers', () => {
+    const settings = resolveHttpSettings({ detailsKeys: [' k1 ', undefined, ''] });
+    expect(settings.details).toBe('when-authorized');
+    expect(settings.detailsKeys).toEqual(['k1']);
+    expect(settings.legacy.fields.map((f) => f.key)).toEqual([
+      'ai_model_available',
+      'resilience_healthy',
+      'cache_healthy',
+    ]);
+    expect(settings.legacy.fallback).toEqual({
+      ai_model_available: false,
+      resilience_healthy: null,
+      cache_healthy: null,
+    });
+    const custom = resolveHttpSettings({
+      legacy: {
+        fields: [{ key: 'payments_ok', component: 'payments' }],
+        fallback: { payments_ok: false },
+      },
+    });
+    expect(custom.legacy).toEqual({
+      fields: [{ key: 'payments_ok', component: 'payments', whenMissing: null }],
+      fallback: { payments_ok: false },
+    });
+  });
+
+  it.each<[string, HealthModuleOptions, RegExp]>([
+    [
+      'an unknown details visibility',
+      { details: 'sometimes' as never },
+      /details: "sometimes" \(expected one of never, when-authorized, always\)/,
+    ],
+    ['keys that are not a list', { detailsKeys: 'k' as never }, /detailsKeys: "k"/],
+    ['a hook that is not a function', { authorizeDetails: 5 as never }, /authorizeDetails/],
+    ['a writer without a media type', { writers: [{ write: () => 1 }] as never }, /writers/],
+    [
+      'a legacy key that is taken',
+      { legacy: { fields: [{ key: 'status', component: 'x' }] } },
+      /legacy\.fields\[0\]\.key: "status"/,
+    ],
+    [
+      'a legacy key listed twice',
+      {
+        legacy: {
+          fields: [
+            { key: 'a', component: 'x' },
+            { key: 'a', component: 'y' },
+          ],
+        },
+      },
+      /legacy\.fields\[1\]\.key: "a"/,
+    ],
+    [
+      'a legacy field without a component',
+      { legacy: { fields: [{ key: 'a', component: '' }] } },
+      /legacy\.fields\[0\]\.component/,
+    ],
+    [
+      'a legacy whenMissing that is not null or false',
+      { legacy: { fields: [{ key: 'a', component: 'x', whenMissing: true as never }] } },
+      /legacy\.fields\[0\]\.whenMissing: true/,
+    ],
+    [
+      'a fallback for an unknown key',
+      { legacy: { fallback: { nope: true } } },
+      /legacy\.fallback: "nope"/,
+    ],
+    [
+      'a fallback that is not a boolean',
+      { legacy: { fallback: { cache_healthy: 'yes' as never } } },
+      /legacy\.fallback\.cache_healthy: "yes"/,
+    ],
+    ['legacy fields that are not a list', { legacy: { fields: 'x' as never } }, /legacy\.fields/],
+  ])('refuses %s in the HTTP settings', (_label, options, message) => {
+    expect(() => resolveHttpSettings(options)).toThrow(message);
+  });
+
+  it('resolves routes: base path, groups, redirect', () => {
+    expect(resolveRoutes()).toEqual({
+      basePath: 'v1/health',
+      endpoints: { legacy: true, components: true, probes: true, trends: true },
+      redirect: true,
+      version: undefined,
+    });
     expect(
-      resolveHealthOptions({ trends: { intervalMs: 0, retentionMs: 1 } }).trends.intervalMs,
-    ).toBe(0);
+      resolveRoutes({ basePath: '/ops/health/', redirect: false, endpoints: { trends: false } }),
+    ).toMatchObject({ basePath: 'ops/health', redirect: false, endpoints: { trends: false } });
+    expect(() => resolveRoutes({ basePath: 'a b' })).toThrow(/http\.basePath: "a b"/);
+    expect(() => resolveRoutes({ endpoints: { status: true } as never })).toThrow(
+      /http\.endpoints\.status/,
+    );
+    expect(() => resolveRoutes({ redirect: 'yes' as never })).toThrow(/http\.redirect: "yes"/);
+    expect(() => resolveRoutes({ endpoints: { probes: 1 as never } })).toThrow(
+      /http\.endpoints\.probes: 1/,
+    );
+    expect(() => resolveRoutes(5 as never)).toThrow(/http: 5/);
   });
 
   it('refuses options that are not an object', () => {

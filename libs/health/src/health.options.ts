@@ -177,7 +177,11 @@ function validateClock(clock: unknown): HealthClock {
   if (clock === undefined) return systemClock;
   const c = clock as Partial<HealthClock> | null;
   if (typeof c?.monotonicMs !== 'function' || typeof c.epochMs !== 'function') {
-    throw new HealthConfigurationError('clock', typeof clock, 'an object with monotonicMs() and epochMs()');
+    throw new HealthConfigurationError(
+      'clock',
+      typeof clock,
+      'an object with monotonicMs() and epochMs()',
+    );
   }
   return clock as HealthClock;
 }

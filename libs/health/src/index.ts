@@ -14,7 +14,12 @@ export type { GracefulShutdownOptions } from './core/graceful-shutdown';
 
 // The engine and what checks return
 export { HealthService } from './core/health.service';
-export type { CheckSelection, ReportInfo, ReportListener, RunListener } from './core/health.service';
+export type {
+  CheckSelection,
+  ReportInfo,
+  ReportListener,
+  RunListener,
+} from './core/health.service';
 export type { CheckRun, RunOutcome } from './core/check-runner';
 export { RegisterHealthIndicator } from './core/indicator.explorer';
 export { HealthStatus } from './core/health-status';
@@ -55,19 +60,22 @@ export type {
 export { HealthRouteConflictError } from './http/route-clash';
 export { READINESS_TAG } from './http/probes';
 export { isAuthorized } from './http/api-key';
-export {
-  fullReportWriter,
-  healthJsonWriter,
-  negotiate,
-  prometheusWriter,
-} from './http/writers';
+export { fullReportWriter, healthJsonWriter, negotiate, prometheusWriter } from './http/writers';
 export type { HealthWriter, HealthWriterContext, HealthWriterResponse } from './http/writers';
 
 // Formats: pure functions from a report
-export { formatLegacyTimestamp, LEGACY_TEMPLATE_FIELDS, toLegacyBody } from './formats/legacy.format';
+export {
+  formatLegacyTimestamp,
+  LEGACY_TEMPLATE_FIELDS,
+  toLegacyBody,
+} from './formats/legacy.format';
 export type { LegacyBodyField, LegacyHealthBody } from './formats/legacy.format';
 export { HEALTH_JSON, toHealthJson } from './formats/health-json.format';
-export type { HealthJsonBody, HealthJsonCheck, HealthJsonStatus } from './formats/health-json.format';
+export type {
+  HealthJsonBody,
+  HealthJsonCheck,
+  HealthJsonStatus,
+} from './formats/health-json.format';
 export { httpStatusOf, toComponentBody, toFullReport } from './formats/report.format';
 export type { ComponentBody, FullReportBody } from './formats/report.format';
 export { toPrometheusText } from './formats/prometheus.format';

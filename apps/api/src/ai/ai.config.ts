@@ -1,6 +1,12 @@
 import { HealthConfigurationError } from '@nest-health/core';
 import type { EnvSource } from '../config/app.config';
-import { DEFAULT_AI_MODEL, isHttpUrl, readBoolean, readInteger, readString } from '../config/app.config';
+import {
+  DEFAULT_AI_MODEL,
+  isHttpUrl,
+  readBoolean,
+  readInteger,
+  readString,
+} from '../config/app.config';
 
 export const DEFAULT_GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 

@@ -1,6 +1,10 @@
 import { aiSettingsFromEnv } from '../ai/ai.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
-import { templateHealthOptions, templateWebhookOptions } from '../health/template-preset';
+import {
+  templateEnabledComponents,
+  templateHealthOptions,
+  templateWebhookOptions,
+} from '../health/template-preset';
 import type { EnvSource } from './app.config';
 import { parsePort, readInteger } from './app.config';
 
@@ -11,6 +15,7 @@ import { parsePort, readInteger } from './app.config';
 export function validateEnvironment(env: Readonly<Record<string, string | undefined>>): number {
   const source: EnvSource = env;
   templateHealthOptions(env);
+  templateEnabledComponents(env);
   templateWebhookOptions(env);
   aiSettingsFromEnv(source);
   runtimeSettingsFromEnv(source);

@@ -30,22 +30,32 @@ export class HostHealthChecks implements OnModuleDestroy {
     cache: CacheService,
     breakers: CircuitBreakerRegistry,
   ) {
+    // Only the template components HEALTH_CHECK_ENABLED_COMPONENTS names are built at all;
+    // checks the app registers elsewhere are not filtered.
     const enabled = new Set(templateEnabledComponents(config));
-    this.checks = [
-      new AiModelIndicator({
-        apiKey: ai.apiKey,
-        model: ai.model,
-        baseUrl: ai.baseUrl,
-        mode: ai.probe ? 'probe' : 'config',
-        probeTtlMs: ai.probeTtlMs,
-      }),
-      new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
-      new ResilienceIndicator(breakers),
-    ];
-    const databaseUrl = readString(config, 'DATABASE_URL');
     const runtime = runtimeSettingsFromEnv(config); // read even when off: a bad value is an error
-    if (enabled.has('database') && databaseUrl) {
-      this.checks.push(createPostgresIndicator(databaseUrl));
+    const databaseUrl = readString(config, 'DATABASE_URL');
+    this.checks = [];
+    if (enabled.has('ai_model')) {
+      this.checks.push(
+        new AiModelIndicator({
+          apiKey: ai.apiKey,
+          model: ai.model,
+          baseUrl: ai.baseUrl,
+          mode: ai.probe ? 'probe' : 'config',
+          probeTtlMs: ai.probeTtlMs,
+        }),
+      );
+    }
+    if (enabled.has('cache')) {
+      this.checks.push(
+        new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
+      );
+    }
+    if (enabled.has('resilience')) this.checks.push(new ResilienceIndicator(breakers));
+    if (enabled.has('database')) {
+      if (databaseUrl) this.checks.push(createPostgresIndicator(databaseUrl));
+      else this.logger.warn('database is enabled but DATABASE_URL is not set: no database check');
     }
     if (enabled.has('runtime')) this.checks.push(new RuntimeIndicator(runtime));
   }

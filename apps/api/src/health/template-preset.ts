@@ -10,7 +10,13 @@ import { readString } from '../config/app.config';
  * library's generic options. The library reads only `HEALTH_*` (and `APP_VERSION`); the template's
  * own names (`GEMINI_API_KEY`, `REDIS_URL`, `DATABASE_URL`, `API_KEY`) are read here.
  */
-export const TEMPLATE_COMPONENTS = ['ai_model', 'cache', 'resilience', 'database', 'runtime'] as const;
+export const TEMPLATE_COMPONENTS = [
+  'ai_model',
+  'cache',
+  'resilience',
+  'database',
+  'runtime',
+] as const;
 
 /** The template's default: `ai_model,cache,resilience`, plus `database` when `DATABASE_URL` is set. */
 export const TEMPLATE_DEFAULT_COMPONENTS = ['ai_model', 'cache', 'resilience'] as const;
@@ -42,7 +48,9 @@ export function templateHealthOptions(
   const apiKey = readString(env, 'API_KEY');
   return {
     ...generic,
-    enabledComponents: templateEnabledComponents(env),
+    // The template's list selects which of its own components are built (HostHealthChecks); it
+    // does not filter checks the app registers beside them.
+    enabledComponents: undefined,
     checks,
     // The template's API_KEY is who may see details, beside any HEALTH_DETAILS_KEYS.
     detailsKeys: [...(generic.detailsKeys ?? []), apiKey],

@@ -12,8 +12,8 @@ describe('enableGracefulShutdown', () => {
   beforeEach(async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
     const moduleRef = await Test.createTestingModule({
-      // No trend collector: its interval would count among the timers asserted on below.
-      imports: [HealthModule.forRoot({ shutdownDelayMs: 1000, trends: { intervalMs: 0 } })],
+      // No periodic evaluation: its interval would count among the timers asserted on below.
+      imports: [HealthModule.forRoot({ shutdownDelayMs: 1000, evaluationIntervalMs: 0 })],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();

@@ -45,7 +45,6 @@ export interface HealthIndicator {
 /** An indicator together with its options, as listed in module options or registered at runtime. */
 export type HealthCheckDefinition = HealthIndicator & HealthCheckOptions;
 
-
 export interface RegisterOptions extends HealthCheckOptions {
   /** Replace an existing check of the same name instead of failing. */
   replace?: boolean;

@@ -108,19 +108,52 @@ describe('HealthService', () => {
       );
     });
 
-    it('skips built-in components left out of enabledComponents, never custom ones', () => {
+    it('skips any name left out of enabledComponents, built-in or custom, logging it once', () => {
       const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
       make({
-        enabledComponents: ['ai_model'],
-        checks: [healthy('ai_model'), healthy('cache'), healthy('payments')],
+        enabledComponents: ['ai_model', 'payments'],
+        checks: [healthy('ai_model'), healthy('cache'), healthy('payments'), healthy('orders')],
       });
       expect(service.names()).toEqual(['ai_model', 'payments']);
       expect(log).toHaveBeenCalledWith(
         expect.stringContaining('"cache" is not in the enabled components'),
       );
-      const remove = service.register(healthy('database'));
+      const remove = service.register(healthy('orders'));
       remove();
-      expect(service.has('database')).toBe(false);
+      expect(service.has('orders')).toBe(false);
+      expect(log.mock.calls.filter(([line]) => String(line).includes('"orders"'))).toHaveLength(1);
+    });
+
+    it('runs every registered check when enabledComponents is unset, and warns of nothing', () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      make({ checks: [healthy('payments')] });
+      service.onApplicationBootstrap();
+      service.onModuleDestroy();
+      expect(service.names()).toEqual(['payments']);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
+    it('gives a real signal only to abortable checks, and says so for one that asks without it', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const seen: AbortSignal[] = [];
+      const hang = (signal: AbortSignal) => {
+        seen.push(signal);
+        return never<never>();
+      };
+      make({
+        defaultTimeoutMs: 100,
+        checks: [
+          { name: 'explicit', abortable: true, check: hang },
+          { name: 'implicit', check: hang },
+          { name: 'wrapped', abortable: true, check: jest.fn(hang) },
+        ],
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('"implicit" declares a signal'));
+      const pending = service.check();
+      await jest.advanceTimersByTimeAsync(100);
+      await pending;
+      expect(seen.map((s) => s.aborted)).toEqual([true, false, true]);
     });
 
     it('calls an indicator class as a method, keeping `this`', async () => {
@@ -537,6 +570,59 @@ describe('HealthService', () => {
     });
   });
 
+  describe('periodic evaluation', () => {
+    it('evaluates at bootstrap and every evaluationIntervalMs, publishing scheduled reports', async () => {
+      let runs = 0;
+      make({
+        evaluationIntervalMs: 1000,
+        checks: [{ name: 'a', check: () => (runs++, { status: HealthStatus.HEALTHY }) }],
+      });
+      const infos: { full: boolean; scheduled: boolean }[] = [];
+      service.onReport((_report, info) => void infos.push(info));
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(runs).toBe(1);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(runs).toBe(3);
+      await service.check();
+      await service.check({ tags: ['x'] });
+      expect(infos).toEqual([
+        { full: true, scheduled: true },
+        { full: true, scheduled: true },
+        { full: true, scheduled: true },
+        { full: true, scheduled: false },
+        { full: false, scheduled: false },
+      ]);
+      service.onModuleDestroy();
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(runs).toBe(4);
+    });
+
+    it('counts an evaluation already in flight as the scheduled one when a tick joins it', async () => {
+      const { gate, definition } = gated('slow');
+      make({ evaluationIntervalMs: 0, checks: [definition] });
+      const infos: boolean[] = [];
+      service.onReport((_report, { scheduled }) => void infos.push(scheduled));
+      const request = service.check();
+      const tick = service.tick();
+      gate.release();
+      expect(await tick).toBe(await request);
+      expect(infos).toEqual([true]);
+      expect(gate.calls).toBe(1);
+    });
+
+    it('runs no periodic evaluation with evaluationIntervalMs 0, and none after shutdown', async () => {
+      make({ evaluationIntervalMs: 0, checks: [healthy('a')] });
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(service.started).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+      service.onModuleDestroy();
+      expect(await service.tick()).toBeUndefined();
+    });
+  });
+
   describe('lifecycle', () => {
     it('warns about enabled components nothing registered, and starts a first evaluation', async () => {
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
@@ -559,26 +645,21 @@ describe('HealthService', () => {
       expect(jest.getTimerCount()).toBe(0);
     });
 
-    it('exposes the version and legacy settings it was configured with', () => {
-      make({ version: '2.3.4', legacy: { aiModelConfigured: true } });
-      expect(service.version).toBe('2.3.4');
-      expect(service.settings).toMatchObject({
+    it('exposes the version, clock and interval it was configured with, and no consumer setting', () => {
+      make({
         version: '2.3.4',
-        legacy: { aiModelConfigured: true },
-        details: 'when-authorized',
-        apiKeys: [],
-        shutdownDelayMs: 5000,
-        trends: { intervalMs: 10_000, retentionMs: 86_400_000 },
-        webhooks: {
-          urls: [],
-          includeDetails: false,
-          queueSize: 1000,
-          maxAttempts: 5,
-          dedup: 'none',
-        },
+        clock: dateClock,
+        evaluationIntervalMs: 500,
+        secrets: ['hunter22'],
       });
-      expect(service.redactor.text('redis://u:pw@h')).toBe('redis://u:***@h');
-      expect(new HealthService().version).toBe('1.0.0');
+      expect(service.version).toBe('2.3.4');
+      expect(service.clock).toBe(dateClock);
+      expect(service.evaluationIntervalMs).toBe(500);
+      expect('settings' in service).toBe(false);
+      expect(service.redactor.text('redis://u:pw@h hunter22')).toBe('redis://u:***@h ***');
+      const defaults = new HealthService();
+      expect(defaults.version).toBe('1.0.0');
+      expect(defaults.evaluationIntervalMs).toBe(10_000);
     });
   });
 });

@@ -2,11 +2,7 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthEngineOptions, ResolvedHealthOptions } from '../health.options';
-import {
-  resolveHealthOptions,
-  validateCheckOptions,
-  validateDefinition,
-} from '../health.options';
+import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
 import { aggregateStatus } from './aggregate';
 import type { HealthClock } from './clock';
 import type { CheckRun, ResolvedCheck, RunContext } from './check-runner';

@@ -72,7 +72,11 @@ describe('legacy format (run in TZ=UTC, set by the global setup)', () => {
   });
 
   it('builds the fallback body from configuration alone', () => {
-    const body = legacyFallbackBody(1_751_069_199, '1.0.0', true);
+    const body = legacyFallbackBody(1_751_069_199, '1.0.0', {
+      ai_model_available: true,
+      resilience_healthy: null,
+      cache_healthy: null,
+    });
     expect(Object.keys(body)).toEqual(KEYS);
     expect(body).toEqual({
       status: 'degraded',
@@ -100,7 +104,7 @@ describe('legacy format (run in TZ=UTC, set by the global setup)', () => {
     it('uses local wall-clock time, without a zone designator', () => {
       const script = `
         require('ts-node').register({ transpileOnly: true });
-        const { formatLegacyTimestamp } = require('./libs/health/src/http/legacy.format.ts');
+        const { formatLegacyTimestamp } = require('./libs/health/src/formats/legacy.format.ts');
         process.stdout.write(formatLegacyTimestamp(1751069199.130848));`;
       const inZone = (TZ: string) =>
         execFileSync(process.execPath, ['-e', script], {

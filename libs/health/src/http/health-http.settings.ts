@@ -37,7 +37,9 @@ export class HealthHttpSettings {
       return (await authorizeDetails(request)) === true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`authorizeDetails failed; details hidden: ${this.health.redactor.text(message)}`);
+      this.logger.warn(
+        `authorizeDetails failed; details hidden: ${this.health.redactor.text(message)}`,
+      );
       return false;
     }
   }

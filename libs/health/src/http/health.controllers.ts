@@ -81,7 +81,10 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
     @Controller({ path: '', version })
     class HealthRedirectController {
       @Get('health')
-      redirect(@Req() req: IncomingMessage, @Res({ passthrough: true }) res: PassthroughResponse): string {
+      redirect(
+        @Req() req: IncomingMessage,
+        @Res({ passthrough: true }) res: PassthroughResponse,
+      ): string {
         const [path, query] = (req.url ?? '/health').split('?');
         const target = `${path.replace(/health\/?$/, '')}${basePath}${query ? `?${query}` : ''}`;
         res.status(301);
@@ -122,7 +125,10 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
           );
         }
         const writer = negotiate(req.headers.accept, this.http.writers);
-        const [status, details] = await Promise.all([this.component_(name), this.http.details(req)]);
+        const [status, details] = await Promise.all([
+          this.component_(name),
+          this.http.details(req),
+        ]);
         const context = { details, version: this.health.version };
         const report: SystemHealthStatus = {
           overall_status: status.status,
@@ -158,7 +164,10 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
 
       /** 200 while the process can serve; runs no dependency check. */
       @Get('live')
-      live(@Query() query: ProbeQuery, @Res({ passthrough: true }) res: PassthroughResponse): string {
+      live(
+        @Query() query: ProbeQuery,
+        @Res({ passthrough: true }) res: PassthroughResponse,
+      ): string {
         return text(res, 200, 'verbose' in query ? '[+]process ok\nlive check passed\n' : 'ok\n');
       }
 
@@ -168,7 +177,11 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
         @Query() query: ProbeQuery,
         @Res({ passthrough: true }) res: PassthroughResponse,
       ): Promise<string> {
-        const { status, body } = await readinessAnswer(this.health, 'verbose' in query, excluded(query));
+        const { status, body } = await readinessAnswer(
+          this.health,
+          'verbose' in query,
+          excluded(query),
+        );
         return text(res, status, body);
       }
 
@@ -176,7 +189,11 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
       @Get('startup')
       startup(@Res({ passthrough: true }) res: PassthroughResponse): string {
         if (this.health.started) return text(res, 200, 'ok\n');
-        return text(res, 503, 'startup check failed: the first health evaluation has not finished\n');
+        return text(
+          res,
+          503,
+          'startup check failed: the first health evaluation has not finished\n',
+        );
       }
     }
     controllers.push(ProbesController);
@@ -192,7 +209,10 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
       constructor(readonly trends: HealthTrends) {}
 
       @Get('trends')
-      get(@Query('window') window: unknown, @Res({ passthrough: true }) res: PassthroughResponse): unknown {
+      get(
+        @Query('window') window: unknown,
+        @Res({ passthrough: true }) res: PassthroughResponse,
+      ): unknown {
         const chosen = window ?? DEFAULT_TREND_WINDOW;
         if (!isTrendWindow(chosen)) throw new BadRequestException(TREND_WINDOW_ERROR);
         return answer(res, {

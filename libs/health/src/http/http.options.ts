@@ -5,9 +5,7 @@ import type { HealthWriter } from './writers';
 
 /** A controller version, as `@Controller({ version })` takes it. */
 export type HealthRouteVersion =
-  | string
-  | typeof VERSION_NEUTRAL
-  | (string | typeof VERSION_NEUTRAL)[];
+  string | typeof VERSION_NEUTRAL | (string | typeof VERSION_NEUTRAL)[];
 
 /** Who sees `message` and `metadata` in the reports (Spring Boot's `show-details`). */
 export const DETAILS_VISIBILITY = ['never', 'when-authorized', 'always'] as const;
@@ -93,7 +91,6 @@ export interface ResolvedHttpSettings {
   writers: readonly HealthWriter[];
 }
 
-
 const RESERVED_KEYS = ['status', 'timestamp', 'version'];
 const PATH = /^[A-Za-z0-9_~.:@-]+(\/[A-Za-z0-9_~.:@-]+)*$/;
 
@@ -103,7 +100,11 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
   }
   const basePath = (options.basePath ?? 'v1/health').replace(/^\/+|\/+$/g, '');
   if (!PATH.test(basePath)) {
-    throw new HealthConfigurationError('http.basePath', options.basePath, 'a URL path such as v1/health');
+    throw new HealthConfigurationError(
+      'http.basePath',
+      options.basePath,
+      'a URL path such as v1/health',
+    );
   }
   const endpoints = options.endpoints ?? {};
   for (const [group, on] of Object.entries(endpoints)) {
@@ -132,12 +133,21 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
 export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHttpSettings {
   const details = options.details ?? 'when-authorized';
   if (!(DETAILS_VISIBILITY as readonly unknown[]).includes(details)) {
-    throw new HealthConfigurationError('details', details, `one of ${DETAILS_VISIBILITY.join(', ')}`);
+    throw new HealthConfigurationError(
+      'details',
+      details,
+      `one of ${DETAILS_VISIBILITY.join(', ')}`,
+    );
   }
   const keys = options.detailsKeys ?? [];
-  if (!Array.isArray(keys)) throw new HealthConfigurationError('detailsKeys', keys, 'an array of keys');
+  if (!Array.isArray(keys))
+    throw new HealthConfigurationError('detailsKeys', keys, 'an array of keys');
   if (options.authorizeDetails !== undefined && typeof options.authorizeDetails !== 'function') {
-    throw new HealthConfigurationError('authorizeDetails', typeof options.authorizeDetails, 'a function');
+    throw new HealthConfigurationError(
+      'authorizeDetails',
+      typeof options.authorizeDetails,
+      'a function',
+    );
   }
   const writers = options.writers ?? [];
   if (!Array.isArray(writers) || !writers.every(isWriter)) {
@@ -161,9 +171,14 @@ function resolveLegacy(options: LegacyBodyOptions = {}): ResolvedHttpSettings['l
   const fields = given.map((field: LegacyField, i): Required<LegacyField> => {
     const where = `legacy.fields[${i}]`;
     if (typeof field?.key !== 'string' || field.key === '' || RESERVED_KEYS.includes(field.key)) {
-      throw new HealthConfigurationError(`${where}.key`, field?.key, 'a key other than status, timestamp, version');
+      throw new HealthConfigurationError(
+        `${where}.key`,
+        field?.key,
+        'a key other than status, timestamp, version',
+      );
     }
-    if (seen.has(field.key)) throw new HealthConfigurationError(`${where}.key`, field.key, 'a key not listed twice');
+    if (seen.has(field.key))
+      throw new HealthConfigurationError(`${where}.key`, field.key, 'a key not listed twice');
     seen.add(field.key);
     if (typeof field.component !== 'string' || field.component === '') {
       throw new HealthConfigurationError(`${where}.component`, field.component, 'a component name');
@@ -177,7 +192,8 @@ function resolveLegacy(options: LegacyBodyOptions = {}): ResolvedHttpSettings['l
   const fallback: Record<string, boolean | null> = {};
   for (const field of fields) fallback[field.key] = field.whenMissing;
   for (const [key, value] of Object.entries(options.fallback ?? {})) {
-    if (!seen.has(key)) throw new HealthConfigurationError('legacy.fallback', key, 'a key of legacy.fields');
+    if (!seen.has(key))
+      throw new HealthConfigurationError('legacy.fallback', key, 'a key of legacy.fields');
     if (value !== null && typeof value !== 'boolean') {
       throw new HealthConfigurationError(`legacy.fallback.${key}`, value, 'true, false or null');
     }
@@ -195,5 +211,7 @@ function flag(setting: string, value: unknown): boolean | undefined {
 
 function isWriter(value: unknown): value is HealthWriter {
   const w = value as Partial<HealthWriter> | null;
-  return typeof w?.mediaType === 'string' && w.mediaType.includes('/') && typeof w.write === 'function';
+  return (
+    typeof w?.mediaType === 'string' && w.mediaType.includes('/') && typeof w.write === 'function'
+  );
 }

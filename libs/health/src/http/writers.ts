@@ -73,7 +73,10 @@ interface Range {
  * type before `type/*` before `*\/*`); the first writer when nothing matches or nothing is asked.
  * Writers listed first win ties, so an app's own writers can take over a built-in type.
  */
-export function negotiate(accept: string | undefined, writers: readonly HealthWriter[]): HealthWriter {
+export function negotiate(
+  accept: string | undefined,
+  writers: readonly HealthWriter[],
+): HealthWriter {
   const ranges = parseAccept(accept ?? '');
   let best: { writer: HealthWriter; q: number; specificity: number; order: number } | undefined;
   for (const range of ranges) {

@@ -32,7 +32,11 @@ export class HealthMetricsModule {
     const registry = resolveRegistry(options.registry);
     const path = resolvePath(options.path);
     if (options.defaultMetrics !== undefined && typeof options.defaultMetrics !== 'boolean') {
-      throw new HealthConfigurationError('metrics.defaultMetrics', options.defaultMetrics, 'true or false');
+      throw new HealthConfigurationError(
+        'metrics.defaultMetrics',
+        options.defaultMetrics,
+        'true or false',
+      );
     }
     return {
       module: HealthMetricsModule,
@@ -54,7 +58,8 @@ class DefaultMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     // Once per registry: prom-client refuses to register them twice.
-    if (!this.registry.getSingleMetric(DEFAULT_METRIC)) collectDefaultMetrics({ register: this.registry });
+    if (!this.registry.getSingleMetric(DEFAULT_METRIC))
+      collectDefaultMetrics({ register: this.registry });
   }
 }
 
@@ -78,16 +83,25 @@ function metricsController(path: string): Type {
 function resolveRegistry(registry: unknown): Registry {
   if (registry === undefined) return globalRegistry;
   if (typeof (registry as Registry | null)?.registerMetric !== 'function') {
-    throw new HealthConfigurationError('metrics.registry', typeof registry, 'a prom-client Registry');
+    throw new HealthConfigurationError(
+      'metrics.registry',
+      typeof registry,
+      'a prom-client Registry',
+    );
   }
   return registry as Registry;
 }
 
 function resolvePath(path: unknown): string | false {
   if (path === false) return false;
-  const value = typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : path === undefined ? 'metrics' : '';
+  const value =
+    typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : path === undefined ? 'metrics' : '';
   if (typeof value !== 'string' || !PATH.test(value)) {
-    throw new HealthConfigurationError('metrics.path', path, 'a URL path such as metrics, or false');
+    throw new HealthConfigurationError(
+      'metrics.path',
+      path,
+      'a URL path such as metrics, or false',
+    );
   }
   return value;
 }

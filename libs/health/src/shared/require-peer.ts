@@ -19,7 +19,8 @@ export function loadPeer<T>(peer: string, entry: string): T {
     return require(peer) as T;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    const missing = code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${peer}'`);
+    const missing =
+      code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${peer}'`);
     if (missing) throw new MissingPeerDependencyError(peer, entry);
     throw error;
   }

@@ -3,6 +3,7 @@ import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import type { HealthModuleOptions } from '../health.options';
 import { HealthTrends } from './health-trends.service';
+import { resolveTrendSettings } from './trend.options';
 import type { TrendWindow } from './trend-window';
 import { TrendStore, trendCapacity } from './trend.store';
 
@@ -12,14 +13,17 @@ const clock = { monotonicMs: () => 0, epochMs: () => NOW };
 const healthy = (name: string) => ({ name, check: () => ({ status: HealthStatus.HEALTHY }) });
 
 function setUp(options: HealthModuleOptions = {}) {
-  const health = new HealthService({
+  const moduleOptions: HealthModuleOptions = {
     clock,
     checks: [healthy('cache'), healthy('db')],
-    trends: { intervalMs: MIN, retentionMs: 24 * 60 * MIN },
+    evaluationIntervalMs: MIN,
+    trends: { retentionMs: 24 * 60 * MIN },
     ...options,
-  });
-  const store = new TrendStore(trendCapacity(health.settings.trends));
-  return { health, store, trends: new HealthTrends(health, store) };
+  };
+  const health = new HealthService(moduleOptions);
+  const settings = resolveTrendSettings(moduleOptions);
+  const store = new TrendStore(trendCapacity(settings));
+  return { health, store, trends: new HealthTrends(health, store, settings) };
 }
 
 /** A full report `minutesAgo` before NOW, every component healthy in `ms`. */
@@ -75,7 +79,7 @@ describe('HealthTrends', () => {
   });
 
   it('answers no component when collection is disabled', () => {
-    const { store, trends } = setUp({ trends: { intervalMs: 0 } });
+    const { store, trends } = setUp({ evaluationIntervalMs: 0 });
     store.record(report(1, ['cache']));
     expect(trends.analyze('15m')).toMatchObject({ interval_ms: 0, components: {} });
   });

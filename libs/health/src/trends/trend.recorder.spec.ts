@@ -1,28 +1,26 @@
-import { Logger } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { HealthModuleOptions } from '../health.options';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import { TREND_INTERVAL_NAME, TrendCollector } from './trend.collector';
+import { dateClock } from '../testing/clocks';
+import { resolveTrendSettings } from './trend.options';
+import { TrendRecorder } from './trend.recorder';
 import { TrendStore, trendCapacity } from './trend.store';
 
-const dateClock = { monotonicMs: () => Date.now(), epochMs: () => Date.now() };
-
-describe('TrendCollector', () => {
-  let collector: TrendCollector | undefined;
+describe('TrendRecorder on the engine’s periodic evaluation', () => {
+  let recorder: TrendRecorder | undefined;
   let health: HealthService;
   let store: TrendStore;
-  let registry: SchedulerRegistry;
   let evaluations: number;
 
-  /** A collector on a real SchedulerRegistry, sampling one check that takes `checkMs`. */
-  function setUp(options: HealthModuleOptions & { checkMs?: number } = {}): TrendCollector {
+  /** An engine evaluating every second, one check that takes `checkMs`, and a recorder. */
+  function setUp(options: HealthModuleOptions & { checkMs?: number } = {}): void {
     const { checkMs = 0, ...rest } = options;
     evaluations = 0;
-    health = new HealthService({
+    const moduleOptions: HealthModuleOptions = {
       clock: dateClock,
       defaultTimeoutMs: 60_000,
-      trends: { intervalMs: 1000, retentionMs: 60_000 },
+      evaluationIntervalMs: 1000,
+      trends: { retentionMs: 60_000 },
       checks: [
         {
           name: 'payments',
@@ -34,12 +32,12 @@ describe('TrendCollector', () => {
         },
       ],
       ...rest,
-    });
-    store = new TrendStore(trendCapacity(health.settings.trends));
-    registry = new SchedulerRegistry();
-    collector = new TrendCollector(health, store, registry);
-    collector.onApplicationBootstrap();
-    return collector;
+    };
+    health = new HealthService(moduleOptions);
+    store = new TrendStore(trendCapacity(resolveTrendSettings(moduleOptions)));
+    recorder = new TrendRecorder(health, store);
+    recorder.onModuleInit();
+    health.onApplicationBootstrap();
   }
 
   const samples = () => store.since('payments', -Infinity)?.times.length ?? 0;
@@ -49,86 +47,69 @@ describe('TrendCollector', () => {
   });
 
   afterEach(() => {
-    collector?.onModuleDestroy();
+    recorder?.onModuleDestroy();
     health.onModuleDestroy();
-    collector = undefined;
+    recorder = undefined;
     jest.useRealTimers();
     jest.restoreAllMocks();
   });
 
-  it('runs a full evaluation every interval and records one sample per component', async () => {
+  it('records one sample per component of every scheduled evaluation, evenly spaced', async () => {
     setUp();
-    expect(registry.getIntervals()).toEqual([TREND_INTERVAL_NAME]);
     await jest.advanceTimersByTimeAsync(3000);
-    expect(evaluations).toBe(3);
-    expect(samples()).toBe(3);
+    expect(evaluations).toBe(4);
     expect(Array.from(store.since('payments', -Infinity)!.times)).toEqual([
-      1_795_000_001_000, 1_795_000_002_000, 1_795_000_003_000,
+      1_795_000_000_000, 1_795_000_001_000, 1_795_000_002_000, 1_795_000_003_000,
     ]);
+  });
+
+  it('does not sample evaluations that traffic asked for', async () => {
+    setUp();
+    await jest.advanceTimersByTimeAsync(0);
+    await health.check();
+    await health.check();
+    expect(evaluations).toBe(3);
+    expect(samples()).toBe(1);
   });
 
   it('records a report served again from cache only once', async () => {
     setUp({ cacheTtlMs: 2500 });
-    await jest.advanceTimersByTimeAsync(4000);
-    // The result of the 1 s tick is cached until 3.5 s: the 2 s and 3 s ticks get the same
-    // report back; the 4 s tick runs afresh. Four ticks, two reports, two samples.
+    await jest.advanceTimersByTimeAsync(3000);
+    // The result at 0 s is cached until 2.5 s: the 1 s and 2 s evaluations get the same report
+    // back and publish nothing; the 3 s one runs afresh. Two reports, two samples.
     expect(evaluations).toBe(2);
     expect(samples()).toBe(2);
   });
 
-  it('skips ticks while an evaluation is slower than the interval, and says so once per run of skips', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  it('shares an evaluation slower than the interval instead of piling them up', async () => {
     setUp({ checkMs: 2500 });
-    // Evaluations start at 1 s (ends 3.5 s), 4 s (ends 6.5 s) and 7 s; the ticks between skip.
-    await jest.advanceTimersByTimeAsync(7000);
+    // Evaluations start at 0 s (ends 2.5 s) and 3 s (ends 5.5 s), 6 s; the ticks between share.
+    await jest.advanceTimersByTimeAsync(6000);
     expect(evaluations).toBe(3);
     expect(samples()).toBe(2);
-    expect(warn.mock.calls.map(([line]) => line)).toEqual([
-      'Trend sample skipped: the previous evaluation is still running',
-      'Trend sample skipped: the previous evaluation is still running',
-    ]);
   });
 
-  it('logs a failed round, masked, and keeps sampling', async () => {
-    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    setUp({ secrets: ['hunter2-key'] });
-    jest.spyOn(health, 'check').mockRejectedValueOnce(new Error('store down, key hunter2-key'));
-    await jest.advanceTimersByTimeAsync(1000);
-    expect(error).toHaveBeenCalledWith('Trend sampling failed: store down, key ***');
-    jest.spyOn(store, 'record').mockImplementationOnce(() => {
-      throw 'not an Error';
-    });
-    await jest.advanceTimersByTimeAsync(1000);
-    expect(error).toHaveBeenLastCalledWith('Trend sampling failed: not an Error');
-    await jest.advanceTimersByTimeAsync(1000);
-    expect(samples()).toBe(1);
-  });
-
-  it('does nothing when the interval is 0', async () => {
-    setUp({ trends: { intervalMs: 0 } });
-    expect(registry.getIntervals()).toEqual([]);
-    await jest.advanceTimersByTimeAsync(60_000);
-    expect(evaluations).toBe(0);
+  it('keeps nothing with trends off or without periodic evaluation', async () => {
+    setUp({ trends: false });
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(evaluations).toBe(6);
+    expect(store.capacity).toBe(0);
     expect(store.names()).toEqual([]);
   });
 
-  it('removes its interval on destroy and records nothing after', async () => {
-    setUp({ checkMs: 500 });
-    await jest.advanceTimersByTimeAsync(1200);
-    collector!.onModuleDestroy();
-    expect(registry.getIntervals()).toEqual([]);
-    await jest.advanceTimersByTimeAsync(10_000);
-    // The round in flight at destroy finished, unrecorded; no round started after.
-    expect(evaluations).toBe(1);
-    expect(samples()).toBe(0);
-    await collector!.tick();
-    expect(evaluations).toBe(1);
-    expect(() => collector!.onModuleDestroy()).not.toThrow();
+  it('records nothing after destroy', async () => {
+    setUp();
+    await jest.advanceTimersByTimeAsync(1000);
+    recorder!.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(samples()).toBe(2);
+    expect(() => recorder!.onModuleDestroy()).not.toThrow();
   });
 
   it('never keeps the process alive by itself', () => {
     jest.useRealTimers();
-    setUp({ trends: { intervalMs: 60_000 } });
-    expect(registry.getInterval(TREND_INTERVAL_NAME).hasRef()).toBe(false);
+    setUp();
+    const timer = (health as unknown as { timer: NodeJS.Timeout }).timer;
+    expect(timer.hasRef()).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Injectable, Module } from '@nestjs/common';
 import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { HealthService } from '../core/health.service';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
 import { HealthTrends } from './health-trends.service';
-import { TREND_INTERVAL_NAME, TrendCollector } from './trend.collector';
 
 /** A host job scheduled the usual way, counting its runs. */
 @Injectable()
@@ -30,10 +30,10 @@ class HostReader {
 @Module({ providers: [HostJob, HostReader] })
 class HostModule {}
 
-const health = (trends = { intervalMs: 50 }, exposeHttp = true) =>
+const health = (evaluationIntervalMs = 50, exposeHttp = true) =>
   HealthModule.forRoot({
     exposeHttp,
-    trends,
+    evaluationIntervalMs,
     checks: [{ name: 'payments', check: () => ({ status: HealthStatus.HEALTHY }) }],
   });
 
@@ -53,9 +53,9 @@ describe('trends in HealthModule', () => {
     return app;
   }
 
-  /** The registry HealthModule's collector schedules on. */
-  const trendRegistry = (nest: INestApplication) =>
-    (nest.get(TrendCollector) as unknown as { registry: SchedulerRegistry }).registry;
+  /** The engine's own periodic timer. */
+  const engineTimer = (nest: INestApplication) =>
+    (nest.get(HealthService) as unknown as { timer?: NodeJS.Timeout }).timer;
 
   it.each([
     ['before', (h: unknown) => [ScheduleModule.forRoot(), h, HostModule]],
@@ -64,20 +64,21 @@ describe('trends in HealthModule', () => {
     'lives beside a host ScheduleModule imported %s it, mounting no host job twice',
     async (_where, imports) => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-      const nest = await boot(imports(health({ intervalMs: 1000 })));
+      const nest = await boot(imports(health(1000)));
       const host = nest.get(HostReader).registry;
+      // The library schedules nothing on the host's registry and mounts no job of the host.
       expect(host.getIntervals()).toEqual(['host-job']);
-      expect(trendRegistry(nest)).not.toBe(host);
-      expect(trendRegistry(nest).getIntervals()).toEqual([TREND_INTERVAL_NAME]);
       await jest.advanceTimersByTimeAsync(1000);
       expect(nest.get(HostJob).runs).toBe(10);
-      expect(nest.get(HostReader).trends.analyze('15m').components.payments.samples).toBe(1);
+      // The evaluation at bootstrap, and the one a second later.
+      expect(nest.get(HostReader).trends.analyze('15m').components.payments.samples).toBe(2);
     },
   );
 
   it('samples on its own, serves GET /v1/health/trends, and clears its interval on close', async () => {
     const nest = await boot([health()]);
-    const registry = trendRegistry(nest);
+    const timer = engineTimer(nest)!;
+    expect(timer.hasRef()).toBe(false);
     await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 2);
     const res = await request(nest.getHttpServer()).get('/v1/health/trends?window=15m').expect(200);
     expect(res.body).toMatchObject({
@@ -87,11 +88,12 @@ describe('trends in HealthModule', () => {
     });
     await nest.close();
     app = undefined;
-    expect(registry.getIntervals()).toEqual([]);
+    // A cleared interval is destroyed: refreshing it would not bring it back to life.
+    expect((timer as unknown as { _destroyed: boolean })._destroyed).toBe(true);
   });
 
   it('keeps sampling without HTTP, and serves no endpoint then', async () => {
-    const nest = await boot([health({ intervalMs: 50 }, false)]);
+    const nest = await boot([health(50, false)]);
     await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 1);
     await request(nest.getHttpServer()).get('/v1/health/trends').expect(404);
   });

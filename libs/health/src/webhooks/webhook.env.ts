@@ -14,25 +14,45 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
   const read = envReader(env);
   const dedup = read('HEALTH_WEBHOOK_DEDUP') || undefined;
   if (dedup !== undefined && !(WEBHOOK_DEDUP as readonly string[]).includes(dedup)) {
-    throw new HealthConfigurationError('HEALTH_WEBHOOK_DEDUP', dedup, `one of ${WEBHOOK_DEDUP.join(', ')}`);
+    throw new HealthConfigurationError(
+      'HEALTH_WEBHOOK_DEDUP',
+      dedup,
+      `one of ${WEBHOOK_DEDUP.join(', ')}`,
+    );
   }
   const urls = envList('HEALTH_WEBHOOK_URLS', read('HEALTH_WEBHOOK_URLS')) ?? [];
   for (const url of urls) {
     if (!isHttpUrl(url)) {
-      throw new HealthConfigurationError('HEALTH_WEBHOOK_URLS', url, 'comma-separated http(s) URLs');
+      throw new HealthConfigurationError(
+        'HEALTH_WEBHOOK_URLS',
+        url,
+        'comma-separated http(s) URLs',
+      );
     }
     const { username, password } = new URL(url);
     if (username || password) {
-      throw new HealthConfigurationError('HEALTH_WEBHOOK_URLS', url, 'URLs without user or password');
+      throw new HealthConfigurationError(
+        'HEALTH_WEBHOOK_URLS',
+        url,
+        'URLs without user or password',
+      );
     }
   }
   const secret = read('HEALTH_WEBHOOK_SECRET') || undefined;
   if (urls.length > 0 && !secret) {
-    throw new HealthConfigurationError('HEALTH_WEBHOOK_SECRET', '', 'a signing secret when HEALTH_WEBHOOK_URLS is set');
+    throw new HealthConfigurationError(
+      'HEALTH_WEBHOOK_SECRET',
+      '',
+      'a signing secret when HEALTH_WEBHOOK_URLS is set',
+    );
   }
   const redisUrl = read('HEALTH_WEBHOOK_REDIS_URL') || undefined;
   if (dedup === 'redis' && !redisUrl) {
-    throw new HealthConfigurationError('HEALTH_WEBHOOK_REDIS_URL', '', 'a Redis URL when HEALTH_WEBHOOK_DEDUP=redis');
+    throw new HealthConfigurationError(
+      'HEALTH_WEBHOOK_REDIS_URL',
+      '',
+      'a Redis URL when HEALTH_WEBHOOK_DEDUP=redis',
+    );
   }
   const flag = read('HEALTH_WEBHOOK_INCLUDE_DETAILS');
   if (flag && !/^(true|false)$/i.test(flag)) {
@@ -40,7 +60,11 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
   }
   const serviceName = read('HEALTH_SERVICE_NAME') || undefined;
   if (serviceName !== undefined && !/^[a-z0-9_-]{1,64}$/.test(serviceName)) {
-    throw new HealthConfigurationError('HEALTH_SERVICE_NAME', serviceName, 'a name matching [a-z0-9_-]{1,64}');
+    throw new HealthConfigurationError(
+      'HEALTH_SERVICE_NAME',
+      serviceName,
+      'a name matching [a-z0-9_-]{1,64}',
+    );
   }
   return {
     urls,
@@ -48,13 +72,21 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
     includeDetails: flag ? /^true$/i.test(flag) : undefined,
     queueSize: envInteger('HEALTH_WEBHOOK_QUEUE_SIZE', read('HEALTH_WEBHOOK_QUEUE_SIZE'), 1),
     maxAttempts: envInteger('HEALTH_WEBHOOK_MAX_ATTEMPTS', read('HEALTH_WEBHOOK_MAX_ATTEMPTS'), 1),
-    attemptTimeoutMs: envMilliseconds('HEALTH_WEBHOOK_TIMEOUT_MS', read('HEALTH_WEBHOOK_TIMEOUT_MS'), 1),
+    attemptTimeoutMs: envMilliseconds(
+      'HEALTH_WEBHOOK_TIMEOUT_MS',
+      read('HEALTH_WEBHOOK_TIMEOUT_MS'),
+      1,
+    ),
     minConsecutive: envInteger(
       'HEALTH_WEBHOOK_MIN_CONSECUTIVE',
       read('HEALTH_WEBHOOK_MIN_CONSECUTIVE'),
       1,
     ),
-    cooldownMs: envMilliseconds('HEALTH_WEBHOOK_COOLDOWN_MS', read('HEALTH_WEBHOOK_COOLDOWN_MS'), 0),
+    cooldownMs: envMilliseconds(
+      'HEALTH_WEBHOOK_COOLDOWN_MS',
+      read('HEALTH_WEBHOOK_COOLDOWN_MS'),
+      0,
+    ),
     dedup: dedup as WebhookOptions['dedup'],
     redisUrl,
     serviceName,

@@ -19,7 +19,10 @@ export class WebhookInstruments {
    * any another instance left; returns the names replaced.
    */
   attach(registry: Registry): string[] {
-    const { Counter } = loadPeer<typeof import('prom-client')>('prom-client', `${PACKAGE_NAME}/webhooks metrics`);
+    const { Counter } = loadPeer<typeof import('prom-client')>(
+      'prom-client',
+      `${PACKAGE_NAME}/webhooks metrics`,
+    );
     const deliveries = new Counter({
       name: NAMES.deliveries,
       help: 'Webhook events per receiver URL by how they ended: delivered, failed (after every attempt), dropped (queue full or shutdown).',

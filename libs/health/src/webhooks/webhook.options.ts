@@ -80,7 +80,11 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
   }
   const serviceName = webhooks.serviceName ?? d.serviceName;
   if (typeof serviceName !== 'string' || !COMPONENT_NAME_PATTERN.test(serviceName)) {
-    throw new HealthConfigurationError('webhooks.serviceName', serviceName, 'a name matching [a-z0-9_-]{1,64}');
+    throw new HealthConfigurationError(
+      'webhooks.serviceName',
+      serviceName,
+      'a name matching [a-z0-9_-]{1,64}',
+    );
   }
   return {
     urls,

@@ -61,9 +61,9 @@ describe('DatabaseIndicator', () => {
     ['an error with only a code', Object.assign(new Error(''), { code: 'ETIMEDOUT' }), 'ETIMEDOUT'],
     ['an error with only a name', new RangeError(''), 'RangeError'],
     ['an empty AggregateError', new AggregateError([]), 'AggregateError'],
-    ['an empty string', '', 'unknown error'],
-    ['a number', 42, 'unknown error'],
-    ['a plain object without fields', { name: '' }, 'unknown error'],
+    ['an empty string', '', 'threw an empty string'],
+    ['a number', 42, 'threw number 42'],
+    ['a plain object without fields', { name: '' }, 'threw an object'],
   ])('rethrows %s as a short error naming the driver', async (_kind, thrown, text) => {
     const indicator = new DatabaseIndicator({ driver: 'postgres', ping: failWith(thrown) });
     await expect(indicator.check(signal())).rejects.toThrow(

@@ -3,8 +3,9 @@ import { Socket, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
-import type { DatabaseIndicator, PostgresPing } from './index';
-import { POSTGRES_PING_DEFAULTS, createPostgresIndicator, postgresPing } from './index';
+import type { DatabaseIndicator } from './index';
+import type { PostgresPing } from '../../postgres';
+import { POSTGRES_PING_DEFAULTS, createPostgresIndicator, postgresPing } from '../../postgres';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 const PG_URL = `postgres://${PG.user}@${PG.host}:${PG.port}/${PG.database}`;

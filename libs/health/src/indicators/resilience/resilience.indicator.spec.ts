@@ -4,7 +4,7 @@ import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
 import { HealthModule } from '../../health.module';
-import { toLegacyBody } from '../../http/legacy.format';
+import { toLegacyBody } from '../../formats/legacy.format';
 import { CircuitBreakerRegistry, ResilienceIndicator } from '.';
 
 const T0 = 1_700_000_000_000;
