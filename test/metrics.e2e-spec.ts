@@ -1,23 +1,18 @@
-import {
-  CircuitBreakerRegistry,
-  HEALTH_METRIC_NAMES as N,
-  HealthService,
-  HealthStatus,
-} from '@nest-health/core';
+import { HealthService, HealthStatus } from '@nest-health/core';
+import { HEALTH_METRIC_NAMES as N } from '@nest-health/core/metrics';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
+import type { Sample } from '@nest-health/core/testing';
+import { parseMetrics, select, stateSets } from '@nest-health/core/testing';
 import type { INestApplication } from '@nestjs/common';
 import { register } from 'prom-client';
 import request from 'supertest';
+import { HostHealthChecks } from '../apps/api/src/health/host-health-checks';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
-import type { Sample } from '../libs/health/src/metrics/testing/prometheus-text';
-import {
-  parseMetrics,
-  select,
-  stateSets,
-} from '../libs/health/src/metrics/testing/prometheus-text';
 import { createApiApp } from './support/api-app';
 
 const GEMINI_API_KEY = 'AIza-metrics-e2e-secret';
 const COMPONENTS = ['ai_model', 'cache', 'resilience'];
+const PROCESS_METRIC = 'process_cpu_user_seconds_total';
 
 describe('GET /metrics', () => {
   const apps: INestApplication[] = [];
@@ -68,24 +63,29 @@ describe('GET /metrics', () => {
         expect.objectContaining({ value: 0 }),
       ]);
     }
-    for (const name of ['process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [PROCESS_METRIC, 'nodejs_heap_size_used_bytes']) {
       expect(select(samples, name)).not.toEqual([]);
     }
   });
 
   it('never runs a check when scraped', async () => {
     const app = await boot();
-    let calls = 0;
-    app.get(HealthService).register({
-      name: 'payments',
-      check: () => (calls++, { status: HealthStatus.HEALTHY }),
-    });
+    // The host runs only its enabled components: count the runs of its own checks.
+    const runsOf = new Map(
+      app
+        .get(HostHealthChecks, { strict: false })
+        .checks.filter((check) => COMPONENTS.includes(check.name))
+        .map((check) => [check.name, jest.spyOn(check, 'check')]),
+    );
+    expect([...runsOf.keys()].sort()).toEqual(COMPONENTS);
+    const calls = () => [...runsOf.values()].map((spy) => spy.mock.calls.length);
     await health(app);
+    expect(calls()).toEqual([1, 1, 1]);
     const first = total((await scrape(app)).samples, N.checkRuns);
     const second = total((await scrape(app)).samples, N.checkRuns);
-    expect(first).toBeGreaterThanOrEqual(COMPONENTS.length + 1);
+    expect(first).toBeGreaterThanOrEqual(COMPONENTS.length * 2);
     expect(second).toBe(first);
-    expect(calls).toBe(1);
+    expect(calls()).toEqual([1, 1, 1]);
   });
 
   it('carries no message and no secret in any label', async () => {
@@ -137,12 +137,14 @@ describe('GET /metrics', () => {
 
   it('starts clean in each app of one process, and copes with apps open side by side', async () => {
     const first = await boot();
-    first.get(HealthService).register({
-      name: 'payments',
-      check: () => ({ status: HealthStatus.UNHEALTHY }),
-    });
-    await health(first);
-    expect(stateSets((await scrape(first)).samples, N.componentStatus).payments).toBe('unhealthy');
+    first
+      .get(HealthService)
+      .register(
+        { name: 'cache', check: () => ({ status: HealthStatus.UNHEALTHY }) },
+        { replace: true },
+      );
+    await first.get(HealthService).check();
+    expect(stateSets((await scrape(first)).samples, N.componentStatus).cache).toBe('unhealthy');
     await first.close();
     apps.splice(0);
     expect(register.getSingleMetric(N.componentStatus)).toBeUndefined();
@@ -155,5 +157,9 @@ describe('GET /metrics', () => {
       const states = stateSets((await scrape(app)).samples, N.componentStatus);
       expect(Object.keys(states).sort()).toEqual(COMPONENTS);
     }
+    expect(stateSets((await scrape(second)).samples, N.componentStatus).cache).toBe('healthy');
+    // The process metrics too: registered once in the process, served by every app.
+    expect(register.getMetricsAsArray().filter((m) => m.name === PROCESS_METRIC)).toHaveLength(1);
+    expect(select((await scrape(third)).samples, PROCESS_METRIC)).toHaveLength(1);
   });
 });

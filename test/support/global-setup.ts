@@ -11,5 +11,8 @@ export default function globalSetup(): void {
   process.env.TZ = 'UTC';
   if (process.env.SKIP_BUILD === '1') return;
   const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
 }

@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
 import type { HealthModuleExtras } from './health.module-definition';
@@ -12,7 +12,7 @@ import {
 import { HealthHttpSettings } from './http/health-http.settings';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
-import { HEALTH_CONTROLLERS, RouteClashCheck } from './http/route-clash';
+import { routeClashCheck } from './shared/route-clash';
 import { HealthTrends } from './trends/health-trends.service';
 import { TREND_PROVIDERS } from './trends/trend.providers';
 
@@ -42,14 +42,6 @@ function withHttp(module: DynamicModule, extras: HealthModuleExtras): DynamicMod
   return {
     ...module,
     controllers,
-    providers: [
-      ...(module.providers ?? []),
-      { provide: HEALTH_CONTROLLERS, useValue: controllers },
-      {
-        provide: RouteClashCheck,
-        inject: [DiscoveryService, HEALTH_CONTROLLERS],
-        useFactory: (discovery: DiscoveryService, ours: []) => new RouteClashCheck(discovery, ours),
-      },
-    ],
+    providers: [...(module.providers ?? []), routeClashCheck('HealthModule', controllers)],
   };
 }

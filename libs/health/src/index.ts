@@ -57,7 +57,7 @@ export type {
   LegacyBodyOptions,
   LegacyField,
 } from './http/http.options';
-export { HealthRouteConflictError } from './http/route-clash';
+export { HealthRouteConflictError } from './shared/route-clash';
 export { READINESS_TAG } from './http/probes';
 export { isAuthorized } from './http/api-key';
 export { fullReportWriter, healthJsonWriter, negotiate, prometheusWriter } from './http/writers';
@@ -79,6 +79,7 @@ export type {
 export { httpStatusOf, toComponentBody, toFullReport } from './formats/report.format';
 export type { ComponentBody, FullReportBody } from './formats/report.format';
 export { toPrometheusText } from './formats/prometheus.format';
+export { HEALTH_METRIC_NAMES } from './formats/metric-names';
 
 // Trends
 export { HealthTrends, TREND_WINDOWS } from './trends';

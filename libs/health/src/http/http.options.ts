@@ -92,7 +92,7 @@ export interface ResolvedHttpSettings {
 }
 
 const RESERVED_KEYS = ['status', 'timestamp', 'version'];
-const PATH = /^[A-Za-z0-9_~.:@-]+(\/[A-Za-z0-9_~.:@-]+)*$/;
+const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
 
 export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes {
   if (options === null || typeof options !== 'object') {

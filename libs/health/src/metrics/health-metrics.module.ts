@@ -1,14 +1,16 @@
 import type { DynamicModule, OnModuleInit, Type } from '@nestjs/common';
 import { Controller, Get, Inject, Injectable, Module, Res, VERSION_NEUTRAL } from '@nestjs/common';
-import type { Registry } from 'prom-client';
+import { DiscoveryModule } from '@nestjs/core';
+import type { Registry, RegistryContentType } from 'prom-client';
 import { collectDefaultMetrics, register as globalRegistry } from 'prom-client';
 import { HealthConfigurationError } from '../core/errors';
+import { routeClashCheck } from '../shared/route-clash';
 import { HealthMetrics } from './health.metrics';
 import { HEALTH_METRICS_REGISTRY } from './metrics.constants';
 
 export interface HealthMetricsOptions {
   /** The prom-client registry the metrics live in. Default: prom-client's global registry. */
-  registry?: Registry;
+  registry?: Registry<RegistryContentType>;
   /**
    * Where that registry is served, under the host's global prefix; `false` serves nothing (when
    * the app already serves it, e.g. with `@willsoto/nestjs-prometheus`). Default `metrics`.
@@ -18,7 +20,7 @@ export interface HealthMetricsOptions {
   defaultMetrics?: boolean;
 }
 
-const PATH = /^[A-Za-z0-9_~.:@-]+(\/[A-Za-z0-9_~.:@-]+)*$/;
+const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
 const DEFAULT_METRIC = 'process_cpu_user_seconds_total';
 
 /**
@@ -38,14 +40,17 @@ export class HealthMetricsModule {
         'true or false',
       );
     }
+    const controllers = path === false ? [] : [metricsController(path)];
     return {
       module: HealthMetricsModule,
       global: true,
-      controllers: path === false ? [] : [metricsController(path)],
+      imports: [DiscoveryModule],
+      controllers,
       providers: [
         { provide: HEALTH_METRICS_REGISTRY, useValue: registry },
         HealthMetrics,
         ...(options.defaultMetrics ? [DefaultMetrics] : []),
+        routeClashCheck('HealthMetricsModule', controllers),
       ],
       exports: [HEALTH_METRICS_REGISTRY],
     };
@@ -80,7 +85,7 @@ function metricsController(path: string): Type {
   return HealthMetricsController;
 }
 
-function resolveRegistry(registry: unknown): Registry {
+function resolveRegistry(registry: unknown): Registry<RegistryContentType> {
   if (registry === undefined) return globalRegistry;
   if (typeof (registry as Registry | null)?.registerMetric !== 'function') {
     throw new HealthConfigurationError(
@@ -89,7 +94,7 @@ function resolveRegistry(registry: unknown): Registry {
       'a prom-client Registry',
     );
   }
-  return registry as Registry;
+  return registry as Registry<RegistryContentType>;
 }
 
 function resolvePath(path: unknown): string | false {

@@ -4,11 +4,12 @@ import type { HealthClock } from '../core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from '../core/health-check';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import type { HealthModuleOptions } from '../health.options';
+import type { HealthEngineOptions } from '../health.options';
+import { dateClock } from '../testing/clocks';
+import type { Sample } from '../testing/prometheus-text';
+import { parseMetrics, select, stateSets, valueOf } from '../testing/prometheus-text';
 import { HealthMetrics } from './health.metrics';
 import { HEALTH_METRIC_NAMES as N } from './metrics.constants';
-import type { Sample } from './testing/prometheus-text';
-import { parseMetrics, select, stateSets, valueOf } from './testing/prometheus-text';
 
 const { HEALTHY, DEGRADED, UNHEALTHY } = HealthStatus;
 
@@ -53,9 +54,10 @@ describe('HealthMetrics', () => {
     metrics?.onModuleDestroy();
     health?.onModuleDestroy();
     jest.restoreAllMocks();
+    jest.useRealTimers();
   });
 
-  function start(checks: HealthCheckDefinition[], options: HealthModuleOptions = {}) {
+  function start(checks: HealthCheckDefinition[], options: HealthEngineOptions = {}) {
     clock = new ManualClock();
     registry = new Registry();
     health = new HealthService({ checks, retries: 0, clock, ...options });
@@ -261,6 +263,36 @@ describe('HealthMetrics', () => {
     metrics.onModuleInit();
     expect(await components()).toEqual({ api: 'healthy' });
     expect(await overall()).toBe('healthy');
+  });
+
+  it("follows the engine's own evaluations, at bootstrap and every evaluationIntervalMs", async () => {
+    jest.useFakeTimers();
+    const api = new Switch('api', new ManualClock());
+    start([api], { clock: dateClock, evaluationIntervalMs: 1_000 });
+    health.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(await components()).toEqual({ api: 'healthy' });
+    expect(await overall()).toBe('healthy');
+    api.status = UNHEALTHY;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await components()).toEqual({ api: 'unhealthy' });
+    expect(await overall()).toBe('unhealthy');
+    await jest.advanceTimersByTimeAsync(2_000);
+    const s = await scrape();
+    expect(api.calls).toBe(4);
+    expect([runs(s, 'api', 'healthy'), runs(s, 'api', 'unhealthy')]).toEqual([1, 3]);
+    expect(durationCount(s, 'api')).toBe(4);
+  });
+
+  it('records a scheduled report like any other full report', async () => {
+    const api = new Switch('api', new ManualClock(), { status: DEGRADED });
+    start([api]);
+    const infos: unknown[] = [];
+    health.onReport((_, info) => void infos.push(info));
+    await health.tick();
+    expect(infos).toEqual([{ full: true, scheduled: true }]);
+    expect(await components()).toEqual({ api: 'degraded' });
+    expect(await overall()).toBe('degraded');
   });
 
   it('on module destroy, unsubscribes and removes its metrics from the registry', async () => {

@@ -1,4 +1,4 @@
-import { parseMetrics, stateSets, valueOf } from './prometheus-text';
+import { parseMetrics, select, stateSets, valueOf } from './prometheus-text';
 
 describe('the test helpers for the Prometheus text format', () => {
   const text = [
@@ -17,6 +17,20 @@ describe('the test helpers for the Prometheus text format', () => {
     expect(valueOf(samples, 'missing')).toBeUndefined();
     expect(samples.find((s) => s.name === 'escaped')?.labels.v).toBe('say "hi"\nnow\\');
     expect(stateSets(samples, 's')).toEqual({ a: 'healthy' });
+  });
+
+  it('selects the samples of one name whose labels include the given ones', () => {
+    const samples = parseMetrics(text);
+    expect(select(samples, 's').map((s) => s.labels.state)).toEqual([
+      'healthy',
+      'degraded',
+      'unhealthy',
+    ]);
+    expect(select(samples, 's', { state: 'degraded' })).toEqual([
+      { name: 's', labels: { component: 'a', state: 'degraded' }, value: 0 },
+    ]);
+    expect(select(samples, 's', { component: 'b' })).toEqual([]);
+    expect(select(samples, 'plain')).toEqual([{ name: 'plain', labels: {}, value: 2.5 }]);
   });
 
   it('refuses what is not a sample, ambiguous lookups and broken StateSets', () => {

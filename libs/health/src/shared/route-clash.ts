@@ -1,4 +1,4 @@
-import type { OnModuleInit, Type } from '@nestjs/common';
+import type { OnModuleInit, Provider, Type } from '@nestjs/common';
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { HealthConfigurationError } from '../core/errors';
@@ -7,8 +7,11 @@ import { HealthConfigurationError } from '../core/errors';
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
 
-/** DI token of the controller classes this module mounted. */
-export const HEALTH_CONTROLLERS = Symbol('HEALTH_CONTROLLERS');
+const HINTS: Record<string, string> = {
+  HealthModule:
+    "change http.basePath, turn that endpoint group or http.redirect off, or move the app's route",
+  HealthMetricsModule: "change the metrics path, or move the app's route",
+};
 
 interface Route {
   method: RequestMethod;
@@ -18,11 +21,11 @@ interface Route {
 
 /** Thrown at startup when a route of the library would shadow one of the host, or the reverse. */
 export class HealthRouteConflictError extends HealthConfigurationError {
-  constructor(ours: Route, theirs: Route) {
+  constructor(ours: Route, theirs: Route, owner: string) {
     super(
       'http',
       `${RequestMethod[ours.method]} /${ours.path}`,
-      `a route of its own: ${theirs.where} serves ${RequestMethod[theirs.method]} /${theirs.path} too (${ours.where}); change http.basePath, turn that endpoint group or http.redirect off, or move the app's route`,
+      `a route of its own: ${theirs.where} serves ${RequestMethod[theirs.method]} /${theirs.path} too (${ours.where}); ${HINTS[owner] ?? 'move one of the routes'}`,
     );
   }
 }
@@ -36,11 +39,12 @@ export class RouteClashCheck implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly ours: readonly Type[],
+    private readonly owner: string,
   ) {}
 
   onModuleInit(): void {
     const ours = new Set<unknown>(this.ours);
-    const mine = this.ours.flatMap((type) => routesOf(type, 'HealthModule'));
+    const mine = this.ours.flatMap((type) => routesOf(type, this.owner));
     const theirs = this.discovery
       .getControllers()
       .map((wrapper) => wrapper.metatype)
@@ -48,9 +52,19 @@ export class RouteClashCheck implements OnModuleInit {
       .flatMap((type) => routesOf(type, type.name));
     for (const route of mine) {
       const clash = theirs.find((other) => sameRoute(route, other));
-      if (clash) throw new HealthRouteConflictError(route, clash);
+      if (clash) throw new HealthRouteConflictError(route, clash, this.owner);
     }
   }
+}
+
+/** The provider that checks these controllers of `owner` against every other route at startup. */
+export function routeClashCheck(owner: string, controllers: readonly Type[]): Provider {
+  const token = Symbol(`${owner} route clash check`);
+  return {
+    provide: token,
+    inject: [DiscoveryService],
+    useFactory: (discovery: DiscoveryService) => new RouteClashCheck(discovery, controllers, owner),
+  };
 }
 
 function routesOf(type: Type, owner: string): Route[] {
@@ -84,13 +98,19 @@ function join(...parts: string[]): string {
     .join('/');
 }
 
+/** Same method (or ALL), and every segment equal or a parameter on either side. */
 function sameRoute(a: Route, b: Route): boolean {
   const methods =
     a.method === b.method || a.method === RequestMethod.ALL || b.method === RequestMethod.ALL;
-  return methods && shape(a.path) === shape(b.path);
+  const left = a.path.split('/');
+  const right = b.path.split('/');
+  return (
+    methods &&
+    left.length === right.length &&
+    left.every((segment, i) => segment === right[i] || isParam(segment) || isParam(right[i]))
+  );
 }
 
-/** Parameters match any name: `/:id` and `/:name` are the same route. */
-function shape(path: string): string {
-  return path.replace(/:[^/]+/g, ':');
+function isParam(segment: string): boolean {
+  return segment.startsWith(':');
 }
