@@ -43,6 +43,10 @@ function buildService(skip: boolean): void {
   sh('npm', ['run', '--silent', 'build']);
   rmSync(SNAPSHOT, { recursive: true, force: true });
   cpSync(join(ROOT, 'dist/apps/api'), SNAPSHOT, { recursive: true });
+  // The package the service requires, as it would sit in an installed app's node_modules.
+  cpSync(join(ROOT, 'dist/libs/health'), join(SNAPSHOT, 'node_modules/@nest-health/core'), {
+    recursive: true,
+  });
 }
 
 function git(args: string[]): string {

@@ -29,6 +29,8 @@ export async function measureEngine(
   const checks = Array.from({ length: ENGINE_CHECKS }, (_, i) => ({
     name: `noop_${String(i).padStart(3, '0')}`,
     check: CHECK_OF[kind],
+    // Checks that take the signal ask for one that aborts, as real ones should.
+    abortable: kind === 'timeout',
   }));
   const service = new HealthService({ checks, defaultTimeoutMs: 2000 });
   try {

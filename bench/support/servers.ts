@@ -7,7 +7,7 @@ import { STATIC_PATH } from './static.constants';
 
 /**
  * The servers under load, each a child process on its own free loopback port:
- * - `ours`: the built service (`dist/apps/api/apps/api/src/main.js`), `GET /v1/health`;
+ * - `ours`: the built service (`dist/apps/api/main.js`), `GET /v1/health`;
  * - `ours-ttl`: the same with `HEALTH_CHECK_RESULT_TTL_MS=1000`;
  * - `terminus`: bench/terminus/app.mjs, the same four checks through @nestjs/terminus 12;
  * - `terminus-cache`: the same with every check `cacheFor(1000)`;
@@ -81,7 +81,7 @@ export async function startServer(
         args:
           variant === 'static'
             ? [...nodeArgs, 'bench/support/static.server.mjs']
-            : [...nodeArgs, join(ctx.apiDir, 'apps/api/src/main.js')],
+            : [...nodeArgs, join(ctx.apiDir, 'main.js')],
         cwd: ctx.root,
         env: {
           ...common,

@@ -45,8 +45,8 @@ async function main() {
   const dir = process.env.BENCH_API_DIR;
   if (!dir) throw new Error('BENCH_API_DIR (the built service) is required');
   const require = createRequire(import.meta.url);
-  const { AppModule } = require(join(dir, 'apps/api/src/app.module.js'));
-  const { configureApp } = require(join(dir, 'apps/api/src/app.factory.js'));
+  const { AppModule } = require(join(dir, 'app.module.js'));
+  const { configureApp } = require(join(dir, 'app.factory.js'));
 
   class StaticBenchModule {}
   Module({ imports: [AppModule], controllers: [StaticController] })(StaticBenchModule);

@@ -6,7 +6,16 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +78,7 @@ export function run(
       detached: true, // its own process group: killAll() ends npm's children too
     });
     children.add(child);
+    groupLeaders.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -100,10 +110,15 @@ export async function runOk(
   return result;
 }
 
+/** Children spawned `detached`: leaders of their own process group. */
+const groupLeaders = new WeakSet<ChildProcess>();
+
+/** Signals the child, and its whole process group when it leads one. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
-    process.kill(-child.pid, signal);
+    if (groupLeaders.has(child)) process.kill(-child.pid, signal);
+    else child.kill(signal);
   } catch {
     try {
       child.kill(signal);
@@ -155,10 +170,64 @@ export async function ensureLibraryBuilt(): Promise<void> {
   });
 }
 
-/** `npm pack dist/libs/health` into `dir`; returns the tarball's absolute path. */
-export async function packLibrary(dir: string): Promise<string> {
+/**
+ * What is missing from a built package in `dir`: package.json, a file its `exports` name, or the
+ * target of a relative `require` in one of its .js files. Nothing: the build is complete.
+ */
+export function incompleteBuild(dir: string): string[] {
+  const problems: string[] = [];
+  let pkg: { main?: string; exports?: unknown };
+  try {
+    pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg;
+  } catch (error) {
+    return [`package.json: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  const targets = JSON.stringify(pkg.exports ?? {}).match(/"\.\/[^"*]+\.js"/g) ?? [];
+  for (const target of [`"${pkg.main ?? './index.js'}"`, ...targets]) {
+    const file = target.slice(1, -1);
+    if (!existsSync(join(dir, file))) problems.push(`package.json names ${file}: missing`);
+  }
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.js') || file.includes('node_modules')) continue;
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const [, specifier] of text.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)) {
+      const target = join(dir, file, '..', specifier);
+      if (![`${target}.js`, join(target, 'index.js'), target].some((path) => existsSync(path))) {
+        problems.push(`${file}: require("${specifier}") finds nothing`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Copies `dist/libs/health` to `dest` once the copy is a complete build. Another Jest run's
+ * globalSetup may be rebuilding dist/libs/health right now (the build empties it first), so an
+ * incomplete copy is taken again every 2 s, up to `timeoutMs`.
+ */
+export async function snapshotLibrary(dest: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    rmSync(dest, { recursive: true, force: true });
+    let problems: string[];
+    try {
+      cpSync(LIB_DIST, dest, { recursive: true, dereference: true });
+      problems = incompleteBuild(dest);
+    } catch (error) {
+      problems = [`copy of ${LIB_DIST} failed: ${error instanceof Error ? error.message : error}`];
+    }
+    if (problems.length === 0) return dest;
+    if (Date.now() > deadline) {
+      throw new Error(`${LIB_DIST} is not a complete build:\n${problems.slice(0, 20).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+/** `npm pack <built package folder>` into `dir`; returns the tarball's absolute path. */
+export async function packLibrary(packageDir: string, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const result = await runOk('npm', ['pack', LIB_DIST, '--pack-destination', dir, '--json'], {
+  const result = await runOk('npm', ['pack', packageDir, '--pack-destination', dir, '--json'], {
     cwd: REPO_ROOT,
     timeoutMs: 120_000,
   });
@@ -211,15 +280,31 @@ export interface RunningApp {
 }
 
 /**
+ * Preloaded into each app (harness only, not the app's code): when the test process goes away
+ * without stopping it (killed, crashed), the app's stdin pipe closes and the app is sent SIGTERM,
+ * then exits for good 5 s later, so no server outlives the test run.
+ */
+const WATCHDOG = `'use strict';
+process.stdin.on('error', () => {});
+process.stdin.on('end', () => {
+  setTimeout(() => process.exit(1), 5000).unref();
+  process.kill(process.pid, 'SIGTERM');
+});
+process.stdin.resume();
+process.stdin.unref();
+`;
+
+/**
  * Starts `node dist/main.js` in `dir` on a free port and resolves once it printed
  * `listening on http://...`; rejects with its output if it exits or takes longer than `timeoutMs`.
  */
 export function startApp(dir: string, timeoutMs = 60_000): Promise<RunningApp> {
-  const child = spawn(process.execPath, [join('dist', 'main.js')], {
+  const watchdog = join(dir, '..', 'parent-watchdog.cjs');
+  writeFileSync(watchdog, WATCHDOG);
+  const child = spawn(process.execPath, ['--require', watchdog, join('dist', 'main.js')], {
     cwd: dir,
     env: childEnv({ PORT: '0', TZ: 'UTC' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(child);
   let output = '';

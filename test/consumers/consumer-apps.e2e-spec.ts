@@ -5,6 +5,7 @@
  * on Fastify (CommonJS, NodeNext resolution) and Nest 12 on Express (ESM). Nest 12 is never
  * loaded into this process: it only runs in its child process.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpAnswer, RunResult, RunningApp } from './consumer-app';
 import {
@@ -22,6 +23,7 @@ import {
   poll,
   removeWorkspace,
   run,
+  snapshotLibrary,
   startApp,
   stopApp,
   TYPE_ROOTS,
@@ -55,6 +57,9 @@ const LEGACY_KEYS = [
 ];
 
 const SETUP_TIMEOUT_MS = 8 * 60_000;
+
+// Each test polls for up to 10 s: leave room on a loaded 2-core machine.
+jest.setTimeout(30_000);
 
 interface Prepared {
   dir: string;
@@ -142,7 +147,12 @@ function names(body: unknown): string[] {
 beforeAll(async () => {
   workspace = createWorkspace();
   await timed('build library (if absent)', () => ensureLibraryBuilt());
-  const tarball = await timed('npm pack', () => packLibrary(join(workspace as string, 'pack')));
+  const lib = await timed('snapshot of dist/libs/health', () =>
+    snapshotLibrary(join(workspace as string, 'lib')),
+  );
+  const tarball = await timed('npm pack', () =>
+    packLibrary(lib, join(workspace as string, 'pack')),
+  );
   await Promise.all([
     ...APPS.map((spec) => prepareApp(spec, tarball)),
     prepareNoPromClient(tarball),
@@ -160,12 +170,19 @@ afterAll(async () => {
   }
 }, 60_000);
 
-describe.each(APPS.map((spec) => [spec.name, spec] as const))('consumer app %s', (name) => {
+describe.each(APPS)('consumer app $name', (spec) => {
+  const { name } = spec;
   const url = (path: string) => `${ready(name).app.url}${path}`;
 
   it('installs the tarball without peer-dependency conflicts, compiles and starts', () => {
     const state = ready(name);
     expect(peerWarnings(`${state.install?.stdout}\n${state.install?.stderr}`)).toEqual([]);
+    // One Nest (and one prom-client) for app and library: nothing nested under the package.
+    expect(existsSync(join(state.dir, 'node_modules/@nest-health/core/node_modules'))).toBe(false);
+    const nest = JSON.parse(
+      readFileSync(join(state.dir, 'node_modules/@nestjs/core/package.json'), 'utf8'),
+    ) as { version: string };
+    expect(nest.version.split('.')[0]).toBe(String(spec.nest));
     expect(state.app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -221,7 +238,12 @@ describe.each(APPS.map((spec) => [spec.name, spec] as const))('consumer app %s',
     );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(answer.text).toContain('health_component_status{component="payments"');
+    expect(answer.text).toContain(
+      'health_component_status{component="payments",state="healthy"} 1',
+    );
+    expect(answer.text).toContain('health_component_status{component="inline",state="healthy"} 1');
+    expect(answer.text).toMatch(/^health_overall_status\{[^}]*\} \d/m);
+    expect(answer.text).toMatch(/^health_check_runs_total\{component="payments",[^}]*\} \d/m);
   });
 
   it("the app's own OrdersService gets HealthService injected", async () => {

@@ -1,0 +1,87 @@
+import {
+  TEMPLATE_COMPONENTS,
+  templateEnabledComponents,
+  templateHealthOptions,
+  templateWebhookOptions,
+} from './template-preset';
+
+describe('the template preset', () => {
+  it('enables the template default when the list is unset, with database when DATABASE_URL is set', () => {
+    expect(templateEnabledComponents({})).toEqual(['ai_model', 'cache', 'resilience']);
+    expect(templateEnabledComponents({ HEALTH_CHECK_ENABLED_COMPONENTS: ' ' })).toEqual([
+      'ai_model',
+      'cache',
+      'resilience',
+    ]);
+    expect(templateEnabledComponents({ DATABASE_URL: 'postgres://127.0.0.1/test' })).toEqual([
+      'ai_model',
+      'cache',
+      'resilience',
+      'database',
+    ]);
+    // An explicit list is authoritative, in either of the template's formats.
+    const explicit = {
+      DATABASE_URL: 'postgres://x/test',
+      HEALTH_CHECK_ENABLED_COMPONENTS: 'cache',
+    };
+    expect(templateEnabledComponents(explicit)).toEqual(['cache']);
+    expect(
+      templateEnabledComponents({ HEALTH_CHECK_ENABLED_COMPONENTS: '["ai_model", "runtime"]' }),
+    ).toEqual(['ai_model', 'runtime']);
+  });
+
+  it('refuses a name that is not one of the template components, naming the variable', () => {
+    expect(() =>
+      templateEnabledComponents({ HEALTH_CHECK_ENABLED_COMPONENTS: 'cache,redis' }),
+    ).toThrow(
+      `Invalid setting HEALTH_CHECK_ENABLED_COMPONENTS: "redis" (expected a list of ${TEMPLATE_COMPONENTS.join(', ')})`,
+    );
+  });
+
+  it('maps the template variables: per-component timeouts, API_KEY for details, the fallback', () => {
+    const options = templateHealthOptions(
+      {
+        APP_VERSION: '3.1.0',
+        HEALTH_CHECK_AI_MODEL_TIMEOUT_MS: '900',
+        HEALTH_CHECK_DATABASE_TIMEOUT_MS: '3000',
+        GEMINI_API_KEY: 'AIza-test-key',
+        API_KEY: 'svc-key',
+        HEALTH_DETAILS_KEYS: 'ops-key',
+      },
+      [],
+    );
+    expect(options).toMatchObject({
+      version: '3.1.0',
+      components: { ai_model: { timeoutMs: 900 }, database: { timeoutMs: 3000 } },
+      detailsKeys: ['ops-key', 'svc-key'],
+      legacy: { fallback: { ai_model_available: true } },
+      checks: [],
+    });
+    // The template's list picks which of its components are built, never filtering the app's.
+    expect(options.enabledComponents).toBeUndefined();
+    expect(templateHealthOptions({}).legacy).toEqual({ fallback: { ai_model_available: false } });
+  });
+
+  it('collects the secrets that must never be shown: keys and URL passwords', () => {
+    const { secrets } = templateHealthOptions({
+      GEMINI_API_KEY: 'gem-key',
+      API_KEY: 'svc-key',
+      HEALTH_WEBHOOK_SECRET: 'whsec-1',
+      REDIS_URL: 'redis://default:p%40ss@127.0.0.1:6379',
+      DATABASE_URL: 'not a url',
+    });
+    expect(secrets).toEqual(['gem-key', 'svc-key', 'whsec-1', 'p%40ss', 'p@ss']);
+  });
+
+  it('de-duplicates webhooks through the template REDIS_URL unless HEALTH_WEBHOOK_REDIS_URL is set', () => {
+    const env = { HEALTH_WEBHOOK_DEDUP: 'redis', REDIS_URL: 'redis://127.0.0.1:6390' };
+    expect(templateWebhookOptions(env).redisUrl).toBe('redis://127.0.0.1:6390');
+    expect(
+      templateWebhookOptions({ ...env, HEALTH_WEBHOOK_REDIS_URL: 'redis://127.0.0.1:7000' })
+        .redisUrl,
+    ).toBe('redis://127.0.0.1:7000');
+    expect(() => templateWebhookOptions({ HEALTH_WEBHOOK_DEDUP: 'redis' })).toThrow(
+      'HEALTH_WEBHOOK_REDIS_URL',
+    );
+  });
+});
