@@ -2,6 +2,7 @@ import { HealthConfigurationError } from './core/errors';
 import type { HealthClock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from './core/health-check';
+import { isHealthStatus } from './core/health-status';
 import { COMPONENT_NAME_PATTERN } from './core/names';
 import type { HealthHttpOptions } from './http/http.options';
 import type { TrendOptions } from './trends/trend.options';
@@ -44,6 +45,11 @@ export interface HealthEngineOptions {
    * Default 10000.
    */
   evaluationIntervalMs?: number;
+  /**
+   * Longest the engine waits at startup for indicators to settle (`settled()`) before reports
+   * count as news. Default 5000.
+   */
+  startupGraceMs?: number;
   /** Where the engine, and every consumer, reads time. Give your own in tests. */
   clock?: HealthClock;
 }
@@ -59,13 +65,16 @@ export interface HealthModuleOptions extends HealthEngineOptions, HealthHttpOpti
 /** Engine options after defaults and validation. */
 export interface ResolvedHealthOptions {
   version: string;
-  defaults: Required<Omit<HealthCheckOptions, 'tags' | 'abortable'>> & { tags: readonly string[] };
+  defaults: Required<Omit<HealthCheckOptions, 'tags' | 'abortable' | 'timeoutStatus'>> & {
+    tags: readonly string[];
+  };
   retryBaseDelayMs: number;
   checks: readonly HealthCheckDefinition[];
   components: Readonly<Record<string, HealthCheckOptions>>;
   enabledComponents?: ReadonlySet<string>;
   secrets: readonly (string | undefined)[];
   evaluationIntervalMs: number;
+  startupGraceMs: number;
   clock: HealthClock;
 }
 
@@ -76,6 +85,7 @@ export const HEALTH_DEFAULTS = {
   retryBaseDelayMs: 100,
   cacheTtlMs: 0,
   evaluationIntervalMs: 10_000,
+  startupGraceMs: 5000,
   shutdownDelayMs: 5000,
 } as const;
 
@@ -117,6 +127,10 @@ export function resolveHealthOptions(options: HealthEngineOptions = {}): Resolve
       'evaluationIntervalMs',
       options.evaluationIntervalMs ?? HEALTH_DEFAULTS.evaluationIntervalMs,
     ),
+    startupGraceMs: milliseconds(
+      'startupGraceMs',
+      options.startupGraceMs ?? HEALTH_DEFAULTS.startupGraceMs,
+    ),
     clock: validateClock(options.clock),
   };
 }
@@ -130,6 +144,13 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
   if (options.timeoutMs !== undefined) milliseconds(`${where}.timeoutMs`, options.timeoutMs, 1);
   if (options.retries !== undefined) integer(`${where}.retries`, options.retries, 0);
   if (options.cacheTtlMs !== undefined) milliseconds(`${where}.cacheTtlMs`, options.cacheTtlMs);
+  if (options.timeoutStatus !== undefined && !isHealthStatus(options.timeoutStatus)) {
+    throw new HealthConfigurationError(
+      `${where}.timeoutStatus`,
+      options.timeoutStatus,
+      'healthy, degraded or unhealthy',
+    );
+  }
   for (const flag of ['critical', 'abortable'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new HealthConfigurationError(`${where}.${flag}`, options[flag], 'true or false');

@@ -20,6 +20,7 @@ function resolved(
     tags: [],
     cacheTtlMs: 0,
     abortable: check.length > 0,
+    timeoutStatus: HealthStatus.DEGRADED,
     ...overrides,
   };
 }

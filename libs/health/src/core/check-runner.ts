@@ -17,6 +17,7 @@ export interface ResolvedCheck {
   readonly tags: readonly string[];
   readonly cacheTtlMs: number;
   readonly abortable: boolean;
+  readonly timeoutStatus: HealthStatus;
 }
 
 export interface RunContext {
@@ -79,7 +80,7 @@ export async function runCheck(check: ResolvedCheck, ctx: RunContext): Promise<C
     if (outcome.kind === 'timeout') {
       const message = `${check.name} timed out after ${check.timeoutMs} ms`;
       controller?.abort(new DOMException(message, 'TimeoutError'));
-      return finish('timeout', HealthStatus.DEGRADED, message);
+      return finish('timeout', check.timeoutStatus, message);
     }
     if (outcome.kind === 'shutdown') {
       controller?.abort(new DOMException('health service shutting down', 'AbortError'));

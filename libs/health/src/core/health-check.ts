@@ -1,4 +1,4 @@
-import type { HealthMetadata, IndicatorResult } from './health-status';
+import type { HealthMetadata, HealthStatus, IndicatorResult } from './health-status';
 
 /** Per-check behaviour; anything left out comes from the module defaults. */
 export interface HealthCheckOptions {
@@ -19,6 +19,11 @@ export interface HealthCheckOptions {
    * stop its work (a fetch, a socket).
    */
   abortable?: boolean;
+  /**
+   * The status a timed-out run gets. Default DEGRADED (the legacy body needs it). Whatever it is,
+   * readiness fails while a check it covers last timed out.
+   */
+  timeoutStatus?: HealthStatus;
 }
 
 /**
@@ -40,6 +45,12 @@ export interface HealthIndicator {
    * `abortable` (declared on the indicator or in its options); otherwise it never aborts.
    */
   check(signal: AbortSignal): IndicatorResult | Promise<IndicatorResult>;
+  /**
+   * Whether the component has settled since startup (a client connected, or failed to). Until
+   * every indicator has (or the startup grace ends), reports are the baseline: no status change
+   * is logged or announced for them. Absent: settled from the start.
+   */
+  settled?(): boolean;
 }
 
 /** An indicator together with its options, as listed in module options or registered at runtime. */

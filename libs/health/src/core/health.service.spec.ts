@@ -587,11 +587,11 @@ describe('HealthService', () => {
       await service.check();
       await service.check({ tags: ['x'] });
       expect(infos).toEqual([
-        { full: true, scheduled: true },
-        { full: true, scheduled: true },
-        { full: true, scheduled: true },
-        { full: true, scheduled: false },
-        { full: false, scheduled: false },
+        { full: true, scheduled: true, settled: true },
+        { full: true, scheduled: true, settled: true },
+        { full: true, scheduled: true, settled: true },
+        { full: true, scheduled: false, settled: true },
+        { full: false, scheduled: false, settled: true },
       ]);
       service.onModuleDestroy();
       expect(jest.getTimerCount()).toBe(0);

@@ -5,7 +5,7 @@ import type { HealthEngineOptions, ResolvedHealthOptions } from '../health.optio
 import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
 import { aggregateStatus } from './aggregate';
 import type { HealthClock } from './clock';
-import type { CheckRun, ResolvedCheck, RunContext } from './check-runner';
+import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
 import { runCheck } from './check-runner';
 import { Deadlines } from './deadlines';
 import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
@@ -25,6 +25,17 @@ export interface ReportInfo {
   full: boolean;
   /** The engine's periodic evaluation asked for it (evenly spaced, whatever the traffic). */
   scheduled: boolean;
+  /**
+   * Every indicator had settled (or the startup grace was over): before that, reports are the
+   * baseline, and a status change in them is no news (a client still connecting at boot).
+   */
+  settled: boolean;
+}
+
+/** How the run behind a status ended, and when (on the engine's monotonic clock). */
+export interface RunFacts {
+  outcome: RunOutcome;
+  finishedAt: number;
 }
 
 /** Called with every finished report. Errors it throws are logged, never propagated. */
@@ -51,6 +62,19 @@ interface Entry {
 
 const FULL = '{}';
 
+/** How often the engine looks whether indicators have settled, during startup. */
+const SETTLE_POLL_MS = 100;
+
+function indicatorSettled(check: ResolvedCheck): boolean {
+  const { indicator } = check;
+  if (typeof indicator.settled !== 'function') return true;
+  try {
+    return indicator.settled() !== false;
+  } catch {
+    return true;
+  }
+}
+
 const noop: Unregister = () => undefined;
 
 /**
@@ -75,6 +99,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   /** A periodic tick waits on the full evaluation in flight: that report counts as scheduled. */
   private tickWaiting = false;
   private readonly skipped = new Set<string>();
+  private readonly facts = new WeakMap<ComponentStatus, RunFacts>();
+  private readonly bootAt: number;
+  private settledAt?: number;
+  private settling?: NodeJS.Timeout;
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthEngineOptions) {
     this.options = resolveHealthOptions(options ?? {});
@@ -85,6 +113,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       shutdown: this.lifecycle.signal,
       atDeadline: (at, callback) => this.deadlines.at(at, callback),
     };
+    this.bootAt = this.options.clock.monotonicMs();
     for (const definition of this.options.checks) this.register(definition);
   }
 
@@ -185,6 +214,32 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.run(entry);
   }
 
+  /** How the run behind this status ended and when; undefined for a status the engine never made. */
+  runOf(status: ComponentStatus): RunFacts | undefined {
+    return this.facts.get(status);
+  }
+
+  /** Names of the registered checks a selection covers, in registration order. */
+  select(selection: CheckSelection = {}): string[] {
+    return [...this.entries.values()]
+      .filter((entry) => selects(selection, entry.check))
+      .map((entry) => entry.check.name);
+  }
+
+  /**
+   * Whether startup is over for status changes: every indicator says it has settled (its
+   * `settled()`), or `startupGraceMs` has passed since the engine was made. Once true, stays true.
+   */
+  get settled(): boolean {
+    if (this.settledAt !== undefined) return true;
+    const now = this.options.clock.monotonicMs();
+    const graceOver = now - this.bootAt >= this.options.startupGraceMs;
+    if (graceOver || [...this.entries.values()].every((e) => indicatorSettled(e.check))) {
+      this.settledAt = now;
+    }
+    return this.settledAt !== undefined;
+  }
+
   /** The last finished status of a component, without running anything. */
   getLastStatus(name: string): ComponentStatus | undefined {
     return this.lastStatuses.get(name);
@@ -242,6 +297,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     // The first evaluation starts at once so last-known statuses exist before traffic;
     // startup is not delayed by it. Then one every evaluationIntervalMs.
     void this.tick();
+    this.watchSettling();
     const interval = this.options.evaluationIntervalMs;
     if (interval > 0 && !this.lifecycle.signal.aborted) {
       this.timer = setInterval(() => void this.tick(), interval);
@@ -260,8 +316,24 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.check();
   }
 
+  /**
+   * While some indicator is still settling (a client connecting at boot), looks again every
+   * 100 ms; once all have, evaluates at once, so the baseline is the settled state and not
+   * the first evaluation that ran before, nor one a whole interval later.
+   */
+  private watchSettling(): void {
+    if (this.settled) return;
+    this.settling = setInterval(() => {
+      if (this.lifecycle.signal.aborted || !this.settled) return;
+      clearInterval(this.settling);
+      void this.tick();
+    }, SETTLE_POLL_MS);
+    this.settling.unref();
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    clearInterval(this.settling);
     this.draining = true;
     this.lifecycle.abort();
     this.deadlines.shutdown();
@@ -290,6 +362,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       cacheTtlMs: pick('cacheTtlMs'),
       tags: [...pick('tags')],
       abortable: abortable ?? false,
+      timeoutStatus: operator.timeoutStatus ?? options.timeoutStatus ?? own.timeoutStatus ?? HealthStatus.DEGRADED,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
     };
   }
@@ -314,7 +387,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastReport = report;
       this.tickWaiting = false;
     }
-    this.publish(report, { full, scheduled });
+    this.publish(report, { full, scheduled, settled: this.settled });
     return report;
   }
 
@@ -326,6 +399,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     entry.inFlight ??= runCheck(entry.check, this.context).then((run) => {
       const { status } = run;
       entry.inFlight = undefined;
+      this.facts.set(status, { outcome: run.outcome, finishedAt: clock.monotonicMs() });
       // A run of a check since removed or replaced is not news about the current one.
       const current = this.entries.get(entry.check.name) === entry;
       if (current) this.notify(this.runListeners, run);

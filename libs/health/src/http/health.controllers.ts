@@ -160,7 +160,10 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
      */
     @Controller({ path: basePath, version })
     class ProbesController {
-      constructor(readonly health: HealthService) {}
+      constructor(
+        readonly health: HealthService,
+        readonly http: HealthHttpSettings,
+      ) {}
 
       /** 200 while the process can serve; runs no dependency check. */
       @Get('live')
@@ -179,6 +182,7 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
       ): Promise<string> {
         const { status, body } = await readinessAnswer(
           this.health,
+          this.http.settings.probeTimeoutMs,
           'verbose' in query,
           excluded(query),
         );

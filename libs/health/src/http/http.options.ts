@@ -1,5 +1,6 @@
 import type { VERSION_NEUTRAL } from '@nestjs/common';
 import { HealthConfigurationError } from '../core/errors';
+import { milliseconds } from '../health.options';
 import { LEGACY_TEMPLATE_FIELDS } from '../formats/legacy.format';
 import type { HealthWriter } from './writers';
 
@@ -51,6 +52,11 @@ export interface HealthHttpOptions {
   legacy?: LegacyBodyOptions;
   /** More writers for the report endpoint, negotiated by `Accept` with the built-in ones. */
   writers?: readonly HealthWriter[];
+  /**
+   * The longest a probe waits for an evaluation before it answers from the last known state
+   * (the evaluation goes on). Default 800, under Kubernetes' default probe timeout of 1 s.
+   */
+  probeTimeoutMs?: number;
 }
 
 /** Which endpoint groups are mounted. Every group defaults to true. */
@@ -89,7 +95,10 @@ export interface ResolvedHttpSettings {
   authorizeDetails?: (request: HealthRequest) => boolean | Promise<boolean>;
   legacy: { fields: readonly Required<LegacyField>[]; fallback: Record<string, boolean | null> };
   writers: readonly HealthWriter[];
+  probeTimeoutMs: number;
 }
+
+export const HTTP_DEFAULTS = { probeTimeoutMs: 800 } as const;
 
 const RESERVED_KEYS = ['status', 'timestamp', 'version'];
 const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
@@ -159,6 +168,11 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     authorizeDetails: options.authorizeDetails,
     legacy: resolveLegacy(options.legacy),
     writers,
+    probeTimeoutMs: milliseconds(
+      'probeTimeoutMs',
+      options.probeTimeoutMs ?? HTTP_DEFAULTS.probeTimeoutMs,
+      1,
+    ),
   };
 }
 

@@ -1,14 +1,28 @@
 import type { CheckSelection } from '../core/health.service';
 import { HealthService } from '../core/health.service';
-import type { SystemHealthStatus } from '../core/health-status';
+import type { ComponentStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
 
 /** Checks tagged with this run for readiness; when none is, the critical checks do. */
 export const READINESS_TAG = 'ready';
 
-/** The readiness probe's answer: 503 when a covered check is unhealthy or while draining. */
+/** One check as readiness sees it: its last status, if any, and why it passes or not. */
+interface Verdict {
+  name: string;
+  status?: ComponentStatus;
+  passed: boolean;
+  word: string;
+}
+
+/**
+ * The readiness probe's answer, within `budgetMs` whatever the dependencies do: from the
+ * evaluation when it finishes in time, else from the last known state while the evaluation goes
+ * on in the background. 503 when a covered check is UNHEALTHY, last timed out, or has never
+ * answered; and while the service drains.
+ */
 export async function readinessAnswer(
   health: HealthService,
+  budgetMs: number,
   verbose: boolean,
   exclude: string[],
 ): Promise<{ status: number; body: string }> {
@@ -21,20 +35,62 @@ export async function readinessAnswer(
   const selection: CheckSelection = health.hasTag(READINESS_TAG)
     ? { tags: [READINESS_TAG], exclude }
     : { criticalOnly: true, exclude };
-  const report = await health.check(selection);
-  const passed = report.components.every((c) => c.status !== HealthStatus.UNHEALTHY);
+  const names = health.select(selection);
+  const report = await within(health.check(selection), budgetMs);
+  const statuses = report
+    ? report.components
+    : names.map((name) => health.getLastStatus(name) ?? { name });
+  const verdicts = statuses.map((status) => judge(health, status));
+  const passed = verdicts.every((v) => v.passed);
   const verdict = passed ? 'readiness check passed' : 'readiness check failed';
+  const stale = report ? '' : ` (evaluation still running after ${budgetMs} ms: last known state)`;
   return {
     status: passed ? 200 : 503,
-    body: verbose || !passed ? `${lines(report)}${verdict}\n` : 'ok\n',
+    body: verbose || !passed ? `${lines(health, verdicts, verbose)}${verdict}${stale}\n` : 'ok\n',
   };
 }
 
-function lines(report: SystemHealthStatus): string {
-  return report.components
-    .map((c) => {
-      if (c.status === HealthStatus.UNHEALTHY) return `[-]${c.name} failed\n`;
-      return `[+]${c.name} ${c.status === HealthStatus.DEGRADED ? 'degraded' : 'ok'}\n`;
+function judge(health: HealthService, status: ComponentStatus | { name: string }): Verdict {
+  if (!('status' in status))
+    return { name: status.name, passed: false, word: 'failed: no answer yet' };
+  if (health.runOf(status)?.outcome === 'timeout') {
+    return { name: status.name, status, passed: false, word: 'failed: timed out' };
+  }
+  if (status.status === HealthStatus.UNHEALTHY) {
+    return { name: status.name, status, passed: false, word: 'failed' };
+  }
+  const word = status.status === HealthStatus.DEGRADED ? 'degraded' : 'ok';
+  return { name: status.name, status, passed: true, word };
+}
+
+function lines(health: HealthService, verdicts: Verdict[], verbose: boolean): string {
+  const now = health.clock.monotonicMs();
+  return verdicts
+    .map(({ name, status, passed, word }) => {
+      const finishedAt = status && health.runOf(status)?.finishedAt;
+      const age =
+        verbose && finishedAt !== undefined
+          ? ` (checked ${Math.max(0, (now - finishedAt) / 1000).toFixed(1)} s ago)`
+          : '';
+      return `[${passed ? '+' : '-'}]${name} ${word}${age}\n`;
     })
     .join('');
+}
+
+/** The value if the promise settles within `ms`, else undefined (the work goes on). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

@@ -34,7 +34,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
       this.health.onRun((run) => this.onRun(run)),
     ];
     const last = this.health.getLastReport();
-    if (last) this.onReport(last, { full: true, scheduled: false });
+    if (last) this.onReport(last, { full: true, scheduled: false, settled: this.health.settled });
   }
 
   onModuleDestroy(): void {

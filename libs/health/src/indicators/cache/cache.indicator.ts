@@ -9,7 +9,12 @@ export interface RedisPingable {
   /** ioredis connection status: `ready` once connected and usable. */
   readonly status: string;
   ping(): Promise<string>;
+  /** ioredis' events: `ready` and `error` say the first connection attempt is over. */
+  once?(event: 'ready' | 'error' | 'end', listener: () => void): unknown;
 }
+
+/** ioredis statuses of a first connection attempt still under way. */
+const CONNECTING = ['wait', 'connecting', 'connect'];
 
 /** A cache's own performance figures, shown in the status metadata. */
 export type CacheStats = Readonly<Record<string, number | string | boolean | null>>;
@@ -31,8 +36,23 @@ export const REDIS_UNAVAILABLE = 'Redis unavailable, serving from memory';
 @Injectable()
 export class CacheIndicator implements HealthIndicator {
   readonly name = 'cache';
+  private hasSettled: boolean;
 
-  constructor(private readonly options: CacheIndicatorOptions = {}) {}
+  constructor(private readonly options: CacheIndicatorOptions = {}) {
+    const { redis } = options;
+    this.hasSettled = !redis || !CONNECTING.includes(redis.status);
+    const settle = () => {
+      this.hasSettled = true;
+    };
+    for (const event of ['ready', 'error', 'end'] as const) redis?.once?.(event, settle);
+  }
+
+  /** Settled once Redis has connected or failed to: a client still connecting at boot is no news. */
+  settled(): boolean {
+    const { redis } = this.options;
+    if (!this.hasSettled && redis && !CONNECTING.includes(redis.status)) this.hasSettled = true;
+    return this.hasSettled;
+  }
 
   async check(): Promise<IndicatorResult> {
     const { redis } = this.options;
