@@ -17,6 +17,9 @@ describe('healthOptionsFromEnv', () => {
       detailsKeys: undefined,
       secrets: [],
       shutdownDelayMs: undefined,
+      shutdownTimeoutMs: undefined,
+      probeTimeoutMs: undefined,
+      startupGraceMs: undefined,
     });
   });
 

@@ -24,7 +24,8 @@ export interface HealthEnvOptions {
  * Module options from generic `HEALTH_*` variables: `HEALTH_CHECK_TIMEOUT_MS`,
  * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`, `HEALTH_CHECK_RESULT_TTL_MS`,
  * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`,
- * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_SHUTDOWN_DELAY_MS`, and `APP_VERSION`.
+ * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
+ * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, and `APP_VERSION`.
  * Unset or empty variables keep their defaults. A bad value throws a `HealthConfigurationError`
  * naming the variable and the value.
  */
@@ -79,6 +80,13 @@ export function healthOptionsFromEnv(
       read('HEALTH_SHUTDOWN_DELAY_MS'),
       0,
     ),
+    shutdownTimeoutMs: envMilliseconds(
+      'HEALTH_SHUTDOWN_TIMEOUT_MS',
+      read('HEALTH_SHUTDOWN_TIMEOUT_MS'),
+      0,
+    ),
+    probeTimeoutMs: envMilliseconds('HEALTH_PROBE_TIMEOUT_MS', read('HEALTH_PROBE_TIMEOUT_MS'), 1),
+    startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
   };
 }
 

@@ -58,6 +58,8 @@ export interface HealthEngineOptions {
 export interface HealthModuleOptions extends HealthEngineOptions, HealthHttpOptions {
   /** How long the service keeps serving, not ready, after SIGTERM. Default 5000. */
   shutdownDelayMs?: number;
+  /** Then, how long requests in flight may take to finish before sockets are closed. Default 10000. */
+  shutdownTimeoutMs?: number;
   /** Trend samples kept from the periodic evaluations; `false` keeps none. */
   trends?: TrendOptions | false;
 }
@@ -87,6 +89,7 @@ export const HEALTH_DEFAULTS = {
   evaluationIntervalMs: 10_000,
   startupGraceMs: 5000,
   shutdownDelayMs: 5000,
+  shutdownTimeoutMs: 10_000,
 } as const;
 
 export function resolveHealthOptions(options: HealthEngineOptions = {}): ResolvedHealthOptions {
