@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -93,6 +94,70 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     expect(performance.now() - signalled).toBeGreaterThanOrEqual(1500);
     expect(started.output()).toContain('closing');
   });
+
+  it('drops nothing on SIGTERM under load: 20 keep-alive clients, no reset, no 5xx, no cancelled check', async () => {
+    started = startService({
+      PORT: '0',
+      HEALTH_SHUTDOWN_DELAY_MS: '1000',
+      HEALTH_DETAILS: 'always',
+    });
+    const url = new URL(await waitForUrl(started));
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+    const tally = { ok: 0, serverErrors: 0, cancelled: 0, movedAway: 0 };
+    const errors: string[] = [];
+
+    /** One request; resolves with whether the service asked to close the connection. */
+    const once = (path: string) =>
+      new Promise<boolean>((resolve, reject) => {
+        const req = httpGet({ host, port: url.port, path, agent }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => {
+            if (res.statusCode! >= 500) tally.serverErrors++;
+            else tally.ok++;
+            if (body.includes('cancelled')) tally.cancelled++;
+            resolve(res.headers.connection === 'close');
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+      });
+
+    /** Sends requests back to back on its keep-alive connection until told to close it. */
+    const client = async (i: number) => {
+      const path = i % 2 === 0 ? '/v1/health' : '/v1/health/components';
+      for (;;) {
+        try {
+          // Told to close: a real client reconnects to another instance.
+          if (await once(path)) return void tally.movedAway++;
+        } catch (error) {
+          return void errors.push((error as NodeJS.ErrnoException).code ?? String(error));
+        }
+      }
+    };
+
+    const clients = Array.from({ length: 20 }, (_, i) => client(i));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    started.child.kill('SIGTERM');
+    await Promise.all(clients);
+    agent.destroy();
+    expect(await exitOf(started.child)).toBe(0);
+    expect({ ...tally, errors }).toMatchObject({
+      serverErrors: 0,
+      cancelled: 0,
+      movedAway: 20,
+      errors: [],
+    });
+    expect(tally.ok).toBeGreaterThan(100);
+    const output = started.output();
+    // The engine is torn down only after the listener: nothing was answered by a closed engine.
+    expect(output.indexOf('no longer accepting connections')).toBeGreaterThan(0);
+    expect(output.indexOf('no longer accepting connections')).toBeLessThan(
+      output.lastIndexOf('closing'),
+    );
+  }, 30_000);
 
   it.each([
     [

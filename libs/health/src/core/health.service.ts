@@ -362,7 +362,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       cacheTtlMs: pick('cacheTtlMs'),
       tags: [...pick('tags')],
       abortable: abortable ?? false,
-      timeoutStatus: operator.timeoutStatus ?? options.timeoutStatus ?? own.timeoutStatus ?? HealthStatus.DEGRADED,
+      timeoutStatus:
+        operator.timeoutStatus ??
+        options.timeoutStatus ??
+        own.timeoutStatus ??
+        HealthStatus.DEGRADED,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
     };
   }
