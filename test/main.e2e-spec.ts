@@ -71,6 +71,24 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     expect(await exitOf(started.child)).toBe(0);
   });
 
+  it('logs one JSON object a line with LOG_FORMAT=json, and never through console.log', async () => {
+    started = startService({ PORT: '0', LOG_FORMAT: 'json', HEALTH_SHUTDOWN_DELAY_MS: '0' });
+    const url = await waitForUrl(started);
+    expect((await fetch(`${url}/v1/health`)).status).toBe(200);
+    const closed = once(started.child, 'close');
+    started.child.kill('SIGTERM');
+    expect(await exitOf(started.child)).toBe(0);
+    // Output may still be in the pipe at exit: read it once stdout and stderr have closed.
+    await closed;
+    const lines = started.output().trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    const entries = lines.map((line) => JSON.parse(line) as { level: string; message: unknown });
+    expect(entries.every((e) => typeof e.level === 'string')).toBe(true);
+    const messages = entries.map((e) => String(e.message));
+    expect(messages.some((m) => m.startsWith('api listening on http'))).toBe(true);
+    expect(messages.at(-1)).toBe('closing');
+  });
+
   it('drains on SIGTERM: not ready at once, live and serving for the delay, then exits by itself', async () => {
     started = startService({ PORT: '0', HEALTH_SHUTDOWN_DELAY_MS: '1500' });
     const url = await waitForUrl(started);
@@ -166,6 +184,7 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
       'Invalid setting HEALTH_CHECK_TIMEOUT_MS: "-5" (expected an integer number of milliseconds from 1 to 2147483647)',
     ],
     ['PORT', 'eighty', 'Invalid setting PORT: "eighty" (expected an integer from 0 to 65535)'],
+    ['LOG_FORMAT', 'xml', 'Invalid setting LOG_FORMAT: "xml" (expected text or json)'],
   ])('refuses %s=%s with one clear line and exit code 1', async (variable, value, message) => {
     started = startService({ PORT: '0', [variable]: value });
     expect(await exitOf(started.child)).toBe(1);

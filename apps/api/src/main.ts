@@ -1,18 +1,21 @@
 import { enableGracefulShutdown } from '@nest-health/core';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from './app.factory';
 import { AppModule } from './app.module';
+import { createLogger, logFormatFromEnv } from './config/logging';
 import { validateEnvironment } from './config/validate-env';
 
 async function bootstrap(): Promise<void> {
   // Fail fast on bad settings with one clear line, before Nest starts and logs stack traces.
   const port = validateEnvironment(process.env);
+  const logger = createLogger(logFormatFromEnv(process.env));
 
-  const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false }));
+  const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false, logger }));
   // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS, then close and exit.
-  enableGracefulShutdown(app, { log: (line) => console.log(line) });
+  enableGracefulShutdown(app);
   await app.listen(port);
-  console.log(`api listening on ${await app.getUrl()} (GET /v1/health)`);
+  new Logger('Api').log(`api listening on ${await app.getUrl()} (GET /v1/health)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -20,6 +20,7 @@ describe('healthOptionsFromEnv', () => {
       shutdownTimeoutMs: undefined,
       probeTimeoutMs: undefined,
       startupGraceMs: undefined,
+      logTransitions: undefined,
     });
   });
 

@@ -87,6 +87,7 @@ export function healthOptionsFromEnv(
     ),
     probeTimeoutMs: envMilliseconds('HEALTH_PROBE_TIMEOUT_MS', read('HEALTH_PROBE_TIMEOUT_MS'), 1),
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
+    logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
   };
 }
 
@@ -103,6 +104,14 @@ export function envReader(env: HealthEnv): (key: string) => string | undefined {
     if (value === undefined || value === null) return undefined;
     return String(value).trim();
   };
+}
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, any case); unset or empty: undefined. */
+export function envBoolean(variable: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new HealthConfigurationError(variable, raw, 'true or false');
 }
 
 /** An integer variable >= min; unset or empty: undefined. */

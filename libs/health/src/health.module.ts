@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
+import { TransitionLog } from './core/transition.log';
 import type { HealthModuleExtras } from './health.module-definition';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -23,7 +24,13 @@ import { TREND_PROVIDERS } from './trends/trend.providers';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [HealthService, HealthIndicatorExplorer, HealthHttpSettings, ...TREND_PROVIDERS],
+  providers: [
+    HealthService,
+    HealthIndicatorExplorer,
+    HealthHttpSettings,
+    TransitionLog,
+    ...TREND_PROVIDERS,
+  ],
   exports: [HealthService, HealthTrends],
 })
 export class HealthModule extends ConfigurableModuleClass {

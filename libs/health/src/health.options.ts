@@ -60,6 +60,10 @@ export interface HealthModuleOptions extends HealthEngineOptions, HealthHttpOpti
   shutdownDelayMs?: number;
   /** Then, how long requests in flight may take to finish before sockets are closed. Default 10000. */
   shutdownTimeoutMs?: number;
+  /** One log line per status change of a component or of the system. Default true. */
+  logTransitions?: boolean;
+  /** `json`: transition lines as objects, for Nest's JSON logger. Default `text`. */
+  logFormat?: 'text' | 'json';
   /** Trend samples kept from the periodic evaluations; `false` keeps none. */
   trends?: TrendOptions | false;
 }

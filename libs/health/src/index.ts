@@ -22,6 +22,8 @@ export type {
 } from './core/health.service';
 export type { CheckRun, RunOutcome } from './core/check-runner';
 export { RegisterHealthIndicator } from './core/indicator.explorer';
+export { LOG_FORMATS } from './core/transition.log';
+export type { LogFormat, TransitionLogEntry } from './core/transition.log';
 export { HealthStatus } from './core/health-status';
 export type {
   ComponentStatus,

@@ -6,6 +6,7 @@ import {
   templateWebhookOptions,
 } from '../health/template-preset';
 import type { EnvSource } from './app.config';
+import { logFormatFromEnv } from './logging';
 import { parsePort, readInteger } from './app.config';
 
 /**
@@ -19,6 +20,7 @@ export function validateEnvironment(env: Readonly<Record<string, string | undefi
   templateWebhookOptions(env);
   aiSettingsFromEnv(source);
   runtimeSettingsFromEnv(source);
+  logFormatFromEnv(source);
   readInteger(source, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1);
   return parsePort(env.PORT);
 }

@@ -4,6 +4,7 @@ import type { WebhookOptions } from '@nest-health/core/webhooks';
 import { healthWebhookOptionsFromEnv } from '@nest-health/core/webhooks';
 import type { EnvSource } from '../config/app.config';
 import { readString } from '../config/app.config';
+import { logFormatFromEnv } from '../config/logging';
 
 /**
  * The template's preset: how this service maps the Python template's variables onto the
@@ -61,6 +62,8 @@ export function templateHealthOptions(
       readString(env, 'HEALTH_WEBHOOK_SECRET'),
       ...urlPasswords(readString(env, 'REDIS_URL'), readString(env, 'DATABASE_URL')),
     ],
+    // Transition lines as JSON fields when the service logs JSON.
+    logFormat: logFormatFromEnv(env),
     // When the engine itself fails, ai_model_available says whether a key is configured.
     legacy: { fallback: { ai_model_available: Boolean(aiKey) } },
   };

@@ -51,7 +51,8 @@ export class ConnectionDrain {
     const deadline = this.now() + timeoutMs;
     while (this.sockets.size > 0 && this.now() < deadline) {
       this.sweep();
-      await new Promise((resolve) => setTimeout(resolve, 20).unref());
+      // A referenced timer: the process must live until the app has closed.
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const left = this.sockets.size;
     for (const socket of this.sockets.keys()) socket.destroy();
