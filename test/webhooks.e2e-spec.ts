@@ -1,19 +1,21 @@
-import type { HealthClock, HealthModuleOptions, WebhookStats } from '@nest-health/core';
+import type { HealthClock, HealthModuleOptions } from '@nest-health/core';
+import { HealthModule, healthOptionsFromEnv, HealthService, HealthStatus } from '@nest-health/core';
+import { HealthMetricsModule } from '@nest-health/core/metrics';
+import { parseMetrics, select, valueOf } from '@nest-health/core/testing';
+import type { WebhookOptions, WebhookStats } from '@nest-health/core/webhooks';
 import {
-  HEALTH_METRICS_REGISTRY,
   HEALTH_WEBHOOK_TUNING,
-  HealthModule,
-  HealthService,
-  HealthStatus,
+  healthWebhookOptionsFromEnv,
+  HealthWebhooksModule,
   WEBHOOK_METRIC_NAMES as W,
   WebhookNotifier,
-} from '@nest-health/core';
-import type { INestApplication } from '@nestjs/common';
+} from '@nest-health/core/webhooks';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
-import { Registry } from 'prom-client';
+import { register as globalRegistry, Registry } from 'prom-client';
 import request from 'supertest';
-import { parseMetrics, valueOf } from '../libs/health/src/metrics/testing/prometheus-text';
 import { CapturingLogger, createApiApp } from './support/api-app';
 import { PrivateRedis } from './support/redis-server';
 import type { ReceivedEvent } from './support/webhook-receiver';
@@ -43,6 +45,29 @@ class Switch {
   check = () => ({ status: this.status, message: this.message });
 }
 
+/** The engine's options, and the webhooks' (their own module). */
+interface BootOptions extends HealthModuleOptions {
+  webhooks?: WebhookOptions;
+  /** Import `HealthMetricsModule` with the registry (default true): webhook counters go there. */
+  metrics?: boolean;
+  /** Configure the webhooks with `forRootAsync` instead, from these variables (injected). */
+  webhookEnv?: Record<string, string>;
+}
+
+/** The token of an app's own configuration, which `forRootAsync` injects. */
+const APP_ENV = Symbol('APP_ENV');
+
+/** An app's configuration module: provides these variables under `APP_ENV`. */
+function appEnvModule(env: Record<string, string>): DynamicModule {
+  @Module({})
+  class AppEnvModule {}
+  return {
+    module: AppEnvModule,
+    providers: [{ provide: APP_ENV, useValue: env }],
+    exports: [APP_ENV],
+  };
+}
+
 interface Booted {
   app: INestApplication;
   health: HealthService;
@@ -52,6 +77,19 @@ interface Booted {
   stats: () => WebhookStats;
   /** One full evaluation. */
   evaluate: () => Promise<unknown>;
+}
+
+/**
+ * The Redis client of a notifier with `dedup: 'redis'`. A claim made before it is ready is
+ * `unavailable` (it queues nothing offline), and the instance announces anyway; there is no
+ * public readiness signal, so tests that need it ready wait on this. Redis' own view is not
+ * enough: CLIENT LIST shows a connection whose ready check (INFO) Redis has answered before the
+ * client has read the answer.
+ */
+function dedupClient(notifier: WebhookNotifier): Redis {
+  const dedup = (notifier as unknown as { dedup?: { redis?: Redis } }).dedup;
+  if (!dedup?.redis) throw new Error('No Redis client in WebhookNotifier: update dedupClient()');
+  return dedup.redis;
 }
 
 const transitions = (events: ReceivedEvent[]) =>
@@ -82,8 +120,16 @@ describe('Webhooks', () => {
     return fetch(input, init);
   };
 
+  /** The webhook options of every test, before its own. */
+  const webhookDefaults = (): WebhookOptions => ({
+    urls: [receiver.url(TOKEN_PATH)],
+    secret: SECRET,
+    minConsecutive: 1,
+    cooldownMs: 0,
+  });
+
   async function boot(
-    options: HealthModuleOptions = {},
+    { webhooks, metrics = true, webhookEnv, ...options }: BootOptions = {},
     tuning: object = {},
     registry = new Registry(),
   ): Promise<Booted> {
@@ -95,23 +141,22 @@ describe('Webhooks', () => {
           retries: 0,
           clock,
           checks: [payments],
-          // No scheduled evaluations: each test decides when the engine evaluates.
-          trends: { intervalMs: 0 },
+          // No periodic evaluations: each test decides when the engine evaluates.
+          evaluationIntervalMs: 0,
           ...options,
-          webhooks: {
-            urls: [receiver.url(TOKEN_PATH)],
-            secret: SECRET,
-            minConsecutive: 1,
-            cooldownMs: 0,
-            ...options.webhooks,
-          },
         }),
+        ...(metrics ? [HealthMetricsModule.forRoot({ registry, path: false })] : []),
+        webhookEnv
+          ? HealthWebhooksModule.forRootAsync({
+              imports: [appEnvModule(webhookEnv)],
+              inject: [APP_ENV],
+              useFactory: (env: Record<string, string>) => healthWebhookOptionsFromEnv(env),
+            })
+          : HealthWebhooksModule.forRoot({ ...webhookDefaults(), ...webhooks }),
       ],
     })
       .overrideProvider(HEALTH_WEBHOOK_TUNING)
       .useValue({ initialDelayMs: 5, maxDelayMs: 20, fetch: countingFetch, ...tuning })
-      .overrideProvider(HEALTH_METRICS_REGISTRY)
-      .useValue(registry)
       .setLogger(logger)
       .compile();
     const app = moduleRef.createNestApplication({ logger });
@@ -194,9 +239,12 @@ describe('Webhooks', () => {
     const apiKey = 'api-key-e2e-1234';
     const configured = 'AIza-configured-secret';
     payments.message = `down: ${SECRET} ${apiKey} ${configured} redis://u:pa55word@cache:6379`;
+    // Details keys are secrets when they come from HEALTH_DETAILS_KEYS (the engine masks only
+    // `secrets`; a key given to `detailsKeys` alone is not masked).
+    const keys = healthOptionsFromEnv({ HEALTH_DETAILS_KEYS: apiKey });
     const b = await boot({
-      apiKeys: [apiKey],
-      secrets: [configured],
+      detailsKeys: keys.detailsKeys,
+      secrets: [...(keys.secrets ?? []), configured],
       webhooks: { includeDetails: true, serviceName: 'billing' },
     });
     await steps(b, payments, [U]);
@@ -231,8 +279,8 @@ describe('Webhooks', () => {
     await receiver.down();
     const b = await boot({ webhooks: { maxAttempts: 20 } }, { initialDelayMs: 20, maxDelayMs: 40 });
     await steps(b, payments, [U]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(attempts).toBeGreaterThan(1);
+    // A retry, not a fixed wait: under load 100 ms did not always hold two attempts.
+    await receiver.until(() => attempts > 1);
     expect(b.stats()).toMatchObject({ delivered: 0, failed: 0, pending: 2 });
     await receiver.up();
     await receiver.until(() => b.stats().delivered === 2);
@@ -405,6 +453,67 @@ describe('Webhooks', () => {
     expect(b.stats()).toMatchObject({ delivered: 0, pending: 0 });
   });
 
+  it('delivers without HealthMetricsModule, counting in stats() only', async () => {
+    const b = await boot({ metrics: false });
+    await steps(b, payments, [U]);
+    await receiver.until(() => b.stats().delivered === 2);
+    expect(transitions(receiver.delivered())).toEqual([
+      'overall:healthy->unhealthy',
+      'payments:healthy->unhealthy',
+    ]);
+    expect(globalRegistry.getSingleMetric(W.deliveries)).toBeUndefined();
+    expect(globalRegistry.getSingleMetric(W.dedup)).toBeUndefined();
+  });
+
+  it("announces what the engine's periodic evaluations find, with no caller", async () => {
+    const b = await boot({ evaluationIntervalMs: 20 });
+    payments.status = U;
+    await receiver.until(() => b.stats().delivered === 2);
+    expect(transitions(receiver.delivered())).toEqual([
+      'overall:healthy->unhealthy',
+      'payments:healthy->unhealthy',
+    ]);
+    payments.status = H;
+    await receiver.until(() => b.stats().delivered === 4);
+    expect(transitions(receiver.delivered()).slice(2)).toEqual([
+      'overall:unhealthy->healthy',
+      'payments:unhealthy->healthy',
+    ]);
+  });
+
+  it('is configured with forRootAsync, from the HEALTH_WEBHOOK_* variables', async () => {
+    const b = await boot({
+      webhookEnv: {
+        HEALTH_WEBHOOK_URLS: receiver.url(TOKEN_PATH),
+        HEALTH_WEBHOOK_SECRET: SECRET,
+        HEALTH_WEBHOOK_MIN_CONSECUTIVE: '2',
+        HEALTH_WEBHOOK_COOLDOWN_MS: '0',
+        HEALTH_WEBHOOK_MAX_ATTEMPTS: '2',
+        HEALTH_SERVICE_NAME: 'from-env',
+      },
+    });
+    receiver.fallback = { status: 500 };
+    await steps(b, payments, [U]); // 1 of 2: nothing yet
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.requests).toEqual([]);
+    await steps(b, payments, [U]);
+    await receiver.until(() => b.stats().failed === 2);
+    expect(receiver.requests).toHaveLength(4);
+    for (const seen of receiver.requests) {
+      expect(seen.verified).toBe(true);
+      expect(seen.event.service).toBe('from-env');
+    }
+  });
+
+  it('refuses a webhook URL with a user or password at startup, and shows no password', async () => {
+    const url = receiver.url('/hooks').replace('//', '//hooks:pa55word@');
+    const booting = boot({ webhooks: { urls: [url] } });
+    await expect(booting).rejects.toThrow(
+      /^Invalid setting webhooks\.urls: "http:\/\/hooks:\*\*\*@127\.0\.0\.1:\d+\/hooks" \(expected URLs without user or password/,
+    );
+    await expect(booting).rejects.not.toThrow('pa55word');
+  });
+
   describe('with fleet de-duplication', () => {
     let redis: PrivateRedis;
 
@@ -425,31 +534,35 @@ describe('Webhooks', () => {
           }),
         );
       }
-      await waitForClients(3);
+      await dedupReady(instances);
       return { instances, flip };
     }
 
-    async function waitForClients(count: number): Promise<void> {
-      const admin = new Redis(redis.url);
-      try {
-        for (let i = 0; i < 200; i++) {
-          const list = (await admin.client('LIST')) as string;
-          const ready = list.split('\n').filter((line) => /cmd=(info|set)/.test(line));
-          if (ready.length >= count) return;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        throw new Error('the instances did not connect to Redis');
-      } finally {
-        admin.disconnect();
-      }
+    /** Until then, their first claims would be `unavailable`: see `dedupClient`. */
+    async function dedupReady(instances: Booted[]): Promise<void> {
+      await receiver.until(() =>
+        instances.every(({ notifier }) => dedupClient(notifier).status === 'ready'),
+      );
     }
 
-    /** Each instance observes the same status, a few ms apart. */
+    /** Transitions an instance has asked Redis about and had an answer for, whatever it was. */
+    async function claims(instance: Booted): Promise<number> {
+      const samples = select(parseMetrics(await instance.registry.metrics()), W.dedup);
+      return samples.reduce((sum, sample) => sum + sample.value, 0);
+    }
+
+    /**
+     * Each instance observes the same status in turn, the next one once the previous one has
+     * had Redis' answer for both of its transitions (the system's and the component's). A fixed
+     * few ms raced that answer under load: the next instance could then claim the second
+     * transition first, and two instances' deliveries reach the receiver in either order.
+     */
     async function observe(instances: Booted[], flip: Switch[], status: HealthStatus) {
       for (const [i, instance] of instances.entries()) {
+        const before = await claims(instance);
         flip[i].status = status;
         await instance.evaluate();
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await receiver.until(async () => (await claims(instance)) === before + 2);
       }
     }
 
@@ -505,8 +618,18 @@ describe('Webhooks', () => {
       HEALTH_SERVICE_NAME: 'api-e2e',
     };
 
+    /** What a test sets besides `variables`. */
+    const others = [
+      'HEALTH_WEBHOOK_DEDUP',
+      'HEALTH_WEBHOOK_COOLDOWN_MS',
+      'REDIS_URL',
+      'HEALTH_CHECK_ENABLED_COMPONENTS',
+      'HEALTH_CHECK_RETRY_COUNT',
+      'HEALTH_EVALUATION_INTERVAL_MS',
+    ];
+
     afterEach(() => {
-      for (const name of Object.keys(variables)) delete process.env[name];
+      for (const name of [...Object.keys(variables), ...others]) delete process.env[name];
     });
 
     it('serves health_webhook_deliveries_total on /metrics', async () => {
@@ -518,6 +641,89 @@ describe('Webhooks', () => {
       const samples = parseMetrics(res.text);
       for (const result of ['delivered', 'failed', 'dropped']) {
         expect(valueOf(samples, W.deliveries, { result })).toBe(0);
+      }
+    });
+
+    it('announces and logs nothing at startup while the cache is still connecting: no false recovery', async () => {
+      const redis = await PrivateRedis.start();
+      const logger = new CapturingLogger();
+      try {
+        const app = await createApiApp(
+          {
+            ...variables,
+            HEALTH_WEBHOOK_URLS: receiver.url(),
+            HEALTH_WEBHOOK_COOLDOWN_MS: '0',
+            REDIS_URL: redis.url,
+            HEALTH_CHECK_ENABLED_COMPONENTS: 'cache',
+            HEALTH_EVALUATION_INTERVAL_MS: '100',
+          },
+          logger,
+        );
+        apps.push(app);
+        const health = app.get(HealthService);
+        // The first evaluation ran at bootstrap, before the client connected; then it settles.
+        await receiver.until(() => health.settled && health.getLastStatus('cache')?.status === H);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(receiver.requests).toEqual([]);
+        expect(logger.text).not.toMatch(/cache: \w+ -> healthy/);
+        // A real change after startup is still announced and logged.
+        await redis.kill();
+        await receiver.until(() => receiver.delivered().length === 2, 10_000);
+        expect(logger.text).toMatch(/cache: healthy -> degraded/);
+      } finally {
+        await redis.stop();
+      }
+    });
+
+    it("de-duplicates through the template's REDIS_URL with HEALTH_WEBHOOK_DEDUP=redis", async () => {
+      const redis = await PrivateRedis.start();
+      try {
+        const app = await createApiApp({
+          ...variables,
+          HEALTH_WEBHOOK_URLS: receiver.url(),
+          HEALTH_WEBHOOK_COOLDOWN_MS: '0',
+          HEALTH_WEBHOOK_DEDUP: 'redis',
+          REDIS_URL: redis.url,
+          HEALTH_CHECK_ENABLED_COMPONENTS: 'cache',
+          HEALTH_CHECK_RETRY_COUNT: '0',
+          // The test evaluates: none while the notifier's client reconnects.
+          HEALTH_EVALUATION_INTERVAL_MS: '0',
+        });
+        apps.push(app);
+        const health = app.get(HealthService);
+        const notifier = app.get(WebhookNotifier);
+        const status = async () => (await health.check()).overall_status;
+        await receiver.until(async () => (await status()) === H);
+        // Redis goes: the cache check says so, and that change is announced all the same.
+        await redis.kill();
+        await receiver.until(async () => (await status()) !== H);
+        const down = () => transitions(receiver.delivered()).includes('cache:healthy->degraded');
+        await receiver.until(down);
+        const unavailable = notifier.stats().dedupUnavailable;
+        expect(unavailable).toBeGreaterThanOrEqual(2);
+        const seen = receiver.requests.length;
+        // Redis is back (empty): once both clients are, the recovery is claimed in that Redis.
+        await redis.restart();
+        await receiver.until(() => dedupClient(notifier).status === 'ready', 10_000);
+        await receiver.until(async () => (await health.checkComponent('cache')).status === H);
+        expect(await status()).toBe(H);
+        await receiver.until(() => receiver.requests.length === seen + 2);
+        const recovery = receiver.requests.slice(seen);
+        expect(transitions(recovery.map((r) => r.event))).toEqual([
+          'overall:degraded->healthy',
+          'cache:degraded->healthy',
+        ]);
+        expect(recovery.every((r) => r.verified && r.event.service === 'api-e2e')).toBe(true);
+        const direct = new Redis(redis.url);
+        try {
+          const key = 'health:webhook:api-e2e:component:cache:degraded->healthy';
+          expect(await direct.get(key)).toBe(recovery[1].event.id);
+        } finally {
+          direct.disconnect();
+        }
+        expect(notifier.stats().dedupUnavailable).toBe(unavailable);
+      } finally {
+        await redis.stop();
       }
     });
   });

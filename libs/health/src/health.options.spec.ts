@@ -24,6 +24,13 @@ describe('resolveHealthOptions', () => {
     expect(Math.abs(resolved.clock.epochMs() - Date.now())).toBeLessThan(1000);
   });
 
+  it('treats the details keys as secrets too', () => {
+    expect(resolveHealthOptions({ secrets: ['s-1'], detailsKeys: ['k-1'] }).secrets).toEqual([
+      's-1',
+      'k-1',
+    ]);
+  });
+
   it('keeps the secrets it is given', () => {
     expect(resolveHealthOptions({ secrets: ['a-secret', undefined] }).secrets).toEqual([
       'a-secret',

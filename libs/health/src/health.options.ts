@@ -96,7 +96,7 @@ export const HEALTH_DEFAULTS = {
   shutdownTimeoutMs: 10_000,
 } as const;
 
-export function resolveHealthOptions(options: HealthEngineOptions = {}): ResolvedHealthOptions {
+export function resolveHealthOptions(options: HealthModuleOptions = {}): ResolvedHealthOptions {
   if (options === null || typeof options !== 'object') {
     throw new HealthConfigurationError('HealthModule options', options, 'an object');
   }
@@ -129,7 +129,8 @@ export function resolveHealthOptions(options: HealthEngineOptions = {}): Resolve
     checks,
     components,
     enabledComponents: validateEnabled(options.enabledComponents),
-    secrets: [...(options.secrets ?? [])],
+    // Keys that may read details are secrets however they were configured.
+    secrets: [...(options.secrets ?? []), ...(options.detailsKeys ?? [])],
     evaluationIntervalMs: milliseconds(
       'evaluationIntervalMs',
       options.evaluationIntervalMs ?? HEALTH_DEFAULTS.evaluationIntervalMs,

@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthEngineOptions, ResolvedHealthOptions } from '../health.options';
+import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
 import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
 import { aggregateStatus } from './aggregate';
 import type { HealthClock } from './clock';
@@ -104,7 +104,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private settledAt?: number;
   private settling?: NodeJS.Timeout;
 
-  constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthEngineOptions) {
+  constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
     this.options = resolveHealthOptions(options ?? {});
     this.deadlines = new Deadlines(() => this.options.clock.monotonicMs());
     this.context = {

@@ -49,6 +49,18 @@ describe('TransitionTracker', () => {
     expect(t.observe(report(H, { db: D }))).toEqual([]);
   });
 
+  it('takes no baseline before startup has settled: the first settled report is the baseline', () => {
+    const t = tracker();
+    // The cache still connecting at boot: degraded, then healthy once it has connected.
+    expect(t.observe(report(D, { cache: D }), false)).toEqual([]);
+    expect(t.observe(report(H, { cache: H }), true)).toEqual([]);
+    expect(t.observe(report(H, { cache: H }), true)).toEqual([]);
+    expect(t.observe(report(D, { cache: D }), true)).toEqual([
+      { component: null, previous: H, current: D },
+      { component: 'cache', previous: H, current: D },
+    ]);
+  });
+
   it('announces a status only once it has held minConsecutive evaluations in a row', () => {
     const t = tracker({ minConsecutive: 3 });
     expect(feed(t, [H, U, U, H, U, U, D, U, U, U, U])).toEqual(['healthy->unhealthy']);

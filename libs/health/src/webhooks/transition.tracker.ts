@@ -40,7 +40,15 @@ export class TransitionTracker {
     private readonly clock: HealthClock,
   ) {}
 
-  observe(report: SystemHealthStatus): Transition[] {
+  /**
+   * The transitions this report confirms. Before startup has settled (`settled` false: a client
+   * still connecting at boot) a report is no baseline at all: the first settled one is.
+   */
+  observe(report: SystemHealthStatus, settled = true): Transition[] {
+    if (!settled) {
+      this.tracks.clear();
+      return [];
+    }
     const now = this.clock.monotonicMs();
     const seen = new Set<string | null>([null]);
     const transitions = [this.step(null, report.overall_status, now)];

@@ -3,9 +3,10 @@ import { Registry } from 'prom-client';
 import { WebhookReceiver } from '../../../../test/support/webhook-receiver';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import type { WebhookOptions } from '../health.options';
 import { WEBHOOK_METRIC_NAMES as W } from './webhook.constants';
 import { WebhookNotifier } from './webhook.notifier';
+import type { WebhookOptions } from './webhook.options';
+import type { WebhookTuning } from './webhook.tuning';
 
 const SECRET = 'notifier-spec-secret';
 
@@ -26,18 +27,23 @@ describe('WebhookNotifier', () => {
     jest.restoreAllMocks();
   });
 
-  function engine(webhooks: WebhookOptions = {}) {
+  function engine() {
     const health = new HealthService({
       retries: 0,
       checks: [{ name: 'payments', check: () => ({ status }) }],
-      webhooks: { urls: [receiver.url()], secret: SECRET, minConsecutive: 1, ...webhooks },
     });
     closing.push(health);
     return health;
   }
 
-  function notifier(health: HealthService, registry = new Registry()) {
-    const created = new WebhookNotifier(health, registry);
+  function notifier(
+    health: HealthService,
+    registry: Registry | undefined = new Registry(),
+    webhooks: WebhookOptions = {},
+    tuning?: WebhookTuning,
+  ) {
+    const options = { urls: [receiver.url()], secret: SECRET, minConsecutive: 1, ...webhooks };
+    const created = new WebhookNotifier(health, options, registry, tuning);
     closing.push(created);
     created.onModuleInit();
     return created;
@@ -69,9 +75,42 @@ describe('WebhookNotifier', () => {
     expect(registry.getMetricsAsArray()).toEqual([]);
   });
 
-  it('refuses bad tuning when it is built', () => {
-    expect(() => new WebhookNotifier(engine(), new Registry(), { maxDelayMs: -5 })).toThrow(
-      'maxDelayMs',
+  it('works without a metrics registry, counting in stats() only', async () => {
+    const health = engine();
+    await health.check();
+    const n = notifier(health, undefined);
+    status = HealthStatus.DEGRADED;
+    await health.check();
+    await receiver.until(() => n.stats().delivered === 2);
+    expect(n.stats()).toMatchObject({ delivered: 2, failed: 0, dropped: 0, pending: 0 });
+    await n.onModuleDestroy();
+  });
+
+  it('refuses bad tuning and bad options when it is built', () => {
+    const options = { urls: [receiver.url()], secret: SECRET };
+    expect(
+      () => new WebhookNotifier(engine(), options, new Registry(), { maxDelayMs: -5 }),
+    ).toThrow('maxDelayMs');
+    const withPassword = { ...options, urls: [receiver.url().replace('//', '//u:pa55word@')] };
+    expect(() => new WebhookNotifier(engine(), withPassword)).toThrow(
+      /webhooks\.urls: "http:\/\/u:\*\*\*@.*" \(expected URLs without user or password/,
     );
+    expect(() => new WebhookNotifier(engine(), { urls: [receiver.url()] })).toThrow(
+      'webhooks.secret',
+    );
+  });
+
+  it('does nothing at all without URLs', async () => {
+    const registry = new Registry();
+    const health = engine();
+    const n = notifier(health, registry, { urls: [] });
+    expect(n.enabled).toBe(false);
+    status = HealthStatus.UNHEALTHY;
+    await health.check();
+    await health.check();
+    expect(registry.getMetricsAsArray()).toEqual([]);
+    expect(n.stats()).toMatchObject({ delivered: 0, pending: 0 });
+    await n.onModuleDestroy();
+    expect(receiver.requests).toEqual([]);
   });
 });

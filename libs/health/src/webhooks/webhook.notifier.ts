@@ -83,11 +83,11 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     }
     this.dedup = this.createDedup();
     this.queues = this.settings.urls.map((url) => this.createQueue(url));
-    this.unsubscribe = this.health.onReport((report, { full }) => {
-      if (full) this.observe(report);
+    this.unsubscribe = this.health.onReport((report, { full, settled }) => {
+      if (full) this.observe(report, settled);
     });
     const last = this.health.getLastReport();
-    if (last) this.observe(last);
+    if (last) this.observe(last, this.health.settled);
   }
 
   /** Stops accepting, drops what waits, aborts attempts in flight, and clears every timer. */
@@ -111,8 +111,11 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  private observe(report: SystemHealthStatus): void {
-    for (const transition of this.tracker.observe(report)) this.announce(transition, report);
+  /** Before startup has settled, a report is no baseline: nothing is announced for it. */
+  private observe(report: SystemHealthStatus, settled: boolean): void {
+    for (const transition of this.tracker.observe(report, settled)) {
+      this.announce(transition, report);
+    }
   }
 
   private announce(transition: Transition, report: SystemHealthStatus): void {
