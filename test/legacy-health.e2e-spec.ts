@@ -242,6 +242,14 @@ describe('GET /v1/health (legacy contract)', () => {
     expect(await countRuns({ HEALTH_CHECK_RESULT_TTL_MS: '60000' })).toBe(1);
   });
 
+  it('stamps the time of the response, also when every result comes from cache', async () => {
+    app = await createApiApp({ HEALTH_CHECK_RESULT_TTL_MS: '60000' });
+    const first = (await get().expect(200)).body.timestamp as string;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = (await get().expect(200)).body.timestamp as string;
+    expect(Date.parse(`${second}Z`)).toBeGreaterThan(Date.parse(`${first}Z`));
+  });
+
   it.each([
     ['HEALTH_CHECK_TIMEOUT_MS', '-5'],
     ['HEALTH_CHECK_TIMEOUT_MS', 'abc'],

@@ -23,7 +23,7 @@ export class DuplicateHealthCheckError extends Error {
 
 /** Thrown at startup when a setting has a bad value; the message names both. */
 export class HealthConfigurationError extends Error {
-  override readonly name = 'HealthConfigurationError';
+  override readonly name: string = 'HealthConfigurationError';
   constructor(
     readonly setting: string,
     readonly value: unknown,

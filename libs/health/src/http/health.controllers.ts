@@ -89,6 +89,7 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
         const target = `${path.replace(/health\/?$/, '')}${basePath}${query ? `?${query}` : ''}`;
         res.status(301);
         res.header('Location', target);
+        res.header('Cache-Control', NO_STORE);
         return '';
       }
     }

@@ -19,7 +19,10 @@ export async function writeLegacy(
 ): Promise<void> {
   let body: LegacyHealthBody;
   try {
-    body = toLegacyBody(await health.check(), health.version, legacy.fields);
+    const report = await health.check();
+    // The contract's timestamp is the time of the response, also when results come from cache.
+    const timestamp = health.clock.epochMs() / 1000;
+    body = toLegacyBody({ ...report, timestamp }, health.version, legacy.fields);
   } catch (error) {
     logger.error(
       `Health engine failed; answering the fallback body: ${error instanceof Error ? error.name : typeof error}`,

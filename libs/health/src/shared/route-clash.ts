@@ -21,9 +21,11 @@ interface Route {
 
 /** Thrown at startup when a route of the library would shadow one of the host, or the reverse. */
 export class HealthRouteConflictError extends HealthConfigurationError {
+  override readonly name: string = 'HealthRouteConflictError';
+
   constructor(ours: Route, theirs: Route, owner: string) {
     super(
-      'http',
+      owner === 'HealthMetricsModule' ? 'metrics.path' : 'http',
       `${RequestMethod[ours.method]} /${ours.path}`,
       `a route of its own: ${theirs.where} serves ${RequestMethod[theirs.method]} /${theirs.path} too (${ours.where}); ${HINTS[owner] ?? 'move one of the routes'}`,
     );

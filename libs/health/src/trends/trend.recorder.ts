@@ -20,8 +20,9 @@ export class TrendRecorder implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (this.store.capacity === 0) return;
-    this.unsubscribe = this.health.onReport((report, { scheduled }) => {
-      if (scheduled) this.store.record(report);
+    // Reports before startup has settled (a client still connecting) are not samples.
+    this.unsubscribe = this.health.onReport((report, { scheduled, settled }) => {
+      if (scheduled && settled) this.store.record(report);
     });
   }
 

@@ -1,4 +1,5 @@
 import { HealthConfigurationError } from '../core/errors';
+import { COMPONENT_NAME_PATTERN } from '../core/names';
 import type { HealthEnv } from '../health.env';
 import { envInteger, envList, envMilliseconds, envReader } from '../health.env';
 import { isHttpUrl } from '../health.options';
@@ -59,7 +60,7 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
     throw new HealthConfigurationError('HEALTH_WEBHOOK_INCLUDE_DETAILS', flag, 'true or false');
   }
   const serviceName = read('HEALTH_SERVICE_NAME') || undefined;
-  if (serviceName !== undefined && !/^[a-z0-9_-]{1,64}$/.test(serviceName)) {
+  if (serviceName !== undefined && !COMPONENT_NAME_PATTERN.test(serviceName)) {
     throw new HealthConfigurationError(
       'HEALTH_SERVICE_NAME',
       serviceName,

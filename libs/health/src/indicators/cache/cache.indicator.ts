@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { HealthIndicator } from '../../core/health-check';
 import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
+import { errorText } from '../../core/error-text';
 
 /** What the indicator needs of a Redis client; an `ioredis` client satisfies it. */
 export interface RedisPingable {
@@ -66,7 +67,7 @@ export class CacheIndicator implements HealthIndicator {
     try {
       await redis.ping();
     } catch (error) {
-      return this.unavailable(error instanceof Error ? error.message : String(error));
+      return this.unavailable(errorText(error));
     }
     const pingMs = Math.round((performance.now() - started) * 1000) / 1000;
     return this.result(HealthStatus.HEALTHY, 'Redis cache operational', {

@@ -1,3 +1,5 @@
+import { HealthConfigurationError } from '../../core/errors';
+
 /** Thrown by `register` and `create` when the name is taken. */
 export class DuplicateCircuitBreakerError extends Error {
   override readonly name = 'DuplicateCircuitBreakerError';
@@ -15,6 +17,6 @@ export class UnknownCircuitBreakerError extends Error {
 }
 
 /** Thrown by `register` and `create` when a name or setting is invalid; the message names it. */
-export class CircuitBreakerConfigurationError extends Error {
-  override readonly name = 'CircuitBreakerConfigurationError';
+export class CircuitBreakerConfigurationError extends HealthConfigurationError {
+  override readonly name: string = 'CircuitBreakerConfigurationError';
 }

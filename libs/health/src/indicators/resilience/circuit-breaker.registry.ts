@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CircuitBreakerPolicy, IDefaultPolicyContext } from 'cockatiel';
 import { BrokenCircuitError, circuitBreaker, handleAll } from 'cockatiel';
+import { COMPONENT_NAME_PATTERN } from '../../core/names';
 import { BreakerTracker } from './breaker-tracker';
 import {
   CircuitBreakerConfigurationError,
@@ -18,7 +19,7 @@ import type {
 export const CIRCUIT_BREAKER_CLOCK = Symbol('CIRCUIT_BREAKER_CLOCK');
 
 /** Lowercase letters, digits, `_` and `-`, 1 to 64 characters. */
-export const CIRCUIT_BREAKER_NAME_PATTERN = /^[a-z0-9_-]{1,64}$/;
+export const CIRCUIT_BREAKER_NAME_PATTERN = COMPONENT_NAME_PATTERN;
 
 /**
  * The app's circuit breakers by name, so health can report on them. Counts each policy's
@@ -101,9 +102,10 @@ export class CircuitBreakerRegistry {
 
 function validateName(name: unknown): void {
   if (typeof name !== 'string' || !CIRCUIT_BREAKER_NAME_PATTERN.test(name)) {
-    const shown = typeof name === 'string' ? JSON.stringify(name) : String(name);
     throw new CircuitBreakerConfigurationError(
-      `Invalid circuit breaker name ${shown}: expected 1 to 64 of a-z, 0-9, _ and -`,
+      'circuit breaker name',
+      name,
+      '1 to 64 of a-z, 0-9, _ and -',
     );
   }
 }
@@ -111,7 +113,9 @@ function validateName(name: unknown): void {
 function validateHalfOpenAfter(name: string, ms: unknown): void {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
     throw new CircuitBreakerConfigurationError(
-      `Invalid halfOpenAfterMs for circuit breaker "${name}": ${String(ms)} (expected a number >= 0)`,
+      `halfOpenAfterMs of circuit breaker "${name}"`,
+      ms,
+      'a number of milliseconds >= 0',
     );
   }
 }
