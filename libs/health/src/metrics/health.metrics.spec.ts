@@ -290,7 +290,7 @@ describe('HealthMetrics', () => {
     const infos: unknown[] = [];
     health.onReport((_, info) => void infos.push(info));
     await health.tick();
-    expect(infos).toEqual([{ full: true, scheduled: true }]);
+    expect(infos).toEqual([{ full: true, scheduled: true, settled: true }]);
     expect(await components()).toEqual({ api: 'degraded' });
     expect(await overall()).toBe('degraded');
   });
