@@ -6,9 +6,11 @@ import { CircuitBreakerRegistry } from './circuit-breaker.registry';
 import type { CircuitBreakerSnapshot, CircuitBreakerState } from './circuit-breaker.types';
 
 /**
- * The `resilience` component: HEALTHY while every registered breaker is closed, DEGRADED while
- * any is open, isolated or half-open. An open breaker means the app is already shielding itself
- * from a failing dependency, so it degrades the service rather than making it unhealthy.
+ * The `resilience` component, graded as the template grades it: DEGRADED while any registered
+ * breaker is open (or isolated), HEALTHY otherwise. A half-open breaker is trying the
+ * dependency again: it is listed in the message and metadata, and the status stays HEALTHY.
+ * An open breaker means the app already shields itself from a failing dependency, so it
+ * degrades the service rather than making it unhealthy.
  */
 @Injectable()
 export class ResilienceIndicator implements HealthIndicator {
@@ -21,7 +23,7 @@ export class ResilienceIndicator implements HealthIndicator {
     const open = namesIn(breakers, 'open', 'isolated');
     const halfOpen = namesIn(breakers, 'half_open');
     return {
-      status: open.length || halfOpen.length ? HealthStatus.DEGRADED : HealthStatus.HEALTHY,
+      status: open.length ? HealthStatus.DEGRADED : HealthStatus.HEALTHY,
       message: describe(breakers.length, open, halfOpen),
       metadata: {
         open_circuit_breakers: open,
