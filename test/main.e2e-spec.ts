@@ -71,6 +71,25 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     expect(await exitOf(started.child)).toBe(0);
   });
 
+  it('reports three bad variables in one run, one line each, secrets masked, exit 1', async () => {
+    started = startService({
+      PORT: '0',
+      HEALTH_CHECK_TIMEOUT_MS: '2147483648',
+      DATABASE_URL: 'mysql://app:s3cr3t-pw@127.0.0.1/app',
+      HEALTH_CHECK_ENABLED_COMPONENTS: ',,,',
+    });
+    expect(await exitOf(started.child)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = started.output().trim().split('\n');
+    expect(lines.map((line) => /^Invalid setting (\w+):/.exec(line)?.[1]).sort()).toEqual([
+      'DATABASE_URL',
+      'HEALTH_CHECK_ENABLED_COMPONENTS',
+      'HEALTH_CHECK_TIMEOUT_MS',
+    ]);
+    expect(started.output()).not.toContain('s3cr3t-pw');
+    expect(started.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('logs one JSON object a line with LOG_FORMAT=json, and never through console.log', async () => {
     started = startService({ PORT: '0', LOG_FORMAT: 'json', HEALTH_SHUTDOWN_DELAY_MS: '0' });
     const url = await waitForUrl(started);

@@ -19,6 +19,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  // One line per problem (every bad setting at once), never a stack trace.
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

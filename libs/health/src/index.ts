@@ -8,6 +8,7 @@ export { MODULE_OPTIONS_TOKEN as HEALTH_MODULE_OPTIONS } from './health.module-d
 export { COMPONENT_NAME_PATTERN, HEALTH_DEFAULTS, MAX_TIMER_MS } from './health.options';
 export type { HealthEngineOptions, HealthModuleOptions } from './health.options';
 export { healthOptionsFromEnv } from './health.env';
+export { validateHealthOptions } from './health.validate';
 export type { HealthEnv, HealthEnvOptions } from './health.env';
 export { enableGracefulShutdown } from './core/graceful-shutdown';
 export type { GracefulShutdownOptions } from './core/graceful-shutdown';

@@ -15,13 +15,23 @@ export function readString(env: EnvSource, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** An integer variable >= min, or the default when unset; anything else names the variable. */
+/** The largest value Node's timers honour: every millisecond setting stays at or below it. */
+export const MAX_INTEGER_SETTING = 2_147_483_647;
+
+/**
+ * An integer variable from `min` to 2^31-1 (a longer delay fires at once in Node's timers), or
+ * the default when unset; anything else names the variable.
+ */
 export function readInteger(env: EnvSource, name: string, fallback: number, min: number): number {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new HealthConfigurationError(name, raw, `an integer >= ${min}`);
+  if (!Number.isSafeInteger(value) || value < min || value > MAX_INTEGER_SETTING) {
+    throw new HealthConfigurationError(
+      name,
+      raw,
+      `an integer from ${min} to ${MAX_INTEGER_SETTING}`,
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import { readBoolean, readRatio, readString } from './app.config';
-import { validateEnvironment } from './validate-env';
+import { EnvironmentError, validateEnvironment } from './validate-env';
 
 describe('validateEnvironment', () => {
   it('returns the port when every setting is valid', () => {
@@ -16,6 +16,71 @@ describe('validateEnvironment', () => {
   ])('stops at a bad %s, naming it', (variable, value) => {
     expect(() => validateEnvironment({ [variable]: value })).toThrow(
       `Invalid setting ${variable}: "${value}"`,
+    );
+  });
+
+  it('reports every bad setting at once, one line each, naming each variable', () => {
+    const bad = {
+      HEALTH_CHECK_TIMEOUT_MS: 'abc',
+      HEALTH_CHECK_RETRY_COUNT: '-1',
+      AI_REQUEST_TIMEOUT_MS: '2147483648',
+      HEALTH_WEBHOOK_URLS: 'https://user:hunter22@hooks.test/x',
+      HEALTH_WEBHOOK_SECRET: 's',
+      PORT: 'eighty',
+      LOG_FORMAT: 'xml',
+    };
+    let error: unknown;
+    try {
+      validateEnvironment(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    const problems = (error as EnvironmentError).problems;
+    expect(problems.map((p) => /^Invalid setting (\w+):/.exec(p)?.[1]).sort()).toEqual([
+      'AI_REQUEST_TIMEOUT_MS',
+      'HEALTH_CHECK_RETRY_COUNT',
+      'HEALTH_CHECK_TIMEOUT_MS',
+      'HEALTH_WEBHOOK_URLS',
+      'LOG_FORMAT',
+      'PORT',
+    ]);
+    expect((error as Error).message).not.toContain('hunter22');
+    expect((error as Error).message.split('\n')).toHaveLength(6);
+  });
+
+  it('names the variable behind a rule the library checks under an option name', () => {
+    expect(() =>
+      validateEnvironment({
+        HEALTH_EVALUATION_INTERVAL_MS: '1000',
+        HEALTH_TREND_RETENTION_MS: '500',
+      }),
+    ).toThrow(
+      'Invalid setting HEALTH_TREND_RETENTION_MS: 500 (expected at least HEALTH_EVALUATION_INTERVAL_MS (1000))',
+    );
+    expect(() => validateEnvironment({ GEMINI_BASE_URL: 'http://127.0.0.1:1/?key=x' })).toThrow(
+      /^Invalid setting GEMINI_BASE_URL: /,
+    );
+    expect(() =>
+      validateEnvironment({
+        HEALTH_CHECK_ENABLED_COMPONENTS: 'runtime',
+        HEALTH_RUNTIME_EVENT_LOOP_DELAY_DEGRADED_MS: '600',
+      }),
+    ).toThrow(
+      /^Invalid setting HEALTH_RUNTIME_EVENT_LOOP_DELAY_DEGRADED_MS: 600 \(expected a value <= HEALTH_RUNTIME_EVENT_LOOP_DELAY_UNHEALTHY_MS/,
+    );
+  });
+
+  it('takes PostgreSQL URLs only for DATABASE_URL, and needs one when database is enabled', () => {
+    expect(validateEnvironment({ DATABASE_URL: 'postgresql://u@127.0.0.1/test' })).toBe(8000);
+    expect(() => validateEnvironment({ DATABASE_URL: 'mysql://u:pw-123@127.0.0.1/test' })).toThrow(
+      'Invalid setting DATABASE_URL: "mysql://u:***@127.0.0.1/test" (expected a PostgreSQL URL (postgres:// or postgresql://))',
+    );
+    expect(() => validateEnvironment({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() =>
+      validateEnvironment({ HEALTH_CHECK_ENABLED_COMPONENTS: 'cache,database' }),
+    ).toThrow(
+      'Invalid setting DATABASE_URL: "" (expected a PostgreSQL URL when HEALTH_CHECK_ENABLED_COMPONENTS lists database)',
     );
   });
 

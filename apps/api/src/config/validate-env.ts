@@ -1,26 +1,163 @@
+import type { HealthModuleOptions } from '@nest-health/core';
+import {
+  AiModelIndicator,
+  HealthConfigurationError,
+  validateHealthOptions,
+  validateRuntimeOptions,
+} from '@nest-health/core';
+import { validateWebhookOptions } from '@nest-health/core/webhooks';
 import { aiSettingsFromEnv } from '../ai/ai.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
 import {
+  TEMPLATE_COMPONENTS,
   templateEnabledComponents,
   templateHealthOptions,
   templateWebhookOptions,
 } from '../health/template-preset';
-import type { EnvSource } from './app.config';
+import { parsePort, readInteger, readString } from './app.config';
 import { logFormatFromEnv } from './logging';
-import { parsePort, readInteger } from './app.config';
+
+type Env = Record<string, string | undefined>;
+
+/** Every invalid setting of one start, one line each. */
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
 
 /**
- * Reads every setting the service has once, so that a bad value stops it before Nest starts,
- * with one line naming the variable and the value. Returns the port.
+ * Reads every setting the service has before Nest starts, and reports every bad one at once:
+ * one line per variable, naming it, its (masked) value and what was expected. A setting the
+ * library validates under an option name (`trends.retentionMs`) is named by its variable
+ * (`HEALTH_TREND_RETENTION_MS`). Returns the port.
  */
-export function validateEnvironment(env: Readonly<Record<string, string | undefined>>): number {
-  const source: EnvSource = env;
-  templateHealthOptions(env);
-  templateEnabledComponents(env);
-  templateWebhookOptions(env);
-  aiSettingsFromEnv(source);
-  runtimeSettingsFromEnv(source);
-  logFormatFromEnv(source);
-  readInteger(source, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1);
+export function validateEnvironment(env: Readonly<Env>): number {
+  const problems: string[] = [];
+  for (const read of READERS) collect(read, env, problems);
+  if (problems.length > 0) throw new EnvironmentError([...new Set(problems)]);
   return parsePort(env.PORT);
+}
+
+/** Each reads a part of the environment and throws `HealthConfigurationError` on a bad value. */
+const READERS: ((env: Env) => unknown)[] = [
+  (env) => validateHealthOptions(templateHealthOptions(env) as HealthModuleOptions),
+  (env) => templateEnabledComponents(env),
+  (env) => validateWebhookOptions(templateWebhookOptions(env)),
+  (env) => {
+    const ai = aiSettingsFromEnv(env);
+    return new AiModelIndicator({
+      apiKey: ai.apiKey,
+      model: ai.model,
+      baseUrl: ai.baseUrl,
+      mode: ai.probe ? 'probe' : 'config',
+      probeTtlMs: ai.probeTtlMs,
+    });
+  },
+  (env) => validateRuntimeOptions(runtimeSettingsFromEnv(env)),
+  (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
+  (env) => databaseUrl(env),
+  (env) => logFormatFromEnv(env),
+  (env) => parsePort(env.PORT),
+];
+
+/**
+ * Runs one reader until it passes: each bad variable is reported and left out, so the next run
+ * finds the next one (a reader stops at its first error).
+ */
+function collect(read: (env: Env) => unknown, env: Readonly<Env>, problems: string[]): void {
+  const current: Env = { ...env };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      read(current);
+      return;
+    } catch (error) {
+      if (!(error instanceof HealthConfigurationError)) throw error;
+      const named = byVariable(error);
+      problems.push(named.message);
+      if (current[named.setting] === undefined) return;
+      delete current[named.setting];
+    }
+  }
+}
+
+/** Option names of the library, as the variables that set them here. */
+const VARIABLES: Readonly<Record<string, string>> = {
+  version: 'APP_VERSION',
+  defaultTimeoutMs: 'HEALTH_CHECK_TIMEOUT_MS',
+  retries: 'HEALTH_CHECK_RETRY_COUNT',
+  cacheTtlMs: 'HEALTH_CHECK_RESULT_TTL_MS',
+  evaluationIntervalMs: 'HEALTH_EVALUATION_INTERVAL_MS',
+  startupGraceMs: 'HEALTH_STARTUP_GRACE_MS',
+  'trends.retentionMs': 'HEALTH_TREND_RETENTION_MS',
+  details: 'HEALTH_DETAILS',
+  probeTimeoutMs: 'HEALTH_PROBE_TIMEOUT_MS',
+  shutdownDelayMs: 'HEALTH_SHUTDOWN_DELAY_MS',
+  shutdownTimeoutMs: 'HEALTH_SHUTDOWN_TIMEOUT_MS',
+  logFormat: 'LOG_FORMAT',
+  logTransitions: 'HEALTH_LOG_TRANSITIONS',
+  'webhooks.urls': 'HEALTH_WEBHOOK_URLS',
+  'webhooks.secret': 'HEALTH_WEBHOOK_SECRET',
+  'webhooks.queueSize': 'HEALTH_WEBHOOK_QUEUE_SIZE',
+  'webhooks.maxAttempts': 'HEALTH_WEBHOOK_MAX_ATTEMPTS',
+  'webhooks.attemptTimeoutMs': 'HEALTH_WEBHOOK_TIMEOUT_MS',
+  'webhooks.minConsecutive': 'HEALTH_WEBHOOK_MIN_CONSECUTIVE',
+  'webhooks.cooldownMs': 'HEALTH_WEBHOOK_COOLDOWN_MS',
+  'webhooks.dedup': 'HEALTH_WEBHOOK_DEDUP',
+  'webhooks.redisUrl': 'REDIS_URL',
+  'webhooks.serviceName': 'HEALTH_SERVICE_NAME',
+  'ai_model.apiKey': 'GEMINI_API_KEY',
+  'ai_model.model': 'AI_MODEL',
+  'ai_model.baseUrl': 'GEMINI_BASE_URL',
+  'ai_model.probeTtlMs': 'HEALTH_CHECK_AI_MODEL_PROBE_TTL_MS',
+  'runtime.eventLoopDelayDegradedMs': 'HEALTH_RUNTIME_EVENT_LOOP_DELAY_DEGRADED_MS',
+  'runtime.eventLoopDelayUnhealthyMs': 'HEALTH_RUNTIME_EVENT_LOOP_DELAY_UNHEALTHY_MS',
+  'runtime.heapUsedDegradedRatio': 'HEALTH_RUNTIME_HEAP_DEGRADED_RATIO',
+  'runtime.heapUsedUnhealthyRatio': 'HEALTH_RUNTIME_HEAP_UNHEALTHY_RATIO',
+  ...Object.fromEntries(
+    TEMPLATE_COMPONENTS.map((name) => [
+      `components.${name}.timeoutMs`,
+      `HEALTH_CHECK_${name.toUpperCase()}_TIMEOUT_MS`,
+    ]),
+  ),
+};
+
+/** The error again, naming the variable instead of the library's option (value kept masked). */
+function byVariable(error: HealthConfigurationError): HealthConfigurationError {
+  const variable = VARIABLES[error.setting];
+  if (!variable) return error;
+  const expected = Object.entries(VARIABLES).reduce(
+    (text, [option, name]) => text.split(option).join(name),
+    error.expected,
+  );
+  return new HealthConfigurationError(variable, error.value, expected);
+}
+
+/** `DATABASE_URL`: a PostgreSQL URL (`postgres://` or `postgresql://`) when set. */
+function databaseUrl(env: Env): void {
+  const raw = readString(env, 'DATABASE_URL');
+  if (raw === undefined) {
+    if (templateEnabledComponents(env).includes('database')) {
+      throw new HealthConfigurationError(
+        'DATABASE_URL',
+        '',
+        'a PostgreSQL URL when HEALTH_CHECK_ENABLED_COMPONENTS lists database',
+      );
+    }
+    return;
+  }
+  let scheme: string;
+  try {
+    scheme = new URL(raw).protocol;
+  } catch {
+    scheme = '';
+  }
+  if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
+    throw new HealthConfigurationError(
+      'DATABASE_URL',
+      raw,
+      'a PostgreSQL URL (postgres:// or postgresql://)',
+    );
+  }
 }

@@ -27,7 +27,7 @@ export class HealthConfigurationError extends Error {
   constructor(
     readonly setting: string,
     readonly value: unknown,
-    expected: string,
+    readonly expected: string,
   ) {
     super(
       `Invalid setting ${setting}: ${redactor.text(describeValue(value))} (expected ${expected})`,

@@ -41,13 +41,7 @@ export class TransitionLog implements OnModuleInit, OnModuleDestroy {
     private readonly health: HealthService,
     @Inject(MODULE_OPTIONS_TOKEN) options: HealthModuleOptions,
   ) {
-    const { logTransitions = true, logFormat = 'text' } = options ?? {};
-    if (typeof logTransitions !== 'boolean') {
-      throw new HealthConfigurationError('logTransitions', logTransitions, 'true or false');
-    }
-    if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
-      throw new HealthConfigurationError('logFormat', logFormat, 'text or json');
-    }
+    const { logTransitions, logFormat } = resolveLogOptions(options ?? {});
     this.enabled = logTransitions;
     this.format = logFormat;
   }
@@ -95,6 +89,21 @@ export class TransitionLog implements OnModuleInit, OnModuleDestroy {
           : 'log';
     this.logger[level](this.format === 'json' ? entry : textOf(entry));
   }
+}
+
+/** The transition log's own options, validated. */
+export function resolveLogOptions(options: HealthModuleOptions): {
+  logTransitions: boolean;
+  logFormat: LogFormat;
+} {
+  const { logTransitions = true, logFormat = 'text' } = options;
+  if (typeof logTransitions !== 'boolean') {
+    throw new HealthConfigurationError('logTransitions', logTransitions, 'true or false');
+  }
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new HealthConfigurationError('logFormat', logFormat, 'text or json');
+  }
+  return { logTransitions, logFormat };
 }
 
 function entryOf(component: ComponentStatus, from: HealthStatus): TransitionLogEntry {

@@ -4,7 +4,7 @@ export { HealthWebhooksModule } from './health-webhooks.module';
 export { HEALTH_WEBHOOK_OPTIONS } from './webhook.module-definition';
 export { WebhookNotifier } from './webhook.notifier';
 export type { WebhookStats } from './webhook.notifier';
-export { WEBHOOK_DEDUP, WEBHOOK_DEFAULTS } from './webhook.options';
+export { validateWebhookOptions, WEBHOOK_DEDUP, WEBHOOK_DEFAULTS } from './webhook.options';
 export type { WebhookDedup, WebhookOptions } from './webhook.options';
 export { healthWebhookOptionsFromEnv } from './webhook.env';
 export { HEALTH_WEBHOOK_TUNING, WEBHOOK_TUNING_DEFAULTS } from './webhook.tuning';

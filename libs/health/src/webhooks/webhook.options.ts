@@ -41,6 +41,11 @@ export const WEBHOOK_DEFAULTS = {
   serviceName: 'api',
 } as const;
 
+/** Validates webhook options as `HealthWebhooksModule` will; throws the first bad one. */
+export function validateWebhookOptions(options: WebhookOptions): void {
+  resolveWebhookOptions(options);
+}
+
 export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWebhookOptions {
   if (webhooks === null || typeof webhooks !== 'object') {
     throw new HealthConfigurationError('webhooks', webhooks, 'an object');

@@ -1,3 +1,6 @@
 export { RuntimeIndicator } from './runtime.indicator';
-export { RUNTIME_DEFAULTS } from './runtime.options';
+export {
+  RUNTIME_DEFAULTS,
+  resolveRuntimeOptions as validateRuntimeOptions,
+} from './runtime.options';
 export type { RuntimeIndicatorOptions } from './runtime.options';
