@@ -94,7 +94,7 @@ describe('apps/api wires every built-in indicator from the environment', () => {
     ['HEALTH_RUNTIME_HEAP_DEGRADED_RATIO', '1.5', 'a number in (0, 1]'],
     ['HEALTH_CHECK_AI_MODEL_PROBE', 'maybe', 'true or false'],
     ['GEMINI_BASE_URL', 'ftp://x', 'an http(s) URL'],
-    ['REDIS_COMMAND_TIMEOUT_MS', '0', 'an integer >= 1'],
+    ['REDIS_COMMAND_TIMEOUT_MS', '0', 'an integer from 1 to 2147483647'],
   ])('refuses to start with %s=%s', async (variable, value, expected) => {
     await expect(createApiApp({ [variable]: value })).rejects.toThrow(
       `Invalid setting ${variable}: "${value}" (expected ${expected})`,

@@ -33,4 +33,14 @@ describe('CachePerformanceMonitor', () => {
     for (const ms of [100, 100, 100, 1, 2, 3]) monitor.record('delete', ms, false);
     expect(monitor.stats()).toMatchObject({ operations_tracked: 6, mean_operation_ms: 2 });
   });
+
+  it('shows why Redis cannot be reached until it can', () => {
+    const monitor = new CachePerformanceMonitor();
+    monitor.noteConnectionError('TLS certificate verification failed: unable to verify');
+    expect(monitor.stats()).toMatchObject({
+      redis_connection_error: 'TLS certificate verification failed: unable to verify',
+    });
+    monitor.noteConnectionError(undefined);
+    expect(monitor.stats()).not.toHaveProperty('redis_connection_error');
+  });
 });

@@ -16,6 +16,7 @@ export class CachePerformanceMonitor {
   private readonly latencies: Float64Array;
   private next = 0;
   private filled = 0;
+  private connectionError?: string;
 
   constructor(window = DEFAULT_LATENCY_WINDOW) {
     this.latencies = new Float64Array(window);
@@ -31,6 +32,14 @@ export class CachePerformanceMonitor {
     this.filled = Math.min(this.filled + 1, this.latencies.length);
   }
 
+  /**
+   * Why Redis cannot be reached (already redacted), or undefined once it is: shown in the
+   * figures as `redis_connection_error`, so that the cache's status says why it is degraded.
+   */
+  noteConnectionError(message: string | undefined): void {
+    this.connectionError = message;
+  }
+
   stats(): CacheStats {
     const reads = this.hits + this.misses;
     let total = 0;
@@ -42,6 +51,7 @@ export class CachePerformanceMonitor {
       operations_tracked: this.operations,
       fallback_operations: this.fallbacks,
       mean_operation_ms: this.filled === 0 ? null : round(total / this.filled),
+      ...(this.connectionError ? { redis_connection_error: this.connectionError } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { Redactor } from '@nest-health/core';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
@@ -5,10 +6,11 @@ import { performance } from 'node:perf_hooks';
 import type { CacheOperation } from './cache-performance.monitor';
 import { CachePerformanceMonitor } from './cache-performance.monitor';
 import { MemoryStore } from './memory.store';
+import type { RedisSettings } from './redis.config';
 
 export interface CacheServiceOptions {
-  /** Redis to use; unset means the in-memory cache only. */
-  redisUrl?: string;
+  /** Redis to use (see `redisSettingsFromEnv`); unset means the in-memory cache only. */
+  redis?: RedisSettings;
   /** How long one Redis command may take before the cache serves from memory. */
   commandTimeoutMs?: number;
   maxMemoryEntries?: number;
@@ -17,6 +19,29 @@ export interface CacheServiceOptions {
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 const KEY_PREFIX = 'api:cache:';
+
+/** OpenSSL's and Node's codes for a certificate the client refused. */
+const TLS_VERIFY_CODES = new Set([
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 /**
  * The service's cache: Redis when configured and reachable, memory otherwise. A Redis that is
@@ -29,12 +54,15 @@ export class CacheService implements OnModuleDestroy {
   readonly monitor: CachePerformanceMonitor;
   private readonly memory: MemoryStore;
   private readonly logger = new Logger('CacheService');
+  /** Every line this service logs goes through it: ioredis' messages may quote the URL. */
+  private readonly redactor: Redactor;
   private lastError?: string;
 
   constructor(options: CacheServiceOptions = {}) {
     this.memory = new MemoryStore(options.maxMemoryEntries);
     this.monitor = new CachePerformanceMonitor(options.latencyWindow);
-    if (options.redisUrl) this.redis = this.connect(options.redisUrl, options);
+    this.redactor = new Redactor(options.redis?.secrets ?? []);
+    if (options.redis) this.redis = this.connect(options.redis, options);
   }
 
   get backend(): 'redis' | 'memory' {
@@ -98,8 +126,14 @@ export class CacheService implements OnModuleDestroy {
     return this.redis?.status === 'ready';
   }
 
-  private connect(url: string, options: CacheServiceOptions): Redis {
-    const redis = new Redis(url, {
+  private connect(settings: RedisSettings, options: CacheServiceOptions): Redis {
+    const redis = new Redis({
+      host: settings.host,
+      port: settings.port,
+      db: settings.db,
+      username: settings.username,
+      password: settings.password,
+      tls: settings.tls,
       // Fail fast while disconnected instead of queueing: the memory fallback answers.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -109,19 +143,46 @@ export class CacheService implements OnModuleDestroy {
       commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
     });
-    redis.on('error', (error: unknown) => this.noteError(error));
+    redis.on('error', (error: unknown) => {
+      this.monitor.noteConnectionError(this.noteError(error));
+    });
     redis.on('ready', () => {
-      if (this.lastError) this.logger.log('Redis connection restored');
+      if (this.lastError) this.log('log', 'Redis connection restored');
       this.lastError = undefined;
+      this.monitor.noteConnectionError(undefined);
     });
     return redis;
   }
 
-  /** Logs a Redis error once per distinct message, never the URL (it may hold a password). */
-  private noteError(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message === this.lastError) return;
-    this.lastError = message;
-    this.logger.warn(`Redis unavailable, serving from memory: ${message}`);
+  /** Logs a Redis error once per distinct message, redacted; returns the redacted message. */
+  private noteError(error: unknown): string {
+    const message = this.redactor.text(describeRedisError(error));
+    if (message !== this.lastError) {
+      this.lastError = message;
+      this.log('warn', `Redis unavailable, serving from memory: ${message}`);
+    }
+    return message;
   }
+
+  private log(level: 'log' | 'warn', line: string): void {
+    this.logger[level](this.redactor.text(line));
+  }
+}
+
+/** An ioredis or socket error in words; a refused certificate says so. */
+export function describeRedisError(error: unknown): string {
+  const { message, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    code?: unknown;
+  };
+  const text =
+    typeof message === 'string' && message !== ''
+      ? message
+      : typeof code === 'string'
+        ? code
+        : String(error);
+  if (typeof code !== 'string') return text;
+  if (TLS_VERIFY_CODES.has(code)) return `TLS certificate verification failed: ${text}`;
+  if (code.startsWith('ERR_SSL_')) return `TLS handshake failed: ${text}`;
+  return text;
 }

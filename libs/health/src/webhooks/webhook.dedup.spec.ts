@@ -62,6 +62,22 @@ describe('RedisDedup', () => {
     expect(await other.claim(down, 'y')).toBe('claimed');
   });
 
+  it('connects with options given beside the URL (a password the URL does not carry)', async () => {
+    const bare = `redis://127.0.0.1:${server.port}`;
+    const without = new RedisDedup(bare, 'opts', 60_000, logger, new Redactor([password]));
+    const withPassword = new RedisDedup(bare, 'opts', 60_000, logger, new Redactor([password]), {
+      password,
+    });
+    open.push(without, withPassword);
+    let result = 'unavailable';
+    for (let i = 0; i < 100 && result === 'unavailable'; i++) {
+      result = await withPassword.claim(down, 'with');
+      if (result === 'unavailable') await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(result).toBe('claimed');
+    expect(await without.claim(down, 'without')).toBe('unavailable');
+  });
+
   it('lets the same transition be claimed again once the window has passed', async () => {
     const d = await dedup('short', 50);
     expect(await d.claim(down, 'a')).toBe('claimed');

@@ -37,12 +37,14 @@ export class RedisDedup {
     private readonly windowMs: number,
     private readonly logger: Logger,
     private readonly redactor: Redactor,
+    connection: Readonly<Record<string, unknown>> = {},
   ) {
     const RedisClient = loadPeer<typeof import('ioredis')>(
       'ioredis',
       `${PACKAGE_NAME}/webhooks dedup: 'redis'`,
     ).Redis;
     this.redis = new RedisClient(url, {
+      ...connection,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,

@@ -142,10 +142,13 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
   }
 
   private createDedup(): RedisDedup | undefined {
-    const { dedup, redisUrl, serviceName, cooldownMs } = this.settings;
+    const { dedup, redisUrl, redisOptions, serviceName, cooldownMs } = this.settings;
     if (dedup !== 'redis' || !redisUrl) return undefined;
     const windowMs = Math.max(cooldownMs, MIN_DEDUP_WINDOW_MS);
-    return new RedisDedup(redisUrl, serviceName, windowMs, this.logger, this.redactor);
+    // A password given beside the URL is a secret for everything this module logs.
+    const password = redisOptions?.password;
+    const redactor = typeof password === 'string' ? this.redactor.with([password]) : this.redactor;
+    return new RedisDedup(redisUrl, serviceName, windowMs, this.logger, redactor, redisOptions);
   }
 
   private createQueue(url: string): DeliveryQueue {

@@ -25,12 +25,19 @@ export interface WebhookOptions {
   /** `redis`: instances of one service announce each transition once (needs `redisUrl` and ioredis). */
   dedup?: WebhookDedup;
   redisUrl?: string;
+  /**
+   * More ioredis connection options for de-duplication (`password`, `username`, `db`, `tls`),
+   * for a Redis the URL alone cannot reach (TLS with a private CA, a separate password).
+   */
+  redisOptions?: Readonly<Record<string, unknown>>;
   /** The `service` field of events, and the de-duplication scope. Default `api`. */
   serviceName?: string;
 }
 
-export type ResolvedWebhookOptions = Required<Omit<WebhookOptions, 'secret' | 'redisUrl'>> &
-  Pick<WebhookOptions, 'secret' | 'redisUrl'>;
+export type ResolvedWebhookOptions = Required<
+  Omit<WebhookOptions, 'secret' | 'redisUrl' | 'redisOptions'>
+> &
+  Pick<WebhookOptions, 'secret' | 'redisUrl' | 'redisOptions'>;
 
 export const WEBHOOK_DEFAULTS = {
   queueSize: 1000,
@@ -110,6 +117,15 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
     cooldownMs: milliseconds('webhooks.cooldownMs', webhooks.cooldownMs ?? d.cooldownMs),
     dedup,
     redisUrl: webhooks.redisUrl,
+    redisOptions: redisOptions(webhooks.redisOptions),
     serviceName,
   };
+}
+
+function redisOptions(options: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HealthConfigurationError('webhooks.redisOptions', typeof options, 'an object');
+  }
+  return options as Readonly<Record<string, unknown>>;
 }
