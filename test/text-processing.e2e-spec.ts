@@ -1,8 +1,10 @@
 import { HealthService } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApiApp } from './support/api-app';
-import { FakeGemini, answer, status } from './support/fake-gemini';
+import { configureApp } from '../apps/api/src/app.factory';
+import { MAX_ANSWER_BYTES } from '../apps/api/src/ai/gemini.client';
+import { CapturingLogger, createApiApp } from './support/api-app';
+import { FakeGemini, answer, status, streaming } from './support/fake-gemini';
 
 const KEY = 'AIza-test-key-123';
 
@@ -17,10 +19,16 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
   afterEach(async () => {
     await app?.close();
     await provider.stop();
+    // Not among the variables createApiApp clears: no test leaves it to the next.
+    delete process.env.ADDITIONAL_API_KEYS;
   });
 
-  const boot = async (env: Record<string, string> = {}) => {
-    app = await createApiApp({ GEMINI_BASE_URL: provider.baseUrl, GEMINI_API_KEY: KEY, ...env });
+  /** Boots with details shown to everyone, unless the test says otherwise. */
+  const boot = async (env: Record<string, string> = {}, logger?: CapturingLogger) => {
+    app = await createApiApp(
+      { GEMINI_BASE_URL: provider.baseUrl, GEMINI_API_KEY: KEY, HEALTH_DETAILS: 'always', ...env },
+      logger,
+    );
     await app.get(HealthService).check();
   };
   const post = (body: unknown) =>
@@ -60,6 +68,72 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
       message: 'AI model unavailable: Missing Gemini API key',
     });
     expect(provider.requests).toHaveLength(0);
+  });
+
+  describe('a provider answer that is not the expected JSON (defect 3)', () => {
+    const HTML = '<html><body>Upstream proxy error: token=proxy-secret-77</body></html>';
+
+    it('answers 502 with a short message; the log holds no stack and nothing of the body', async () => {
+      const logger = new CapturingLogger();
+      await boot({}, logger);
+      provider.reply = (_req, res) => {
+        res.setHeader('content-type', 'text/html');
+        res.end(HTML);
+      };
+      const res = await post({ text: 'hello', operation: 'summarize' }).expect(502);
+      expect(res.body).toEqual({
+        statusCode: 502,
+        error: 'Bad Gateway',
+        message: 'AI provider answered with something other than JSON (HTTP 200)',
+      });
+      expect(provider.requests).toHaveLength(1);
+      for (const text of [res.text, logger.text]) {
+        expect(text).not.toMatch(/<html|proxy-secret|SyntaxError|Unexpected token/);
+        expect(text).not.toMatch(/\n\s+at /);
+      }
+    });
+
+    it('a JSON answer of another shape is a 502 too, never a 500', async () => {
+      await boot();
+      for (const body of ['null', '5', '{"candidates":[{"content":{"parts":"text"}}]}']) {
+        provider.reply = (_req, res) => res.end(body);
+        const res = await post({ text: 'hello', operation: 'summarize' }).expect(502);
+        expect(res.body.message).toBe('AI provider returned no text');
+      }
+    });
+
+    it('stops reading an answer beyond its bound: 502, and the rest is never sent', async () => {
+      await boot();
+      const huge = streaming(200, '{"candidates":[{"content":{"parts":[{"text":"', 50 * 2 ** 20);
+      provider.reply = huge.reply;
+      const res = await post({ text: 'hello', operation: 'summarize' }).expect(502);
+      expect(res.body.message).toBe(
+        `AI provider answer exceeds ${MAX_ANSWER_BYTES} bytes (HTTP 200)`,
+      );
+      await huge.progress.closed;
+      expect(huge.progress.ended).toBe(false);
+      expect(huge.progress.bytes).toBeLessThan(20 * 2 ** 20);
+    });
+
+    it('a 200 whose body breaks off is a 502', async () => {
+      await boot();
+      provider.reply = (_req, res) => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('{"candidates":', () => res.destroy());
+      };
+      const res = await post({ text: 'hello', operation: 'summarize' }).expect(502);
+      expect(res.body.message).toBe('AI provider answer broke off (HTTP 200)');
+    });
+
+    it('a body still arriving when the time is up is a 504', async () => {
+      await boot({ AI_REQUEST_TIMEOUT_MS: '300' });
+      provider.reply = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"candidates":');
+      };
+      const res = await post({ text: 'hello', operation: 'summarize' }).expect(504);
+      expect(res.body.message).toBe('AI provider did not answer within 300 ms');
+    });
   });
 
   it('real provider failures open the breaker; resilience and /v1/health report it; then 503 without waiting', async () => {
@@ -159,7 +233,7 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
       ['a wrong X-API-Key', { 'x-api-key': 'svc-secret-key-2' }, 401],
       ['the Bearer key', { authorization: `Bearer ${SERVICE_KEY}` }, 200],
       ['the X-API-Key', { 'x-api-key': SERVICE_KEY }, 200],
-    ])('with %s answers %i', async (_label, headers, code) => {
+    ])('with %s %j answers %i', async (_label, headers, code) => {
       await boot({ API_KEY: SERVICE_KEY });
       const res = await post({ text: 'hello', operation: 'summarize' }).set(headers).expect(code);
       expect(res.text).not.toContain(SERVICE_KEY);
@@ -169,6 +243,200 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
     it('leaves GET /v1/health open', async () => {
       await boot({ API_KEY: SERVICE_KEY });
       await request(app.getHttpServer()).get('/v1/health').expect(200);
+    });
+
+    it('accepts API_KEY set with surrounding spaces, trimmed as for details (defect 7)', async () => {
+      await boot({ API_KEY: `  ${SERVICE_KEY}\t`, HEALTH_DETAILS: 'when-authorized' });
+      await post({ text: 'hello', operation: 'summarize' })
+        .set('authorization', `Bearer ${SERVICE_KEY}`)
+        .expect(200);
+      await post({ text: 'hello', operation: 'summarize' })
+        .set('x-api-key', SERVICE_KEY)
+        .expect(200);
+      const details = await request(app.getHttpServer())
+        .get('/v1/health/components/ai_model')
+        .set('x-api-key', SERVICE_KEY)
+        .expect(200);
+      expect(details.body.message).toBe('AI model configured');
+    });
+  });
+
+  describe('ADDITIONAL_API_KEYS: more keys, wherever API_KEY counts', () => {
+    const PRIMARY = 'svc-primary-key';
+    const [K1, K2, K3] = ['extra-key-one', 'extra-key-two', 'extra-key-three'];
+    const processText = () => post({ text: 'hello', operation: 'summarize' });
+    const components = () => request(app.getHttpServer()).get('/v1/health/components/ai_model');
+
+    it.each([
+      ['comma-separated, spaced, with empty entries', ` ${K1} , ${K2},,${K3} ,`],
+      ['a JSON array', JSON.stringify([K1, ` ${K2} `, K3])],
+    ])('%s: each key processes text and sees details', async (_label, value) => {
+      await boot({
+        API_KEY: PRIMARY,
+        ADDITIONAL_API_KEYS: value,
+        HEALTH_DETAILS: 'when-authorized',
+      });
+      for (const key of [PRIMARY, K1, K2, K3]) {
+        await processText().set('authorization', `Bearer ${key}`).expect(200);
+        await processText().set('x-api-key', key).expect(200);
+        const res = await components().set('x-api-key', key).expect(200);
+        expect(res.body.message).toBe('AI model configured');
+      }
+      for (const key of ['', 'extra-key', `${K1},${K2}`, 'nope']) {
+        const res = await processText().set('x-api-key', key).expect(401);
+        expect(res.text).not.toMatch(/extra-key-|svc-primary/);
+        expect((await components().set('x-api-key', key).expect(200)).body.message).toBe(undefined);
+      }
+      expect(provider.requests).toHaveLength(8);
+    });
+
+    it('requires a key when only ADDITIONAL_API_KEYS is set', async () => {
+      await boot({ ADDITIONAL_API_KEYS: K1 });
+      await processText().expect(401);
+      await processText().set('x-api-key', K1).expect(200);
+    });
+
+    it('refuses at startup a value with no key in it, naming the variable', async () => {
+      await expect(boot({ ADDITIONAL_API_KEYS: ' , ,' })).rejects.toThrow(
+        'Invalid setting ADDITIONAL_API_KEYS',
+      );
+    });
+  });
+
+  describe('/process messages follow HEALTH_DETAILS, as the health endpoints (defect 8)', () => {
+    const SERVICE_KEY = 'svc-secret-key-1';
+    const EXTRA_KEY = 'svc-extra-key-2';
+    const DETAILED =
+      'AI model unavailable: ai_model check failed: AI provider unreachable: connection closed (UND_ERR_SOCKET)';
+
+    /** ai_model probes a provider that resets every connection: UNHEALTHY, with a reason. */
+    const bootUnreachable = async (env: Record<string, string>) => {
+      provider.reply = (req) => req.socket.destroy();
+      await boot({ HEALTH_CHECK_AI_MODEL_PROBE: 'true', ...env });
+      expect(app.get(HealthService).getLastStatus('ai_model')?.status).toBe('unhealthy');
+    };
+    const processText = () => post({ text: 'hello', operation: 'summarize' });
+
+    it('without API_KEY and HEALTH_DETAILS=never, an anonymous caller gets the generic 503', async () => {
+      await bootUnreachable({ HEALTH_DETAILS: 'never' });
+      const res = await processText().expect(503);
+      expect(res.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'AI model unavailable',
+      });
+      // The health endpoint hides the same reason.
+      const health = await request(app.getHttpServer())
+        .get('/v1/health/components/ai_model')
+        .expect(503);
+      expect(health.body.message).toBeUndefined();
+    });
+
+    const KEYS = { API_KEY: SERVICE_KEY, ADDITIONAL_API_KEYS: EXTRA_KEY };
+    it.each([
+      // HEALTH_DETAILS, the service's keys, the caller's headers, whether it sees why
+      ['never', {}, {}, false],
+      ['when-authorized', {}, {}, false],
+      ['when-authorized', {}, { 'x-api-key': 'ops-details-key' }, true],
+      ['always', {}, {}, true],
+      ['never', KEYS, { 'x-api-key': SERVICE_KEY }, false],
+      ['when-authorized', KEYS, { authorization: `Bearer ${SERVICE_KEY}` }, true],
+      ['when-authorized', KEYS, { 'x-api-key': EXTRA_KEY }, true],
+      ['always', KEYS, { 'x-api-key': EXTRA_KEY }, true],
+    ])(
+      'HEALTH_DETAILS=%s, keys %j, headers %j: details %s',
+      async (details, keys, headers, shown) => {
+        await bootUnreachable({
+          HEALTH_DETAILS: details,
+          HEALTH_DETAILS_KEYS: 'ops-details-key',
+          ...keys,
+        });
+        const res = await processText().set(headers).expect(503);
+        expect(res.body.message).toBe(shown ? DETAILED : 'AI model unavailable');
+        const health = await request(app.getHttpServer())
+          .get('/v1/health/components/ai_model')
+          .set(headers)
+          .expect(503);
+        expect(health.body.message !== undefined).toBe(shown);
+      },
+    );
+
+    it('callers without details get generic provider failures, with the same status codes', async () => {
+      await boot({ HEALTH_DETAILS: 'when-authorized', AI_REQUEST_TIMEOUT_MS: '300' });
+      provider.reply = status(500);
+      expect((await processText().expect(502)).body.message).toBe('AI provider error');
+      provider.reply = (_req, res) => res.end('<html>');
+      expect((await processText().expect(502)).body.message).toBe('AI provider error');
+      provider.reply = () => undefined;
+      expect((await processText().expect(504)).body.message).toBe('AI provider timed out');
+      provider.reply = status(500);
+      let res = await processText();
+      for (let i = 0; i < 5 && res.status === 502; i++) res = await processText();
+      expect(res.status).toBe(503); // the breaker opened
+      expect(res.body.message).toBe('AI model unavailable');
+    });
+  });
+
+  describe('the API key is checked before the body is parsed (defect 12)', () => {
+    const SERVICE_KEY = 'svc-secret-key-1';
+    const EXTRA_KEY = 'svc-extra-key-2';
+    const malformed = '{"text": ';
+    const tooLarge = JSON.stringify({ text: 'x'.repeat(200_000), operation: 'summarize' });
+    const send = (path: string, body: string, headers: Record<string, string> = {}) =>
+      request(app.getHttpServer())
+        .post(path)
+        .set({ 'content-type': 'application/json', ...headers })
+        .send(body);
+
+    beforeEach(() => boot({ API_KEY: SERVICE_KEY, ADDITIONAL_API_KEYS: EXTRA_KEY }));
+
+    it.each([
+      ['malformed JSON', malformed],
+      ['a body over the parser limit', tooLarge],
+    ])('without a key, %s is 401, not 400 or 413', async (_label, body) => {
+      const refused: Record<string, string>[] = [
+        {},
+        { 'x-api-key': 'wrong' },
+        { authorization: 'Bearer wrong' },
+      ];
+      for (const headers of refused) {
+        const res = await send('/v1/text_processing/process', body, headers).expect(401);
+        expect(res.body).toEqual({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'A valid API key is required (Authorization: Bearer or X-API-Key)',
+        });
+      }
+      expect(provider.requests).toHaveLength(0);
+    });
+
+    it('checks every spelling of the path that Express routes to the controller', async () => {
+      for (const path of [
+        '/V1/Text_Processing/process',
+        '/v1/text_processing/process/',
+        '/v1/text_processing//process',
+        '/v1/text_processing/process?x=1',
+      ]) {
+        await send(path, malformed).expect(401);
+      }
+    });
+
+    it('with a key, the body is parsed and checked as before', async () => {
+      for (const key of [SERVICE_KEY, EXTRA_KEY]) {
+        await send('/v1/text_processing/process', malformed, { 'x-api-key': key }).expect(400);
+        await send('/v1/text_processing/process', tooLarge, {
+          authorization: `Bearer ${key}`,
+        }).expect(413);
+        await send(
+          '/v1/text_processing/process',
+          JSON.stringify({ text: 'hello', operation: 'summarize' }),
+          { 'x-api-key': key },
+        ).expect(200);
+      }
+    });
+
+    it('refuses to configure an app whose body parser is already in place', async () => {
+      expect(() => configureApp(app)).toThrow('configureApp must run before app.init()');
     });
   });
 });

@@ -26,6 +26,59 @@ export const status =
     res.end(body);
   };
 
+/** What a streaming answer sent, as the server saw it. */
+export interface StreamProgress {
+  /** Bytes handed to the socket so far. */
+  bytes: number;
+  /** The whole body was sent (the client read it to the end). */
+  ended: boolean;
+  /** Settles when the response closes: ended, or the client went away. */
+  closed: Promise<void>;
+}
+
+/**
+ * Answers HTTP `code` with `head`, then padding (spaces) up to `totalBytes`, or forever with
+ * Infinity, written as fast as the client reads. `progress` counts what was sent: a client that
+ * stops reading early leaves it far below the total.
+ */
+export function streaming(
+  code: number,
+  head: string,
+  totalBytes: number,
+): { reply: Reply; progress: StreamProgress } {
+  let closed!: () => void;
+  const progress: StreamProgress = {
+    bytes: 0,
+    ended: false,
+    closed: new Promise<void>((resolve) => (closed = resolve)),
+  };
+  const padding = Buffer.alloc(64 * 1024, 0x20);
+  const reply: Reply = (_req, res) => {
+    res.on('error', () => undefined);
+    res.once('close', closed);
+    res.writeHead(code, { 'content-type': 'application/json' });
+    let piece: Buffer = Buffer.from(head);
+    const pump = () => {
+      while (!res.destroyed) {
+        if (progress.bytes >= totalBytes) {
+          progress.ended = true;
+          res.end();
+          return;
+        }
+        progress.bytes += piece.length;
+        const more = res.write(piece);
+        piece = padding;
+        if (!more) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  };
+  return { reply, progress };
+}
+
 /** An HTTP server on loopback that plays the AI provider; the test decides each answer. */
 export class FakeGemini {
   readonly requests: SeenRequest[] = [];

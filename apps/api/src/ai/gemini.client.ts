@@ -1,4 +1,11 @@
 import type { AiSettings } from './ai.config';
+import { readBoundedText } from './bounded-body';
+
+/**
+ * The most of an answer the client reads (a long generated text is well under 1 MiB); more is a
+ * failed answer, and the rest of the body is cancelled.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** The provider answered with an error, or could not be reached. Its message holds no secret. */
 export class AiProviderError extends Error {
@@ -33,6 +40,8 @@ export class GeminiClient {
           'x-goog-api-key': this.settings.apiKey ?? '',
         },
         body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: prompt }] }] }),
+        // A followed redirect would carry the key header to whatever host it names.
+        redirect: 'manual',
         signal,
       });
     } catch (error) {
@@ -40,17 +49,60 @@ export class GeminiClient {
       throw new AiProviderError(`AI provider unreachable (${causeCode(error)})`);
     }
     if (!response.ok) {
-      await response.body?.cancel();
+      // The error body is never read: the status says enough, and the body may be huge.
+      await response.body?.cancel().catch(() => undefined);
       throw new AiProviderError(`AI provider answered HTTP ${response.status}`, response.status);
     }
-    return extractText((await response.json()) as GenerateContentResponse);
+    return extractText(await readAnswer(response, signal));
   }
 }
 
+/**
+ * The answer's JSON, read up to `MAX_ANSWER_BYTES`. Anything else (not JSON, too large, broken
+ * off) is an `AiProviderError` whose message quotes nothing of the body; once `signal` has
+ * aborted, its reason is thrown instead.
+ */
+async function readAnswer(
+  response: Response,
+  signal: AbortSignal,
+): Promise<GenerateContentResponse> {
+  let text: string;
+  try {
+    const read = await readBoundedText(response, MAX_ANSWER_BYTES);
+    if (read.truncated) {
+      throw new AiProviderError(
+        `AI provider answer exceeds ${MAX_ANSWER_BYTES} bytes (HTTP ${response.status})`,
+        response.status,
+      );
+    }
+    text = read.text;
+  } catch (error) {
+    if (error instanceof AiProviderError) throw error;
+    if (signal.aborted) throw signal.reason;
+    throw new AiProviderError(
+      `AI provider answer broke off (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+  try {
+    return JSON.parse(text) as GenerateContentResponse;
+  } catch {
+    // JSON.parse's message quotes the body: it is dropped.
+    throw new AiProviderError(
+      `AI provider answered with something other than JSON (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+}
+
+/** The first candidate's text; an answer of any other shape has none. */
 function extractText(body: GenerateContentResponse): string {
-  const text = body.candidates?.[0]?.content?.parts
-    ?.map((part) => (typeof part.text === 'string' ? part.text : ''))
-    .join('');
+  const parts: unknown = body?.candidates?.[0]?.content?.parts;
+  const text = Array.isArray(parts)
+    ? parts
+        .map((part: { text?: unknown } | null) => (typeof part?.text === 'string' ? part.text : ''))
+        .join('')
+    : '';
   if (!text) throw new AiProviderError('AI provider returned no text');
   return text;
 }

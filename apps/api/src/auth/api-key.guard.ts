@@ -1,23 +1,20 @@
-import { isAuthorized } from '@nest-health/core';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { ApiKeys } from './api-keys';
 
 /**
- * Requires the service's `API_KEY` as `Authorization: Bearer <key>` or `X-API-Key: <key>`,
- * compared in constant time. With no `API_KEY` configured, every request passes.
+ * Requires one of the service's keys (`API_KEY`, `ADDITIONAL_API_KEYS`) as
+ * `Authorization: Bearer <key>` or `X-API-Key: <key>`, compared in constant time. With no key
+ * configured, every request passes. `requireApiKeyBeforeBody` runs the same check before the body
+ * is parsed; this guard stays on the routes so that no route depends on that ordering alone.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly config: ConfigService) {}
+  constructor(private readonly keys: ApiKeys) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.get<string>('API_KEY');
-    if (!expected) return true;
-    if (isAuthorized(context.switchToHttp().getRequest<Request>().headers, [expected])) return true;
-    throw new UnauthorizedException(
-      'A valid API key is required (Authorization: Bearer or X-API-Key)',
-    );
+    if (this.keys.accepts(context.switchToHttp().getRequest<Request>().headers)) return true;
+    throw ApiKeys.refusal();
   }
 }

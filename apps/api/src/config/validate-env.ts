@@ -7,6 +7,7 @@ import {
 } from '@nest-health/core';
 import { validateWebhookOptions } from '@nest-health/core/webhooks';
 import { aiSettingsFromEnv } from '../ai/ai.config';
+import { apiKeysFromEnv } from '../auth/auth.config';
 import { redisSettingsFromEnv } from '../cache/redis.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
 import {
@@ -59,6 +60,7 @@ const READERS: ((env: Env) => unknown)[] = [
   (env) => validateRuntimeOptions(runtimeSettingsFromEnv(env)),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
   (env) => redisSettingsFromEnv(env),
+  (env) => apiKeysFromEnv(env),
   (env) => databaseUrl(env),
   (env) => logFormatFromEnv(env),
   (env) => parsePort(env.PORT),

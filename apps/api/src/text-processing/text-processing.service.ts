@@ -16,6 +16,18 @@ import { AI_PROVIDER_BREAKER } from '../resilience/resilience.module';
 import type { ProcessRequest } from './process-request';
 import { promptFor } from './process-request';
 
+/** The messages of callers who may not see details (`HEALTH_DETAILS`, as the health endpoints). */
+export const GENERIC_MESSAGES = {
+  unavailable: 'AI model unavailable',
+  providerError: 'AI provider error',
+  timeout: 'AI provider timed out',
+} as const;
+
+export interface ProcessOptions {
+  /** The caller may see details: why the model is unavailable, how the provider failed. */
+  details: boolean;
+}
+
 export interface ProcessResponse {
   operation: ProcessRequest['operation'];
   success: true;
@@ -27,7 +39,8 @@ export interface ProcessResponse {
 /**
  * The domain example: asks `HealthService` before calling the provider (a known-bad model
  * answers 503 at once), and calls it through the `ai_provider` circuit breaker, whose state
- * `resilience` reports.
+ * `resilience` reports. Failures keep their status (503, 502, 504); their messages say why only
+ * to callers who may see details, as the health endpoints do.
  */
 @Injectable()
 export class TextProcessingService {
@@ -38,10 +51,13 @@ export class TextProcessingService {
     @Inject(AI_SETTINGS) private readonly ai: AiSettings,
   ) {}
 
-  async process(request: ProcessRequest): Promise<ProcessResponse> {
-    this.requireHealthyModel();
+  async process(
+    request: ProcessRequest,
+    { details }: ProcessOptions = { details: false },
+  ): Promise<ProcessResponse> {
+    this.requireHealthyModel(details);
     const started = performance.now();
-    const result = await this.callProvider(promptFor(request));
+    const result = await this.callProvider(promptFor(request), details);
     return {
       operation: request.operation,
       success: true,
@@ -51,14 +67,16 @@ export class TextProcessingService {
     };
   }
 
-  private requireHealthyModel(): void {
+  private requireHealthyModel(details: boolean): void {
     if (this.health.isHealthy('ai_model')) return;
+    if (!details) throw new ServiceUnavailableException(GENERIC_MESSAGES.unavailable);
     const last = this.health.getLastStatus('ai_model');
     const reason = last ? last.message : 'not evaluated yet';
-    throw new ServiceUnavailableException(`AI model unavailable: ${reason}`);
+    throw new ServiceUnavailableException(`${GENERIC_MESSAGES.unavailable}: ${reason}`);
   }
 
-  private async callProvider(prompt: string): Promise<string> {
+  private async callProvider(prompt: string, details: boolean): Promise<string> {
+    const say = (detailed: string, generic: string) => (details ? detailed : generic);
     const timeout = AbortSignal.timeout(this.ai.requestTimeoutMs);
     try {
       return await this.breakers.execute(AI_PROVIDER_BREAKER, ({ signal }) =>
@@ -66,14 +84,21 @@ export class TextProcessingService {
       );
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        throw new ServiceUnavailableException('AI provider failing; circuit open, try again later');
+        throw new ServiceUnavailableException(
+          say('AI provider failing; circuit open, try again later', GENERIC_MESSAGES.unavailable),
+        );
       }
       if (timeout.aborted) {
         throw new GatewayTimeoutException(
-          `AI provider did not answer within ${this.ai.requestTimeoutMs} ms`,
+          say(
+            `AI provider did not answer within ${this.ai.requestTimeoutMs} ms`,
+            GENERIC_MESSAGES.timeout,
+          ),
         );
       }
-      if (error instanceof AiProviderError) throw new BadGatewayException(error.message);
+      if (error instanceof AiProviderError) {
+        throw new BadGatewayException(say(error.message, GENERIC_MESSAGES.providerError));
+      }
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import { HealthService } from '../../core/health.service';
 import type { HealthModuleOptions } from '../../health.options';
 import type { AiModelIndicatorOptions } from '.';
 import { AiModelIndicator } from '.';
+import { MAX_ERROR_BODY_BYTES } from './ai-model.probe';
 
 const KEY = 'AIzaSy-loopback-secret-0123456789';
 const MODEL = 'gemini-test';
@@ -65,6 +66,43 @@ function replyWith(status: number, body = `{"error":{"message":"API key ${KEY} i
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(status < 300 ? `{"name":"models/${MODEL}"}` : body);
   };
+}
+
+/** What a streamed answer sent, as the server saw it. */
+interface Streamed {
+  bytes: number;
+  /** The whole body went out: the client read it to the end. */
+  ended: boolean;
+}
+
+/**
+ * Answers `status` with `head`, then spaces up to `total` bytes (Infinity: forever), as fast as
+ * the client reads; `sent` counts what went out. A client that stops reading early leaves it far
+ * below the total (at most what the socket buffers hold).
+ */
+function streamed(status: number, head: string, total: number) {
+  const sent: Streamed = { bytes: 0, ended: false };
+  const padding = Buffer.alloc(64 * 1024, 0x20);
+  const answer = (_req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => undefined);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    let piece = Buffer.from(head);
+    const pump = () => {
+      while (!res.destroyed) {
+        if (sent.bytes >= total) {
+          sent.ended = true;
+          res.end();
+          return;
+        }
+        sent.bytes += piece.length;
+        const more = res.write(piece);
+        piece = padding;
+        if (!more) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  };
+  return { answer, sent };
 }
 
 /** A clock the test moves by hand, for cache expiry without sleeping. */
@@ -170,6 +208,91 @@ describe('AiModelIndicator in probe mode', () => {
       ).resolves.toMatchObject({
         status: HealthStatus.UNHEALTHY,
         message: 'AI provider gave an unexpected answer (HTTP 400)',
+      });
+    });
+
+    describe('reads an error body up to a bound, then stops (defect 4)', () => {
+      const MB = 2 ** 20;
+      const INVALID_KEY = `{"error":{"code":400,"message":"API key not valid: ${KEY}","details":[{"reason":"API_KEY_INVALID"}]},"padding":"`;
+
+      it.each([
+        [
+          'a 50 MB 400',
+          'not the error you expected',
+          'AI provider gave an unexpected answer (HTTP 400)',
+        ],
+        ['a 50 MB invalid-key 400', INVALID_KEY, 'API key rejected (HTTP 400)'],
+      ])('%s: a verdict within the timeout, and the rest never sent', async (_l, head, message) => {
+        const huge = streamed(400, head, 50 * MB);
+        const fake = await provider(huge.answer);
+        const service = engine({ baseUrl: fake.baseUrl }, { defaultTimeoutMs: 2000 });
+        const result = await service.checkComponent('ai_model');
+        expect(result).toMatchObject({
+          status: HealthStatus.UNHEALTHY,
+          message,
+          metadata: { http_status: 400 },
+        });
+        expect(result.response_time_ms).toBeLessThan(1000);
+        await fake.requests[0].closed;
+        expect(huge.sent.ended).toBe(false);
+        // Far below the 50 MB: the bound, plus what the sockets buffered before the cancel.
+        expect(huge.sent.bytes).toBeLessThan(10 * MB);
+        expectNoKey(result);
+      });
+
+      it('an endless 400 is answered at once, not at the timeout', async () => {
+        const endless = streamed(400, '{"error":', Infinity);
+        const fake = await provider(endless.answer);
+        const result = await engine(
+          { baseUrl: fake.baseUrl },
+          { defaultTimeoutMs: 2000 },
+        ).checkComponent('ai_model');
+        expect(result).toMatchObject({
+          status: HealthStatus.UNHEALTHY,
+          message: 'AI provider gave an unexpected answer (HTTP 400)',
+        });
+        await fake.requests[0].closed;
+        expect(endless.sent.bytes).toBeLessThan(10 * MB);
+      });
+
+      it('finds the invalid-key reason in the first MAX_ERROR_BODY_BYTES only', async () => {
+        const late = '"' + ' '.repeat(MAX_ERROR_BODY_BYTES) + '","reason":"API_KEY_INVALID"}';
+        const fake = await provider(replyWith(400, `{"padding":${late}`));
+        await expect(
+          engine({ baseUrl: fake.baseUrl }).checkComponent('ai_model'),
+        ).resolves.toMatchObject({ message: 'AI provider gave an unexpected answer (HTTP 400)' });
+      });
+
+      it('a 400 body still arriving when the signal aborts: rejects with the abort reason', async () => {
+        const fake = await provider((_req, res) => {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.write('{"error":{"details":[{"reason":"API_KEY_INVALID"');
+        });
+        const controller = new AbortController();
+        const reason = new DOMException('ai_model timed out after 300 ms', 'TimeoutError');
+        const indicator = new AiModelIndicator({
+          apiKey: KEY,
+          model: MODEL,
+          mode: 'probe',
+          baseUrl: fake.baseUrl,
+        });
+        const check = indicator.check(controller.signal);
+        setTimeout(() => controller.abort(reason), 300);
+        await expect(check).rejects.toBe(reason);
+        await fake.requests[0].closed;
+      });
+
+      it('through the engine, the same is DEGRADED timed out', async () => {
+        const fake = await provider((_req, res) => {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.write('{"error":');
+        });
+        const service = engine({ baseUrl: fake.baseUrl }, { defaultTimeoutMs: 300, retries: 0 });
+        await expect(service.checkComponent('ai_model')).resolves.toMatchObject({
+          status: HealthStatus.DEGRADED,
+          message: 'ai_model timed out after 300 ms',
+        });
+        await fake.requests[0].closed;
       });
     });
 
