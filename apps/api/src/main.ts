@@ -5,11 +5,15 @@ import { configureApp } from './app.factory';
 import { AppModule } from './app.module';
 import { createLogger, logFormatFromEnv } from './config/logging';
 import { validateEnvironment } from './config/validate-env';
+import { templateHealthOptions } from './health/template-preset';
 
 async function bootstrap(): Promise<void> {
   // Fail fast on bad settings with one clear line, before Nest starts and logs stack traces.
   const port = validateEnvironment(process.env);
-  const logger = createLogger(logFormatFromEnv(process.env));
+  const logger = createLogger(
+    logFormatFromEnv(process.env),
+    templateHealthOptions(process.env).secrets,
+  );
 
   const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false, logger }));
   // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS, then close and exit.
