@@ -6,6 +6,7 @@ import { runEngine } from './scenarios/engine';
 import { runHang } from './scenarios/hang';
 import { runHttp } from './scenarios/http';
 import { runMemory } from './scenarios/memory';
+import { runProbes } from './scenarios/probes';
 import type { BenchContext, ScenarioOutcome } from './support/context';
 import { configFromEnv } from './support/context';
 import { stopAll } from './support/processes';
@@ -13,11 +14,13 @@ import { BenchRedis } from './support/redis';
 
 /**
  * `npm run bench`: every scenario in sequence (engine; HTTP with dependency protection; a hanging
- * Redis; memory over a soak), ours side by side with @nestjs/terminus 12, then a summary.
+ * Redis; memory over a soak; readiness under real faults), ours side by side with
+ * @nestjs/terminus 12, then a summary.
  * Knobs: BENCH_DURATION_S (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3),
  * BENCH_SOAK_SECONDS (600), BENCH_SOAK_WARMUP_S, BENCH_SOAK_SAMPLE_S, BENCH_LIVE_RATE (50),
- * BENCH_ENGINE_RUNS (5000), BENCH_ENGINE_WARMUP (500), BENCH_SCENARIOS (engine,http,hang,memory),
- * BENCH_SKIP_BUILD=1 (reuse the last snapshot of the build). See docs/benchmarks.md.
+ * BENCH_ENGINE_RUNS (5000), BENCH_ENGINE_WARMUP (500), BENCH_PROBE_REQUESTS (200),
+ * BENCH_SCENARIOS (engine,http,hang,memory,probes), BENCH_SKIP_BUILD=1 (reuse the last snapshot
+ * of the build). Exits 1 when a scenario reports a missed target. See docs/benchmarks.md.
  */
 const ROOT = resolve(__dirname, '..');
 const SNAPSHOT = join(ROOT, 'node_modules/.cache/nest-health-bench/api');
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
       if (scenario === 'http') outcomes.push(...(await runHttp(ctx)));
       if (scenario === 'hang') outcomes.push(await runHang(ctx));
       if (scenario === 'memory') outcomes.push(await runMemory(ctx));
+      if (scenario === 'probes') outcomes.push(await runProbes(ctx));
     }
   } finally {
     await cleanup();
@@ -122,6 +126,11 @@ async function main(): Promise<void> {
   console.log(where);
   for (const outcome of outcomes) console.log(`\n${outcome.summary}`);
   console.log(`\nfigures of every run and server logs: ${logDir}`);
+  const missed = outcomes.filter((o) => o.met === false).map((o) => o.name);
+  if (missed.length) {
+    console.error(`\ntargets NOT met in: ${missed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

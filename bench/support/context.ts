@@ -2,7 +2,7 @@ import type { BenchRedis } from './redis';
 
 /** Knobs, all from the environment, with the defaults of the real run. */
 export interface BenchConfig {
-  /** Scenarios to run, in this order: engine, http (with protection), hang, memory. */
+  /** Scenarios to run, in this order: engine, http (with protection), hang, memory, probes. */
   scenarios: string[];
   rounds: number;
   connections: number;
@@ -15,6 +15,8 @@ export interface BenchConfig {
   soakS: number;
   soakWarmupS: number;
   soakSampleS: number;
+  /** Sequential `/v1/health/ready` requests per fault in the probes scenario. */
+  probeRequests: number;
   skipBuild: boolean;
 }
 
@@ -26,7 +28,7 @@ function num(name: string, fallback: number, min = 1): number {
   return value;
 }
 
-export const SCENARIOS = ['engine', 'http', 'hang', 'memory'] as const;
+export const SCENARIOS = ['engine', 'http', 'hang', 'memory', 'probes'] as const;
 
 export function configFromEnv(): BenchConfig {
   const scenarios = (process.env.BENCH_SCENARIOS ?? SCENARIOS.join(','))
@@ -51,6 +53,7 @@ export function configFromEnv(): BenchConfig {
     soakS,
     soakWarmupS: num('BENCH_SOAK_WARMUP_S', Math.min(30, Math.max(2, Math.round(soakS / 5)))),
     soakSampleS: num('BENCH_SOAK_SAMPLE_S', Math.min(30, Math.max(1, Math.round(soakS / 10)))),
+    probeRequests: num('BENCH_PROBE_REQUESTS', 200),
     skipBuild: process.env.BENCH_SKIP_BUILD === '1',
   };
 }
@@ -71,4 +74,6 @@ export interface ScenarioOutcome {
   name: string;
   summary: string;
   data: unknown;
+  /** false when a target the scenario checks was missed: `npm run bench` then exits 1. */
+  met?: boolean;
 }

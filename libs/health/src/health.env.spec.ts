@@ -9,6 +9,7 @@ describe('healthOptionsFromEnv', () => {
       defaultTimeoutMs: undefined,
       retries: undefined,
       cacheTtlMs: undefined,
+      failureCacheTtlMs: undefined,
       enabledComponents: undefined,
       components: {},
       evaluationIntervalMs: undefined,

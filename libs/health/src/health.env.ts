@@ -23,6 +23,7 @@ export interface HealthEnvOptions {
 /**
  * Module options from generic `HEALTH_*` variables: `HEALTH_CHECK_TIMEOUT_MS`,
  * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`, `HEALTH_CHECK_RESULT_TTL_MS`,
+ * `HEALTH_CHECK_FAILURE_TTL_MS`,
  * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`,
  * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
  * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, and `APP_VERSION`.
@@ -57,6 +58,11 @@ export function healthOptionsFromEnv(
     cacheTtlMs: envMilliseconds(
       'HEALTH_CHECK_RESULT_TTL_MS',
       read('HEALTH_CHECK_RESULT_TTL_MS'),
+      0,
+    ),
+    failureCacheTtlMs: envMilliseconds(
+      'HEALTH_CHECK_FAILURE_TTL_MS',
+      read('HEALTH_CHECK_FAILURE_TTL_MS'),
       0,
     ),
     enabledComponents: componentList(

@@ -24,6 +24,8 @@ export interface HealthEngineOptions {
   retryBaseDelayMs?: number;
   /** Default result TTL in ms; 0 = every evaluation runs afresh. Default 0. */
   cacheTtlMs?: number;
+  /** Default longest reuse of a result that is not HEALTHY, in ms. Default 5000. */
+  failureCacheTtlMs?: number;
   /** Checks to register at startup. */
   checks?: readonly HealthCheckDefinition[];
   /**
@@ -90,6 +92,7 @@ export const HEALTH_DEFAULTS = {
   retries: 1,
   retryBaseDelayMs: 100,
   cacheTtlMs: 0,
+  failureCacheTtlMs: 5000,
   evaluationIntervalMs: 10_000,
   startupGraceMs: 5000,
   shutdownDelayMs: 5000,
@@ -119,6 +122,10 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
       ),
       retries: integer('retries', options.retries ?? HEALTH_DEFAULTS.retries, 0),
       cacheTtlMs: milliseconds('cacheTtlMs', options.cacheTtlMs ?? HEALTH_DEFAULTS.cacheTtlMs),
+      failureCacheTtlMs: milliseconds(
+        'failureCacheTtlMs',
+        options.failureCacheTtlMs ?? HEALTH_DEFAULTS.failureCacheTtlMs,
+      ),
       critical: true,
       tags: [],
     },
@@ -152,6 +159,9 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
   if (options.timeoutMs !== undefined) milliseconds(`${where}.timeoutMs`, options.timeoutMs, 1);
   if (options.retries !== undefined) integer(`${where}.retries`, options.retries, 0);
   if (options.cacheTtlMs !== undefined) milliseconds(`${where}.cacheTtlMs`, options.cacheTtlMs);
+  if (options.failureCacheTtlMs !== undefined) {
+    milliseconds(`${where}.failureCacheTtlMs`, options.failureCacheTtlMs);
+  }
   if (options.timeoutStatus !== undefined && !isHealthStatus(options.timeoutStatus)) {
     throw new HealthConfigurationError(
       `${where}.timeoutStatus`,

@@ -92,6 +92,7 @@ const VARIABLES: Readonly<Record<string, string>> = {
   defaultTimeoutMs: 'HEALTH_CHECK_TIMEOUT_MS',
   retries: 'HEALTH_CHECK_RETRY_COUNT',
   cacheTtlMs: 'HEALTH_CHECK_RESULT_TTL_MS',
+  failureCacheTtlMs: 'HEALTH_CHECK_FAILURE_TTL_MS',
   evaluationIntervalMs: 'HEALTH_EVALUATION_INTERVAL_MS',
   startupGraceMs: 'HEALTH_STARTUP_GRACE_MS',
   'trends.retentionMs': 'HEALTH_TREND_RETENTION_MS',

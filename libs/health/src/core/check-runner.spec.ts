@@ -19,6 +19,7 @@ function resolved(
     critical: true,
     tags: [],
     cacheTtlMs: 0,
+    failureCacheTtlMs: 0,
     abortable: check.length > 0,
     timeoutStatus: HealthStatus.DEGRADED,
     ...overrides,

@@ -16,6 +16,7 @@ export interface ResolvedCheck {
   readonly critical: boolean;
   readonly tags: readonly string[];
   readonly cacheTtlMs: number;
+  readonly failureCacheTtlMs: number;
   readonly abortable: boolean;
   readonly timeoutStatus: HealthStatus;
 }

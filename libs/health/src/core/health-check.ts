@@ -13,6 +13,11 @@ export interface HealthCheckOptions {
   /** Reuse a result for this long; 0 = every evaluation runs afresh. */
   cacheTtlMs?: number;
   /**
+   * Reuse a result that is not HEALTHY (a failure, a timeout, a degraded verdict) at most this
+   * long, so a recovery shows within it even with a long `cacheTtlMs`. Default 5000.
+   */
+  failureCacheTtlMs?: number;
+  /**
    * Give `check()` an `AbortSignal` of its own, aborted when the check times out or the app
    * shuts down. Default false: the check gets a shared signal that never aborts (an
    * AbortController per run costs more than the rest of the run). Set it when the check can

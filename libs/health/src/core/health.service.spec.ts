@@ -350,6 +350,27 @@ describe('HealthService', () => {
       expect(await service.check({ exclude: ['b'] })).not.toBe(fresh);
     });
 
+    it('reuses a result that is not healthy for failureCacheTtlMs at most, so a recovery shows soon', async () => {
+      let status = HealthStatus.UNHEALTHY;
+      let calls = 0;
+      make({
+        checks: [{ name: 'ai', cacheTtlMs: 60_000, check: () => (calls++, { status }) }],
+      });
+      expect((await service.checkComponent('ai')).status).toBe(HealthStatus.UNHEALTHY);
+      status = HealthStatus.HEALTHY;
+      await jest.advanceTimersByTimeAsync(4999);
+      expect((await service.checkComponent('ai')).status).toBe(HealthStatus.UNHEALTHY);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await service.checkComponent('ai')).status).toBe(HealthStatus.HEALTHY);
+      // A healthy result keeps the whole TTL.
+      await jest.advanceTimersByTimeAsync(59_000);
+      await service.checkComponent('ai');
+      expect(calls).toBe(2);
+      expect(() => make({ components: { ai: { failureCacheTtlMs: -1 } } })).toThrow(
+        /components\.ai\.failureCacheTtlMs: -1/,
+      );
+    });
+
     it('caches per check: a per-check TTL of 0 beats a module TTL', async () => {
       let calls = 0;
       make({ cacheTtlMs: 1000 });

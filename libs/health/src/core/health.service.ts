@@ -345,8 +345,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const defaults = this.options.defaults;
     const own: HealthCheckDefinition = check;
     const operator = this.options.components[check.name] ?? {};
-    const pick = <K extends 'timeoutMs' | 'retries' | 'critical' | 'cacheTtlMs' | 'tags'>(key: K) =>
-      operator[key] ?? options[key] ?? own[key] ?? defaults[key];
+    const pick = <
+      K extends 'timeoutMs' | 'retries' | 'critical' | 'cacheTtlMs' | 'failureCacheTtlMs' | 'tags',
+    >(
+      key: K,
+    ) => operator[key] ?? options[key] ?? own[key] ?? defaults[key];
     const abortable = operator.abortable ?? options.abortable ?? own.abortable;
     if (abortable === undefined && check.check.length > 0) {
       this.logger.warn(
@@ -360,6 +363,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       retries: pick('retries'),
       critical: pick('critical'),
       cacheTtlMs: pick('cacheTtlMs'),
+      failureCacheTtlMs: pick('failureCacheTtlMs'),
       tags: [...pick('tags')],
       abortable: abortable ?? false,
       timeoutStatus:
@@ -407,9 +411,13 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       // A run of a check since removed or replaced is not news about the current one.
       const current = this.entries.get(entry.check.name) === entry;
       if (current) this.notify(this.runListeners, run);
-      if (entry.check.cacheTtlMs > 0) {
-        entry.cached = { status, expiresAt: clock.monotonicMs() + entry.check.cacheTtlMs };
-      }
+      const { cacheTtlMs, failureCacheTtlMs } = entry.check;
+      // A failure is reused for less long than a success: a recovery must show soon.
+      const ttl =
+        status.status === HealthStatus.HEALTHY
+          ? cacheTtlMs
+          : Math.min(cacheTtlMs, failureCacheTtlMs);
+      if (ttl > 0) entry.cached = { status, expiresAt: clock.monotonicMs() + ttl };
       if (current) this.lastStatuses.set(entry.check.name, status);
       return status;
     });
