@@ -120,16 +120,18 @@ export function envBoolean(variable: string, raw: string | undefined): boolean |
   throw new HealthConfigurationError(variable, raw, 'true or false');
 }
 
-/** An integer variable >= min; unset or empty: undefined. */
+/** An integer variable from `min` to `max`; unset or empty: undefined. */
 export function envInteger(
   variable: string,
   raw: string | undefined,
   min: number,
+  max = Number.MAX_SAFE_INTEGER,
+  expected = `an integer >= ${min}`,
 ): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new HealthConfigurationError(variable, raw, `an integer >= ${min}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new HealthConfigurationError(variable, raw, expected);
   }
   return value;
 }
@@ -140,16 +142,8 @@ export function envMilliseconds(
   raw: string | undefined,
   min: number,
 ): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > MAX_TIMER_MS) {
-    throw new HealthConfigurationError(
-      variable,
-      raw,
-      `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`,
-    );
-  }
-  return value;
+  const expected = `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`;
+  return envInteger(variable, raw, min, MAX_TIMER_MS, expected);
 }
 
 /**
