@@ -24,16 +24,25 @@ export class ConnectionDrain {
     private readonly now: () => number = () => performance.now(),
     private readonly idleMs = 250,
   ) {
+    // Sockets only, until the drain: no work per request while the service runs normally.
     server.on('connection', this.onConnection);
-    server.prependListener('request', this.onRequest);
   }
 
   /** From now on, each response closes its connection; sockets idle past `idleMs` are closed. */
   start(): void {
+    if (this.draining) return;
     this.draining = true;
-    // Responses under way when the drain begins close their connection too.
-    for (const { active } of this.sockets.values()) {
-      for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
+    this.server.prependListener('request', this.onRequest);
+    const now = this.now();
+    for (const [socket, tracked] of this.sockets) {
+      // The response a socket is writing now (Node keeps it there): it closes its connection too.
+      const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (res) {
+        this.follow(res, tracked);
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+      } else {
+        tracked.idleSince = now;
+      }
     }
     this.sweep();
     this.sweeper = setInterval(() => this.sweep(), this.idleMs);
@@ -74,14 +83,18 @@ export class ConnectionDrain {
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const tracked = this.sockets.get(req.socket);
-    tracked?.active.add(res);
-    if (this.draining && !res.headersSent) res.setHeader('Connection', 'close');
+    if (tracked) this.follow(res, tracked);
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+
+  /** Counts a response as in flight on its socket until it closes. */
+  private follow(res: ServerResponse, tracked: Tracked): void {
+    tracked.active.add(res);
     res.once('close', () => {
-      if (!tracked) return;
       tracked.active.delete(res);
       tracked.idleSince = this.now();
     });
-  };
+  }
 
   /** Closes sockets with no request in flight that have been idle for `idleMs`. */
   private sweep(): void {
