@@ -31,10 +31,29 @@ export function aiSettingsFromEnv(env: EnvSource): AiSettings {
   }
   return {
     apiKey: readString(env, 'GEMINI_API_KEY'),
-    model: readString(env, 'AI_MODEL') ?? DEFAULT_AI_MODEL,
+    model: geminiModel(readString(env, 'AI_MODEL') ?? DEFAULT_AI_MODEL),
     baseUrl: baseUrl.replace(/\/+$/, ''),
     requestTimeoutMs: readInteger(env, 'AI_REQUEST_TIMEOUT_MS', 30_000, 1),
     probe: readBoolean(env, 'HEALTH_CHECK_AI_MODEL_PROBE', false),
     probeTtlMs: readInteger(env, 'HEALTH_CHECK_AI_MODEL_PROBE_TTL_MS', 60_000, 0),
   };
+}
+
+/** PydanticAI's provider prefixes for Gemini, as the template writes `AI_MODEL`. */
+const GEMINI_PREFIXES = ['google-gla', 'google-vertex', 'gemini', 'google'];
+
+/**
+ * The Gemini model name: `gemini-2.5-flash-lite` as it is, and the template's PydanticAI notation
+ * `google-gla:gemini-2.5-flash-lite` without its provider prefix. Another provider's prefix
+ * (`openai:gpt-4o`) names `AI_MODEL`: this service talks to Gemini only.
+ */
+export function geminiModel(raw: string): string {
+  const match = /^([a-z-]+):(.+)$/.exec(raw);
+  if (!match) return raw;
+  if (GEMINI_PREFIXES.includes(match[1])) return match[2];
+  throw new HealthConfigurationError(
+    'AI_MODEL',
+    raw,
+    `a Gemini model name, optionally prefixed ${GEMINI_PREFIXES.map((p) => `${p}:`).join(', ')}`,
+  );
 }
