@@ -2,6 +2,7 @@ import { HealthConfigurationError } from './core/errors';
 import type { HealthClock } from './core/clock';
 import { systemClock } from './core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from './core/health-check';
+import { CHECK_MODES } from './core/health-check';
 import { isHealthStatus } from './core/health-status';
 import { COMPONENT_NAME_PATTERN } from './core/names';
 import type { HealthHttpOptions } from './http/http.options';
@@ -73,7 +74,9 @@ export interface HealthModuleOptions extends HealthEngineOptions, HealthHttpOpti
 /** Engine options after defaults and validation. */
 export interface ResolvedHealthOptions {
   version: string;
-  defaults: Required<Omit<HealthCheckOptions, 'tags' | 'abortable' | 'timeoutStatus'>> & {
+  defaults: Required<
+    Pick<HealthCheckOptions, 'timeoutMs' | 'retries' | 'cacheTtlMs' | 'failureCacheTtlMs' | 'critical'>
+  > & {
     tags: readonly string[];
   };
   retryBaseDelayMs: number;
@@ -162,6 +165,15 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
   if (options.failureCacheTtlMs !== undefined) {
     milliseconds(`${where}.failureCacheTtlMs`, options.failureCacheTtlMs);
   }
+  if (options.degradedAboveMs !== undefined) {
+    milliseconds(`${where}.degradedAboveMs`, options.degradedAboveMs);
+  }
+  for (const key of ['failuresBeforeUnhealthy', 'successesBeforeHealthy'] as const) {
+    if (options[key] !== undefined) integer(`${where}.${key}`, options[key], 1);
+  }
+  if (options.mode !== undefined && !(CHECK_MODES as readonly unknown[]).includes(options.mode)) {
+    throw new HealthConfigurationError(`${where}.mode`, options.mode, 'active or shadow');
+  }
   if (options.timeoutStatus !== undefined && !isHealthStatus(options.timeoutStatus)) {
     throw new HealthConfigurationError(
       `${where}.timeoutStatus`,
@@ -169,7 +181,7 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
       'healthy, degraded or unhealthy',
     );
   }
-  for (const flag of ['critical', 'abortable'] as const) {
+  for (const flag of ['critical', 'abortable', 'enabled'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new HealthConfigurationError(`${where}.${flag}`, options[flag], 'true or false');
     }

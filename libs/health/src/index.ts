@@ -32,7 +32,9 @@ export type {
   IndicatorResult,
   SystemHealthStatus,
 } from './core/health-status';
+export { CHECK_MODES } from './core/health-check';
 export type {
+  CheckMode,
   HealthCheckDefinition,
   HealthCheckOptions,
   HealthIndicator,

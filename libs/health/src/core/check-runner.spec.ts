@@ -22,6 +22,11 @@ function resolved(
     failureCacheTtlMs: 0,
     abortable: check.length > 0,
     timeoutStatus: HealthStatus.DEGRADED,
+    degradedAboveMs: 0,
+    failuresBeforeUnhealthy: 1,
+    successesBeforeHealthy: 1,
+    enabled: true,
+    mode: 'active',
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import type { HealthClock } from './clock';
-import type { HealthIndicator } from './health-check';
+import type { CheckMode, HealthIndicator } from './health-check';
 import type { ComponentStatus, HealthMetadata, IndicatorResult } from './health-status';
 import { HealthStatus, isHealthStatus } from './health-status';
 import type { WakeReason } from './deadlines';
@@ -19,6 +19,11 @@ export interface ResolvedCheck {
   readonly failureCacheTtlMs: number;
   readonly abortable: boolean;
   readonly timeoutStatus: HealthStatus;
+  readonly degradedAboveMs: number;
+  readonly failuresBeforeUnhealthy: number;
+  readonly successesBeforeHealthy: number;
+  readonly enabled: boolean;
+  readonly mode: CheckMode;
 }
 
 export interface RunContext {

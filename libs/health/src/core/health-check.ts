@@ -29,7 +29,26 @@ export interface HealthCheckOptions {
    * readiness fails while a check it covers last timed out.
    */
   timeoutStatus?: HealthStatus;
+  /**
+   * A HEALTHY answer slower than this many ms is DEGRADED, with a message giving the time.
+   * 0 (default) turns it off.
+   */
+  degradedAboveMs?: number;
+  /** Consecutive UNHEALTHY results needed before the check is reported UNHEALTHY. Default 1. */
+  failuresBeforeUnhealthy?: number;
+  /** Consecutive HEALTHY results needed, after a bad status, before it is HEALTHY again. Default 1. */
+  successesBeforeHealthy?: number;
+  /** `false` pauses the check: registered, but not run and in no report. Default true. */
+  enabled?: boolean;
+  /**
+   * `shadow`: the check runs and shows in the full report (marked), metrics and trends, but never
+   * counts toward the overall status, readiness or the legacy body. Default `active`.
+   */
+  mode?: CheckMode;
 }
+
+export const CHECK_MODES = ['active', 'shadow'] as const;
+export type CheckMode = (typeof CHECK_MODES)[number];
 
 /**
  * One component's check. Implement it on an `@Injectable()` class decorated with

@@ -22,6 +22,8 @@ export interface ComponentStatus {
   /** Measured by the engine on a monotonic clock, retries included. */
   response_time_ms: number;
   metadata: HealthMetadata;
+  /** Present (true) on a shadow check's status: shown, never counted. */
+  shadow?: true;
 }
 
 /** One full evaluation of the system: the report every consumer reads. */

@@ -4,6 +4,8 @@ import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
 import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
 import { aggregateStatus } from './aggregate';
+import type { PolicyState } from './check-policy';
+import { applyPolicy } from './check-policy';
 import type { HealthClock } from './clock';
 import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
 import { runCheck } from './check-runner';
@@ -56,6 +58,8 @@ export interface CheckSelection {
 
 interface Entry {
   readonly check: ResolvedCheck;
+  /** What thresholds remember between runs: the reported status and the streaks. */
+  readonly policy: PolicyState;
   inFlight?: Promise<ComponentStatus>;
   cached?: { status: ComponentStatus; expiresAt: number };
   /** The latest run's status, how it ended and when (monotonic ms). */
@@ -162,7 +166,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (this.entries.has(name) && !options.replace) throw new DuplicateHealthCheckError(name);
 
-    const entry: Entry = { check: this.resolve(check, options) };
+    const entry: Entry = {
+      check: this.resolve(check, options),
+      policy: { failures: 0, successes: 0 },
+    };
     this.entries.set(name, entry);
     this.lastStatuses.delete(name);
     return () => {
@@ -379,6 +386,20 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
         options.timeoutStatus ??
         own.timeoutStatus ??
         HealthStatus.DEGRADED,
+      degradedAboveMs:
+        operator.degradedAboveMs ?? options.degradedAboveMs ?? own.degradedAboveMs ?? 0,
+      failuresBeforeUnhealthy:
+        operator.failuresBeforeUnhealthy ??
+        options.failuresBeforeUnhealthy ??
+        own.failuresBeforeUnhealthy ??
+        1,
+      successesBeforeHealthy:
+        operator.successesBeforeHealthy ??
+        options.successesBeforeHealthy ??
+        own.successesBeforeHealthy ??
+        1,
+      enabled: operator.enabled ?? options.enabled ?? own.enabled ?? true,
+      mode: operator.mode ?? options.mode ?? own.mode ?? 'active',
       retryBaseDelayMs: this.options.retryBaseDelayMs,
     };
   }
@@ -392,8 +413,15 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       return this.lastReport;
     }
     const report: SystemHealthStatus = {
+      // Shadow checks are shown, never counted.
       overall_status: aggregateStatus(
-        components.map((c, i) => ({ status: c.status, critical: entries[i].check.critical })),
+        components
+          .map((c, i) => ({
+            status: c.status,
+            critical: entries[i].check.critical,
+            shadow: c.shadow,
+          }))
+          .filter((c) => !c.shadow),
       ),
       components,
       timestamp: this.options.clock.epochMs() / 1000,
@@ -413,11 +441,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       return Promise.resolve(entry.cached.status);
     }
     entry.inFlight ??= runCheck(entry.check, this.context).then((run) => {
-      const { status } = run;
+      const { status, held } = applyPolicy(entry.check, run, entry.policy);
       entry.inFlight = undefined;
       // Plain fields, not a WeakMap keyed by status: that doubled the engine's cost per check.
       entry.lastStatus = status;
-      entry.lastOutcome = run.outcome;
+      // A result held back by failuresBeforeUnhealthy is not yet a verdict: no timeout to count.
+      entry.lastOutcome = held ? 'ok' : run.outcome;
       entry.lastFinishedAt = clock.monotonicMs();
       // A run of a check since removed or replaced is not news about the current one.
       const current = this.entries.get(entry.check.name) === entry;
@@ -469,7 +498,9 @@ function selectionKey({ tags, criticalOnly, exclude }: CheckSelection): string {
 }
 
 function selects({ tags, criticalOnly, exclude }: CheckSelection, check: ResolvedCheck): boolean {
-  if (exclude?.includes(check.name)) return false;
+  // A paused check is in no evaluation; a shadow check in no readiness-style selection.
+  if (!check.enabled || exclude?.includes(check.name)) return false;
+  if (check.mode === 'shadow' && (criticalOnly || tags?.length)) return false;
   if (criticalOnly && !check.critical) return false;
   return !tags?.length || tags.some((tag) => check.tags.includes(tag));
 }

@@ -42,7 +42,8 @@ export function toLegacyBody(
     version,
   };
   for (const { key, component, whenMissing } of fields) {
-    const status = report.components.find((c) => c.name === component)?.status;
+    // A shadow check never counts toward the legacy body.
+    const status = report.components.find((c) => c.name === component && !c.shadow)?.status;
     body[key] = status === undefined ? whenMissing : status === HealthStatus.HEALTHY;
   }
   return body as unknown as LegacyHealthBody;

@@ -8,6 +8,8 @@ export interface ComponentBody {
   message?: string;
   response_time_ms: number;
   metadata?: HealthMetadata;
+  /** A shadow check: shown, never counted toward the overall status. */
+  shadow?: true;
 }
 
 export interface FullReportBody {
@@ -17,10 +19,12 @@ export interface FullReportBody {
 }
 
 export function toComponentBody(component: ComponentStatus, details: boolean): ComponentBody {
-  const { name, status, message, response_time_ms, metadata } = component;
-  return details
+  const { name, status, message, response_time_ms, metadata, shadow } = component;
+  const body: ComponentBody = details
     ? { name, status, message, response_time_ms, metadata }
     : { name, status, response_time_ms };
+  if (shadow) body.shadow = true;
+  return body;
 }
 
 /** The full report, `GET /v1/health/components`. */
