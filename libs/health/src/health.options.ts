@@ -75,7 +75,10 @@ export interface HealthModuleOptions extends HealthEngineOptions, HealthHttpOpti
 export interface ResolvedHealthOptions {
   version: string;
   defaults: Required<
-    Pick<HealthCheckOptions, 'timeoutMs' | 'retries' | 'cacheTtlMs' | 'failureCacheTtlMs' | 'critical'>
+    Pick<
+      HealthCheckOptions,
+      'timeoutMs' | 'retries' | 'cacheTtlMs' | 'failureCacheTtlMs' | 'critical'
+    >
   > & {
     tags: readonly string[];
   };
