@@ -1,4 +1,4 @@
-import { enableGracefulShutdown } from '@nest-health/core';
+import { enableGracefulShutdown, Redactor } from '@nest-health/core';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configureApp } from './app.factory';
@@ -23,7 +23,17 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  // One line per problem (every bad setting at once), never a stack trace.
-  console.error(error instanceof Error ? error.message : error);
+  // One line per problem (every bad setting at once), never a stack trace, never a secret.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(startupRedactor().text(message));
   process.exit(1);
 });
+
+/** Masks the configured secrets, when the settings can be read at all; URL passwords always. */
+function startupRedactor(): Redactor {
+  try {
+    return new Redactor(templateHealthOptions(process.env).secrets);
+  } catch {
+    return new Redactor();
+  }
+}

@@ -24,6 +24,18 @@ describe('resolveHealthOptions', () => {
     expect(Math.abs(resolved.clock.epochMs() - Date.now())).toBeLessThan(1000);
   });
 
+  it('refuses secrets or details keys that are not a list, without showing them', () => {
+    expect(() => resolveHealthOptions({ secrets: 'pw-secret-1' as never })).toThrow(
+      'Invalid setting secrets: "***" (expected an array of strings)',
+    );
+    expect(() => resolveHttpSettings({ detailsKeys: 'sk-live-key' as never })).toThrow(
+      'Invalid setting detailsKeys: "***"',
+    );
+    expect(() => resolveHealthOptions({ detailsKeys: [5] as never })).toThrow(
+      /detailsKeys: "\*\*\*"/,
+    );
+  });
+
   it('treats the details keys as secrets too', () => {
     expect(resolveHealthOptions({ secrets: ['s-1'], detailsKeys: ['k-1'] }).secrets).toEqual([
       's-1',
@@ -251,7 +263,7 @@ describe('consumer settings, each resolved from the module options', () => {
       { details: 'sometimes' as never },
       /details: "sometimes" \(expected one of never, when-authorized, always\)/,
     ],
-    ['keys that are not a list', { detailsKeys: 'k' as never }, /detailsKeys: "k"/],
+    ['keys that are not a list', { detailsKeys: 'k' as never }, /detailsKeys: "\*\*\*"/],
     ['a hook that is not a function', { authorizeDetails: 5 as never }, /authorizeDetails/],
     ['a writer without a media type', { writers: [{ write: () => 1 }] as never }, /writers/],
     [

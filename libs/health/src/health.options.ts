@@ -143,7 +143,10 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
     components,
     enabledComponents: validateEnabled(options.enabledComponents),
     // Keys that may read details are secrets however they were configured.
-    secrets: [...(options.secrets ?? []), ...(options.detailsKeys ?? [])],
+    secrets: [
+      ...secretList('secrets', options.secrets),
+      ...secretList('detailsKeys', options.detailsKeys),
+    ],
     evaluationIntervalMs: milliseconds(
       'evaluationIntervalMs',
       options.evaluationIntervalMs ?? HEALTH_DEFAULTS.evaluationIntervalMs,
@@ -276,4 +279,13 @@ export function integer(setting: string, value: unknown, min: number): number {
 /** An absolute http(s) URL with a host. */
 export function isHttpUrl(value: unknown): value is string {
   return typeof value === 'string' && /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value);
+}
+
+/** A list of secret values (strings or undefined); anything else is refused without showing it. */
+function secretList(setting: string, value: unknown): (string | undefined)[] {
+  if (value === undefined) return [];
+  const valid =
+    Array.isArray(value) && value.every((v) => v === undefined || typeof v === 'string');
+  if (!valid) throw new HealthConfigurationError(setting, '***', 'an array of strings');
+  return value as (string | undefined)[];
 }

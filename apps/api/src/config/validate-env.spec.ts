@@ -49,6 +49,25 @@ describe('validateEnvironment', () => {
     expect((error as Error).message.split('\n')).toHaveLength(6);
   });
 
+  it('goes on past a variable that must be set and is not, to report the rest', () => {
+    let error: unknown;
+    try {
+      validateEnvironment({
+        HEALTH_WEBHOOK_URLS: 'https://hooks.test/x',
+        HEALTH_WEBHOOK_QUEUE_SIZE: 'abc',
+        HEALTH_WEBHOOK_COOLDOWN_MS: '-5',
+      });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as EnvironmentError).problems;
+    expect(problems.map((p) => /^Invalid setting (\w+):/.exec(p)?.[1]).sort()).toEqual([
+      'HEALTH_WEBHOOK_COOLDOWN_MS',
+      'HEALTH_WEBHOOK_QUEUE_SIZE',
+      'HEALTH_WEBHOOK_SECRET',
+    ]);
+  });
+
   it('names the variable behind a rule the library checks under an option name', () => {
     expect(() =>
       validateEnvironment({

@@ -72,6 +72,7 @@ const READERS: ((env: Env) => unknown)[] = [
  */
 function collect(read: (env: Env) => unknown, env: Readonly<Env>, problems: string[]): void {
   const current: Env = { ...env };
+  const standIns = new Set<string>();
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
       read(current);
@@ -79,12 +80,22 @@ function collect(read: (env: Env) => unknown, env: Readonly<Env>, problems: stri
     } catch (error) {
       if (!(error instanceof HealthConfigurationError)) throw error;
       const named = byVariable(error);
+      // A stand-in put there below is not the operator's value: nothing more to learn here.
+      if (standIns.has(named.setting)) return;
       problems.push(named.message);
-      if (current[named.setting] === undefined) return;
-      delete current[named.setting];
+      if (current[named.setting] === undefined) {
+        // A variable that must be set and is not: a stand-in lets the reader go on to the rest.
+        standIns.add(named.setting);
+        current[named.setting] = STAND_IN;
+      } else {
+        delete current[named.setting];
+      }
     }
   }
 }
+
+/** What a missing required variable is set to while the rest of its reader is checked. */
+const STAND_IN = 'stand-in-value-for-validation';
 
 /** Option names of the library, as the variables that set them here. */
 const VARIABLES: Readonly<Record<string, string>> = {

@@ -47,6 +47,7 @@ export function enableGracefulShutdown(
   const log = options.log ?? ((line: string) => logger.log(line));
   const server = app.getHttpServer() as Server | undefined;
   const drain = server instanceof HttpServer ? new ConnectionDrain(server) : undefined;
+  if (!drain) log('no Node http.Server to drain: connections are not closed gracefully');
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
 

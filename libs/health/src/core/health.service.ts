@@ -405,6 +405,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async evaluate(selection: CheckSelection, full: boolean): Promise<SystemHealthStatus> {
+    // Whether startup had settled when the checks started: a report of results gathered before
+    // (a cache still connecting) is no baseline, even if it finishes after.
+    const settled = this.settled;
     const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
     const components = await Promise.all(entries.map((entry) => this.run(entry)));
     // Every result came unchanged from cache: that is the last report, and listeners have it.
@@ -431,7 +434,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastReport = report;
       this.tickWaiting = false;
     }
-    this.publish(report, { full, scheduled, settled: this.settled });
+    this.publish(report, { full, scheduled, settled });
     return report;
   }
 

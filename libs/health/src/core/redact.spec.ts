@@ -28,6 +28,14 @@ describe('Redactor', () => {
     expect(redactor.text('Authorization: Bearer abc.def-ghi')).toBe('Authorization: Bearer ***');
   });
 
+  it('masks the user of a URL that has no password: it may be the token', () => {
+    const redactor = new Redactor();
+    expect(redactor.text('POST https://tok3n@hooks.example/x failed')).toBe(
+      'POST https://***@hooks.example/x failed',
+    );
+    expect(redactor.text('redis://default:pw@127.0.0.1')).toBe('redis://default:***@127.0.0.1');
+  });
+
   it('masks every string in data, keys kept, other values untouched', () => {
     expect(
       redactor.data({

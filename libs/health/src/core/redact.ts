@@ -1,6 +1,8 @@
 const MASK = '***';
 const MIN_SECRET_LENGTH = 4;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
+/** A URL with a user and no password (`https://token@host`): the user may be the token. */
+const URL_USER_ONLY = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]+)@/gi;
 const SECRET_QUERY = /([?&](?:key|api[_-]?key|token|access[_-]?token|password|secret)=)[^&\s#"]+/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 /** A cheap test that rules out most text before the three patterns above run. */
@@ -30,6 +32,7 @@ export class Redactor {
     }
     let out = input
       .replace(URL_CREDENTIALS, `$1$2:${MASK}@`)
+      .replace(URL_USER_ONLY, `$1${MASK}@`)
       .replace(SECRET_QUERY, `$1${MASK}`)
       .replace(BEARER, `$1${MASK}`);
     for (const secret of this.secrets) {

@@ -96,6 +96,34 @@ describe('TransitionLog', () => {
     ]);
   });
 
+  it('counts a report as settled only if startup had settled when its checks started', async () => {
+    setUp({
+      checks: [
+        {
+          name: 'cache',
+          settled: () => settled,
+          check: () => ({ status: state.cache }),
+        },
+        {
+          name: 'slow',
+          check: () => new Promise((resolve) => setTimeout(() => resolve({ status: HEALTHY }), 30)),
+        },
+      ],
+    });
+    settled = false;
+    state.cache = DEGRADED;
+    const infos: boolean[] = [];
+    health.onReport((_r, info) => void infos.push(info.settled));
+    const first = health.check();
+    // The client connects while the slow check still runs: that report is still no baseline.
+    settled = true;
+    state.cache = HEALTHY;
+    await first;
+    await health.check();
+    expect(infos).toEqual([false, true]);
+    expect(lines).toEqual([]);
+  });
+
   it('logs the fields as an object with logFormat json', async () => {
     setUp({ logFormat: 'json' });
     await health.check();

@@ -149,8 +149,10 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     );
   }
   const keys = options.detailsKeys ?? [];
-  if (!Array.isArray(keys))
-    throw new HealthConfigurationError('detailsKeys', keys, 'an array of keys');
+  if (!Array.isArray(keys)) {
+    // Whatever it is, it may be a key: never shown.
+    throw new HealthConfigurationError('detailsKeys', '***', 'an array of keys');
+  }
   if (options.authorizeDetails !== undefined && typeof options.authorizeDetails !== 'function') {
     throw new HealthConfigurationError(
       'authorizeDetails',

@@ -16,7 +16,7 @@ import {
 import type { ComponentTrend, TrendsReport } from './trend.types';
 
 /**
- * Trends of every registered component over a window, from the samples the collector keeps.
+ * Trends of every registered component over a window, from the samples the recorder keeps (one per periodic evaluation).
  * Reads samples only: analysing never runs a check.
  */
 @Injectable()

@@ -9,6 +9,6 @@ describe('reasonOf', () => {
     expect(reasonOf(new Error('HTTP 500'))).toBe('HTTP 500');
     expect(reasonOf({ message: 'from another realm' })).toBe('from another realm');
     expect(reasonOf('plain')).toBe('plain');
-    expect(reasonOf(undefined)).toBe('undefined');
+    expect(reasonOf(undefined)).toBe('threw undefined');
   });
 });
