@@ -16,6 +16,7 @@ import { resolveRoutes } from './http/http.options';
 import { routeClashCheck } from './shared/route-clash';
 import { HealthTrends } from './trends/health-trends.service';
 import { TREND_PROVIDERS } from './trends/trend.providers';
+import { trendsController } from './trends/trends.controller';
 
 /**
  * `HealthModule.forRoot(options)` or `HealthModule.forRootAsync({ imports, inject, useFactory })`.
@@ -45,7 +46,11 @@ export class HealthModule extends ConfigurableModuleClass {
 
 function withHttp(module: DynamicModule, extras: HealthModuleExtras): DynamicModule {
   if (extras.exposeHttp === false) return module;
-  const controllers = healthControllers(resolveRoutes(extras.http));
+  const routes = resolveRoutes(extras.http);
+  const controllers = [
+    ...healthControllers(routes),
+    ...(routes.endpoints.trends ? [trendsController(routes)] : []),
+  ];
   return {
     ...module,
     controllers,

@@ -16,8 +16,6 @@ import type { ComponentStatus, SystemHealthStatus } from '../core/health-status'
 import { HealthService } from '../core/health.service';
 import { COMPONENT_NAME_PATTERN } from '../core/names';
 import { toComponentBody } from '../formats/report.format';
-import { HealthTrends } from '../trends/health-trends.service';
-import { DEFAULT_TREND_WINDOW, isTrendWindow, TREND_WINDOW_ERROR } from '../trends/trend-window';
 import { HealthHttpSettings } from './health-http.settings';
 import type { ResolvedRoutes } from './http.options';
 import { writeLegacy } from './legacy.endpoint';
@@ -204,31 +202,6 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
     controllers.push(ProbesController);
   }
 
-  if (endpoints.trends) {
-    /**
-     * `GET <base>/trends?window=15m|1h|6h|24h` (default 1h): per-component availability,
-     * response times and trend from the periodic evaluations. Names and figures only.
-     */
-    @Controller({ path: basePath, version })
-    class TrendsController {
-      constructor(readonly trends: HealthTrends) {}
-
-      @Get('trends')
-      get(
-        @Query('window') window: unknown,
-        @Res({ passthrough: true }) res: PassthroughResponse,
-      ): unknown {
-        const chosen = window ?? DEFAULT_TREND_WINDOW;
-        if (!isTrendWindow(chosen)) throw new BadRequestException(TREND_WINDOW_ERROR);
-        return answer(res, {
-          status: 200,
-          headers: { 'Content-Type': 'application/json; charset=utf-8' },
-          body: this.trends.analyze(chosen),
-        });
-      }
-    }
-    controllers.push(TrendsController);
-  }
   return controllers;
 }
 
