@@ -22,6 +22,7 @@ describe('healthOptionsFromEnv', () => {
       probeTimeoutMs: undefined,
       startupGraceMs: undefined,
       logTransitions: undefined,
+      configSources: {},
     });
   });
 

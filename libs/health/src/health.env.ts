@@ -47,7 +47,7 @@ export function healthOptionsFromEnv(
     read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
       ? 'HEALTH_EVALUATION_INTERVAL_MS'
       : 'HEALTH_TREND_INTERVAL_MS';
-  return {
+  const fromEnv: HealthModuleOptions = {
     version: read('APP_VERSION') || undefined,
     defaultTimeoutMs: envMilliseconds(
       'HEALTH_CHECK_TIMEOUT_MS',
@@ -95,6 +95,7 @@ export function healthOptionsFromEnv(
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
   };
+  return { ...fromEnv, configSources: sourcesOf(fromEnv) };
 }
 
 /** A getter over any `HealthEnv`: values trimmed, null and undefined as unset. */
@@ -219,4 +220,19 @@ function detailsVisibility(raw: string | undefined): DetailsVisibility | undefin
     );
   }
   return raw as DetailsVisibility;
+}
+
+/** Every value the environment set, by option path, as coming from the environment. */
+function sourcesOf(options: HealthModuleOptions): Record<string, 'environment'> {
+  const sources: Record<string, 'environment'> = {};
+  const walk = (value: unknown, path: string) => {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) return;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
+    } else {
+      sources[path] = 'environment';
+    }
+  };
+  walk(options, '');
+  return sources;
 }

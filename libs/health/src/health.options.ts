@@ -55,6 +55,12 @@ export interface HealthEngineOptions {
   startupGraceMs?: number;
   /** Where the engine, and every consumer, reads time. Give your own in tests. */
   clock?: HealthClock;
+  /**
+   * Where option values came from, by option path (`defaultTimeoutMs`,
+   * `components.cache.timeoutMs`): `environment` or `file`. Unlisted values count as `options`.
+   * `healthOptionsFromEnv` fills it in.
+   */
+  configSources?: Readonly<Record<string, 'environment' | 'file'>>;
 }
 
 /** Everything `HealthModule.forRoot()` takes: the engine's settings and its consumers'. */

@@ -33,6 +33,16 @@ export type {
   SystemHealthStatus,
 } from './core/health-status';
 export { CHECK_MODES } from './core/health-check';
+export { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from './core/health-configuration';
+export type {
+  CheckConfiguration,
+  ConfigChange,
+  ConfigChangeEvent,
+  ConfigPatch,
+  ConfigSource,
+  ConfigValue,
+  HealthConfiguration,
+} from './core/health-configuration';
 export type {
   CheckMode,
   HealthCheckDefinition,

@@ -2,7 +2,27 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
-import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
+import {
+  integer,
+  milliseconds,
+  resolveHealthOptions,
+  validateCheckOptions,
+  validateDefinition,
+} from '../health.options';
+import { HealthConfigurationError } from './errors';
+import type {
+  CheckConfiguration,
+  ConfigChange,
+  ConfigChangeEvent,
+  ConfigLayer,
+  ConfigPatch,
+  ConfigSource,
+  ConfigValue,
+  HealthConfiguration,
+  TunableCheckKey,
+  TunableDefaultKey,
+} from './health-configuration';
+import { mergePatch, TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from './health-configuration';
 import { aggregateStatus } from './aggregate';
 import type { PolicyState } from './check-policy';
 import { applyPolicy } from './check-policy';
@@ -13,6 +33,7 @@ import { Deadlines } from './deadlines';
 import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
 import type {
   HealthCheckDefinition,
+  HealthCheckOptions,
   HealthIndicator,
   RegisterOptions,
   Unregister,
@@ -57,7 +78,11 @@ export interface CheckSelection {
 }
 
 interface Entry {
-  readonly check: ResolvedCheck;
+  /** The check with every setting resolved; replaced when the configuration changes. */
+  check: ResolvedCheck;
+  /** What was registered, to resolve it again. */
+  readonly definition: HealthCheckDefinition;
+  readonly registerOptions: RegisterOptions;
   /** What thresholds remember between runs: the reported status and the streaks. */
   readonly policy: PolicyState;
   inFlight?: Promise<ComponentStatus>;
@@ -69,6 +94,46 @@ interface Entry {
 }
 
 const FULL = '{}';
+
+/** The code's defaults of the per-check settings that have no module-wide default. */
+const CHECK_DEFAULTS: Omit<
+  Required<Pick<HealthCheckOptions, TunableCheckKey>>,
+  TunableDefaultKey
+> = {
+  critical: true,
+  tags: [],
+  timeoutStatus: HealthStatus.DEGRADED,
+  degradedAboveMs: 0,
+  failuresBeforeUnhealthy: 1,
+  successesBeforeHealthy: 1,
+  enabled: true,
+  mode: 'active',
+};
+
+/** The module option behind each engine default. */
+const DEFAULT_OPTION = {
+  timeoutMs: 'defaultTimeoutMs',
+  retries: 'retries',
+  cacheTtlMs: 'cacheTtlMs',
+  failureCacheTtlMs: 'failureCacheTtlMs',
+} as const satisfies Record<TunableDefaultKey, keyof HealthModuleOptions>;
+
+/** Every value that differs between two configurations, by path. */
+function diff(before: HealthConfiguration, after: HealthConfiguration): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  const compare = (path: string, from: unknown, to: unknown) => {
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ path, from, to });
+  };
+  for (const key of TUNABLE_DEFAULT_KEYS) {
+    compare(`defaults.${key}`, before.defaults[key].value, after.defaults[key].value);
+  }
+  for (const [name, check] of Object.entries(after.checks)) {
+    for (const key of TUNABLE_CHECK_KEYS) {
+      compare(`checks.${name}.${key}`, before.checks[name]?.[key].value, check[key].value);
+    }
+  }
+  return changes;
+}
 
 /** How often the engine looks whether indicators have settled, during startup. */
 const SETTLE_POLL_MS = 100;
@@ -107,12 +172,18 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   /** A periodic tick waits on the full evaluation in flight: that report counts as scheduled. */
   private tickWaiting = false;
   private readonly skipped = new Set<string>();
+  private readonly moduleOptions: HealthModuleOptions;
+  /** Values set at runtime (admin endpoint, code): the first layer of every setting. */
+  private layer: ConfigLayer = { defaults: {}, checks: {} };
+  private configVersion = 1;
+  private readonly configListeners = new Set<(event: ConfigChangeEvent) => void>();
   private readonly bootAt: number;
   private settledAt?: number;
   private settling?: NodeJS.Timeout;
 
   constructor(@Optional() @Inject(MODULE_OPTIONS_TOKEN) options?: HealthModuleOptions) {
-    this.options = resolveHealthOptions(options ?? {});
+    this.moduleOptions = options ?? {};
+    this.options = resolveHealthOptions(this.moduleOptions);
     this.deadlines = new Deadlines(() => this.options.clock.monotonicMs());
     this.context = {
       clock: this.options.clock,
@@ -168,6 +239,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
     const entry: Entry = {
       check: this.resolve(check, options),
+      definition: check,
+      registerOptions: options,
       policy: { failures: 0, successes: 0 },
     };
     this.entries.set(name, entry);
@@ -357,15 +430,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private resolve(check: HealthCheckDefinition, options: RegisterOptions): ResolvedCheck {
-    const defaults = this.options.defaults;
-    const own: HealthCheckDefinition = check;
-    const operator = this.options.components[check.name] ?? {};
-    const pick = <
-      K extends 'timeoutMs' | 'retries' | 'critical' | 'cacheTtlMs' | 'failureCacheTtlMs' | 'tags',
-    >(
-      key: K,
-    ) => operator[key] ?? options[key] ?? own[key] ?? defaults[key];
-    const abortable = operator.abortable ?? options.abortable ?? own.abortable;
+    const value = <K extends TunableCheckKey>(key: K) => this.layered(check, options, key).value;
+    const abortable =
+      this.options.components[check.name]?.abortable ?? options.abortable ?? check.abortable;
     if (abortable === undefined && check.check.length > 0) {
       this.logger.warn(
         `Health check "${check.name}" declares a signal parameter but is not abortable: its signal never aborts (set abortable: true to get one that does)`,
@@ -374,33 +441,151 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return {
       name: check.name,
       indicator: check,
-      timeoutMs: pick('timeoutMs'),
-      retries: pick('retries'),
-      critical: pick('critical'),
-      cacheTtlMs: pick('cacheTtlMs'),
-      failureCacheTtlMs: pick('failureCacheTtlMs'),
-      tags: [...pick('tags')],
+      timeoutMs: value('timeoutMs'),
+      retries: value('retries'),
+      critical: value('critical'),
+      cacheTtlMs: value('cacheTtlMs'),
+      failureCacheTtlMs: value('failureCacheTtlMs'),
+      tags: [...value('tags')],
       abortable: abortable ?? false,
-      timeoutStatus:
-        operator.timeoutStatus ??
-        options.timeoutStatus ??
-        own.timeoutStatus ??
-        HealthStatus.DEGRADED,
-      degradedAboveMs:
-        operator.degradedAboveMs ?? options.degradedAboveMs ?? own.degradedAboveMs ?? 0,
-      failuresBeforeUnhealthy:
-        operator.failuresBeforeUnhealthy ??
-        options.failuresBeforeUnhealthy ??
-        own.failuresBeforeUnhealthy ??
-        1,
-      successesBeforeHealthy:
-        operator.successesBeforeHealthy ??
-        options.successesBeforeHealthy ??
-        own.successesBeforeHealthy ??
-        1,
-      enabled: operator.enabled ?? options.enabled ?? own.enabled ?? true,
-      mode: operator.mode ?? options.mode ?? own.mode ?? 'active',
+      timeoutStatus: value('timeoutStatus'),
+      degradedAboveMs: value('degradedAboveMs'),
+      failuresBeforeUnhealthy: value('failuresBeforeUnhealthy'),
+      successesBeforeHealthy: value('successesBeforeHealthy'),
+      enabled: value('enabled'),
+      mode: value('mode'),
       retryBaseDelayMs: this.options.retryBaseDelayMs,
+    };
+  }
+
+  /**
+   * One setting of a check and where it comes from, first found wins: the runtime layer, the
+   * operator's per-component settings (module options or environment), the registration, the
+   * indicator's own field, the runtime defaults, the module defaults, the code's default.
+   */
+  private layered<K extends TunableCheckKey>(
+    check: HealthCheckDefinition,
+    options: RegisterOptions,
+    key: K,
+  ): ConfigValue<NonNullable<HealthCheckOptions[K]>> {
+    type V = NonNullable<HealthCheckOptions[K]>;
+    const runtime = this.layer.checks[check.name]?.[key];
+    if (runtime !== undefined) return { value: runtime as V, source: 'runtime' };
+    const operator = this.options.components[check.name]?.[key];
+    if (operator !== undefined) {
+      return { value: operator as V, source: this.sourceOf(`components.${check.name}.${key}`) };
+    }
+    const own = options[key] ?? check[key];
+    if (own !== undefined) return { value: own as V, source: 'code' };
+    if ((TUNABLE_DEFAULT_KEYS as readonly string[]).includes(key)) {
+      return this.defaultValue(key as TunableDefaultKey) as ConfigValue<V>;
+    }
+    return {
+      value: (CHECK_DEFAULTS as Record<string, unknown>)[key] as V,
+      source: 'default',
+    };
+  }
+
+  private defaultValue(key: TunableDefaultKey): ConfigValue<number> {
+    const runtime = this.layer.defaults[key];
+    if (runtime !== undefined) return { value: runtime, source: 'runtime' };
+    const option = DEFAULT_OPTION[key];
+    const given = this.moduleOptions[option];
+    return {
+      value: this.options.defaults[key],
+      source: given === undefined ? 'default' : this.sourceOf(option),
+    };
+  }
+
+  private sourceOf(path: string): ConfigSource {
+    return this.moduleOptions.configSources?.[path] ?? 'options';
+  }
+
+  /** The effective configuration of the engine and of every registered check, with sources. */
+  configuration(): HealthConfiguration {
+    const defaults = Object.fromEntries(
+      TUNABLE_DEFAULT_KEYS.map((key) => [key, this.defaultValue(key)]),
+    ) as HealthConfiguration['defaults'];
+    const checks: Record<string, CheckConfiguration> = {};
+    for (const [name, entry] of this.entries) {
+      checks[name] = Object.fromEntries(
+        TUNABLE_CHECK_KEYS.map((key) => [
+          key,
+          this.layered(entry.definition, entry.registerOptions, key),
+        ]),
+      ) as CheckConfiguration;
+    }
+    return { version: this.configVersion, defaults, checks };
+  }
+
+  /**
+   * Applies a JSON merge patch to the runtime layer, validated like startup settings and all or
+   * nothing: a bad value throws a `HealthConfigurationError` naming its field and changes nothing.
+   * Effective from the next evaluation (cached results of a changed check are dropped); announced
+   * to `onConfigChange` listeners. A patch that changes nothing bumps nothing.
+   */
+  applyConfiguration(patch: unknown, who: { actor?: string } = {}): ConfigChangeEvent {
+    const next = mergePatch(this.layer, patch);
+    for (const name of Object.keys(next.checks)) {
+      if (!this.entries.has(name)) {
+        throw new HealthConfigurationError(
+          `checks.${name}`,
+          name,
+          'the name of a registered check',
+        );
+      }
+      validateCheckOptions(next.checks[name], `checks.${name}`);
+    }
+    for (const [key, value] of Object.entries(next.defaults)) {
+      if (key === 'retries') integer(`defaults.${key}`, value, 0);
+      else milliseconds(`defaults.${key}`, value, key === 'timeoutMs' ? 1 : 0);
+    }
+    const before = this.configuration();
+    const previous = this.layer;
+    this.layer = next;
+    const resolved = new Map<string, ResolvedCheck>();
+    try {
+      for (const [name, entry] of this.entries) {
+        resolved.set(name, this.resolve(entry.definition, entry.registerOptions));
+      }
+    } catch (error) {
+      this.layer = previous;
+      throw error;
+    }
+    const changes = diff(before, this.configuration());
+    if (changes.length === 0) return { version: this.configVersion, changes, source: 'runtime' };
+    for (const [name, entry] of this.entries) {
+      const check = resolved.get(name)!;
+      if (changes.some((c) => c.path.startsWith(`checks.${name}.`))) {
+        entry.check = check;
+        entry.cached = undefined;
+      }
+    }
+    this.configVersion++;
+    const event: ConfigChangeEvent = {
+      version: this.configVersion,
+      changes,
+      source: 'runtime',
+      ...(who.actor ? { actor: who.actor } : {}),
+    };
+    this.notify(this.configListeners, event);
+    return event;
+  }
+
+  /** Drops every runtime value: the file, environment, options and defaults show again. */
+  resetConfiguration(who: { actor?: string } = {}): ConfigChangeEvent {
+    const patch: ConfigPatch = {
+      defaults: Object.fromEntries(Object.keys(this.layer.defaults).map((k) => [k, null])),
+      checks: Object.fromEntries(Object.keys(this.layer.checks).map((n) => [n, null])),
+    };
+    return this.applyConfiguration(patch, who);
+  }
+
+  /** Subscribes to applied configuration changes. */
+  onConfigChange(listener: (event: ConfigChangeEvent) => void): Unregister {
+    this.configListeners.add(listener);
+    return () => {
+      this.configListeners.delete(listener);
     };
   }
 

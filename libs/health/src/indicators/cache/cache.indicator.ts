@@ -4,6 +4,7 @@ import type { HealthIndicator } from '../../core/health-check';
 import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { errorText } from '../../core/error-text';
+import { HealthConfigurationError } from '../../core/errors';
 
 /** What the indicator needs of a Redis client; an `ioredis` client satisfies it. */
 export interface RedisPingable {
@@ -25,7 +26,31 @@ export interface CacheIndicatorOptions {
   redis?: RedisPingable;
   /** The cache's performance figures (hit ratio, operations, mean time), read at each check. */
   stats?: () => CacheStats;
+  /**
+   * Judge the figures of `stats`: a hit ratio below `minHitRatio` or a mean operation time above
+   * `maxAverageOperationMs` makes `cache` DEGRADED, once at least `minOperations` operations were
+   * seen. Off unless one of the two limits is set.
+   */
+  thresholds?: CacheThresholds;
 }
+
+export interface CacheThresholds {
+  /** `hit_ratio` below this is DEGRADED: a number from 0 to 1. Unset: not judged. */
+  minHitRatio?: number;
+  /** `mean_operation_ms` above this is DEGRADED: ms > 0. Unset: not judged. */
+  maxAverageOperationMs?: number;
+  /** Fewer operations than this are too few to judge: an integer >= 1. Default 20. */
+  minOperations?: number;
+}
+
+export type ResolvedCacheThresholds = Readonly<{
+  minHitRatio?: number;
+  maxAverageOperationMs?: number;
+  minOperations: number;
+}>;
+
+/** Operations needed before the figures are judged, unless `minOperations` says otherwise. */
+export const DEFAULT_CACHE_MIN_OPERATIONS = 20;
 
 export const REDIS_UNAVAILABLE = 'Redis unavailable, serving from memory';
 
@@ -38,8 +63,10 @@ export const REDIS_UNAVAILABLE = 'Redis unavailable, serving from memory';
 export class CacheIndicator implements HealthIndicator {
   readonly name = 'cache';
   private hasSettled: boolean;
+  private readonly thresholds?: ResolvedCacheThresholds;
 
   constructor(private readonly options: CacheIndicatorOptions = {}) {
+    this.thresholds = resolveCacheThresholds(options.thresholds);
     const { redis } = options;
     this.hasSettled = !redis || !CONNECTING.includes(redis.status);
     const settle = () => {
@@ -85,7 +112,22 @@ export class CacheIndicator implements HealthIndicator {
   }
 
   private result(status: HealthStatus, message: string, metadata: HealthMetadata): IndicatorResult {
-    return { status, message, metadata: { ...this.stats(), ...metadata } };
+    const figures = this.stats();
+    if (status === HealthStatus.HEALTHY && this.thresholds) {
+      const breaches = judge(figures, this.thresholds);
+      if (breaches.length > 0) {
+        return {
+          status: HealthStatus.DEGRADED,
+          message: breaches.map((b) => b.message).join('; '),
+          metadata: {
+            ...figures,
+            ...metadata,
+            threshold_breaches: breaches.map((b) => b.figure),
+          },
+        };
+      }
+    }
+    return { status, message, metadata: { ...figures, ...metadata } };
   }
 
   /** A broken stats source must not make the cache look broken. */
@@ -96,4 +138,90 @@ export class CacheIndicator implements HealthIndicator {
       return { stats_error: 'cache statistics unavailable' };
     }
   }
+}
+
+/** Validates `thresholds`: undefined when no limit is set (nothing to judge). */
+export function resolveCacheThresholds(
+  thresholds: CacheThresholds | undefined,
+): ResolvedCacheThresholds | undefined {
+  if (thresholds === undefined) return undefined;
+  if (thresholds === null || typeof thresholds !== 'object' || Array.isArray(thresholds)) {
+    throw new HealthConfigurationError(
+      'cache.thresholds',
+      thresholds,
+      '{ minHitRatio?, maxAverageOperationMs?, minOperations? }',
+    );
+  }
+  const { minHitRatio, maxAverageOperationMs, minOperations } = thresholds;
+  check('minHitRatio', minHitRatio, (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
+  check('maxAverageOperationMs', maxAverageOperationMs, (n) => n > 0, 'a number of ms > 0');
+  check('minOperations', minOperations, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+  if (minHitRatio === undefined && maxAverageOperationMs === undefined) return undefined;
+  return {
+    ...(minHitRatio === undefined ? {} : { minHitRatio }),
+    ...(maxAverageOperationMs === undefined ? {} : { maxAverageOperationMs }),
+    minOperations: minOperations ?? DEFAULT_CACHE_MIN_OPERATIONS,
+  };
+}
+
+function check(
+  key: keyof CacheThresholds,
+  value: unknown,
+  valid: (n: number) => boolean,
+  expected: string,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
+    throw new HealthConfigurationError(`cache.thresholds.${key}`, value, expected);
+  }
+}
+
+interface Breach {
+  figure: 'hit_ratio' | 'mean_operation_ms';
+  message: string;
+}
+
+/**
+ * The figures past their limit. `hit_ratio` is judged over reads (`hits` + `misses` when the
+ * figures have both, `operations_tracked` otherwise), `mean_operation_ms` over
+ * `operations_tracked`; a figure that is missing, null, or seen over too few operations is not.
+ */
+function judge(figures: HealthMetadata, limits: ResolvedCacheThresholds): Breach[] {
+  const breaches: Breach[] = [];
+  const operations = numberIn(figures, 'operations_tracked');
+  const hits = numberIn(figures, 'hits');
+  const misses = numberIn(figures, 'misses');
+  const reads = hits !== undefined && misses !== undefined ? hits + misses : operations;
+  const hitRatio = numberIn(figures, 'hit_ratio');
+  if (
+    limits.minHitRatio !== undefined &&
+    hitRatio !== undefined &&
+    reads !== undefined &&
+    reads >= limits.minOperations &&
+    hitRatio < limits.minHitRatio
+  ) {
+    breaches.push({
+      figure: 'hit_ratio',
+      message: `Cache hit ratio ${hitRatio} is below the threshold of ${limits.minHitRatio} (over ${reads} reads)`,
+    });
+  }
+  const meanMs = numberIn(figures, 'mean_operation_ms');
+  if (
+    limits.maxAverageOperationMs !== undefined &&
+    meanMs !== undefined &&
+    operations !== undefined &&
+    operations >= limits.minOperations &&
+    meanMs > limits.maxAverageOperationMs
+  ) {
+    breaches.push({
+      figure: 'mean_operation_ms',
+      message: `Mean cache operation time ${meanMs} ms is above the threshold of ${limits.maxAverageOperationMs} ms (over ${operations} operations)`,
+    });
+  }
+  return breaches;
+}
+
+function numberIn(figures: HealthMetadata, key: string): number | undefined {
+  const value = figures[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
+import { HealthConfigurationError } from '../../core/errors';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
 import { HealthModule } from '../../health.module';
@@ -145,6 +146,153 @@ describe('ResilienceIndicator', () => {
         open_circuit_breakers: ['search'],
         half_open_circuit_breakers: ['payments'],
       },
+    });
+  });
+
+  describe('how many open breakers it takes', () => {
+    const graded = (options: object) => new ResilienceIndicator(registry, options).check();
+
+    beforeEach(() => {
+      for (const name of ['payments', 'search', 'ai_model', 'mail']) add(name);
+    });
+
+    it('keeps the template rule with empty options: one open is DEGRADED, never UNHEALTHY', async () => {
+      await breakOpen('payments');
+      expect(graded({})).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        message: 'Open circuit breakers: payments',
+      });
+      for (const name of ['search', 'ai_model', 'mail']) await breakOpen(name);
+      expect(graded({})).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        message: 'Open circuit breakers: payments, search, ai_model, mail',
+      });
+      expect(indicator.check().status).toBe(HealthStatus.DEGRADED);
+    });
+
+    it('is DEGRADED from degradedWhenOpen and UNHEALTHY from unhealthyWhenOpen, saying so', async () => {
+      const limits = { degradedWhenOpen: 2, unhealthyWhenOpen: 3 };
+      expect(graded(limits)).toMatchObject({
+        status: HealthStatus.HEALTHY,
+        message: 'All circuit breakers closed',
+      });
+
+      await breakOpen('payments');
+      expect(graded(limits)).toMatchObject({
+        status: HealthStatus.HEALTHY,
+        message: 'Open circuit breakers: payments (1 open; degraded at 2, unhealthy at 3)',
+        metadata: { open_circuit_breakers: ['payments'] },
+      });
+
+      await breakOpen('search');
+      expect(graded(limits)).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        message: 'Open circuit breakers: payments, search (2 open; degraded at 2, unhealthy at 3)',
+      });
+
+      await breakOpen('ai_model');
+      expect(graded(limits)).toMatchObject({
+        status: HealthStatus.UNHEALTHY,
+        message:
+          'Open circuit breakers: payments, search, ai_model (3 open; degraded at 2, unhealthy at 3)',
+        metadata: {
+          open_circuit_breakers: ['payments', 'search', 'ai_model'],
+          total_circuit_breakers: 4,
+        },
+      });
+    });
+
+    it('goes straight to UNHEALTHY when both limits are the same', async () => {
+      await breakOpen('mail');
+      expect(graded({ degradedWhenOpen: 1, unhealthyWhenOpen: 1 })).toMatchObject({
+        status: HealthStatus.UNHEALTHY,
+        message: 'Open circuit breakers: mail (1 open; degraded at 1, unhealthy at 1)',
+      });
+    });
+
+    it('can make one open breaker UNHEALTHY, counting an isolated one as open', () => {
+      const isolation = registry.get('payments')!.isolate();
+      expect(graded({ unhealthyWhenOpen: 1 }).status).toBe(HealthStatus.UNHEALTHY);
+      isolation.dispose();
+      expect(graded({ unhealthyWhenOpen: 1 }).status).toBe(HealthStatus.HEALTHY);
+    });
+
+    it('never counts a half-open breaker, whatever the limits', async () => {
+      await breakOpen('payments');
+      now = T0 + HALF_OPEN_AFTER;
+      expect(graded({ unhealthyWhenOpen: 1 })).toMatchObject({
+        status: HealthStatus.HEALTHY,
+        message: 'Half-open circuit breakers: payments',
+        metadata: { half_open_circuit_breakers: ['payments'] },
+      });
+    });
+
+    it('with degradedWhenOpen 0 never degrades, only turns UNHEALTHY at its limit', async () => {
+      await breakOpen('payments');
+      expect(graded({ degradedWhenOpen: 0 })).toMatchObject({
+        status: HealthStatus.HEALTHY,
+        message: 'Open circuit breakers: payments (1 open; degraded never, unhealthy never)',
+      });
+      expect(graded({ degradedWhenOpen: 0, unhealthyWhenOpen: 2 }).status).toBe(
+        HealthStatus.HEALTHY,
+      );
+      await breakOpen('search');
+      expect(graded({ degradedWhenOpen: 0, unhealthyWhenOpen: 2 }).status).toBe(
+        HealthStatus.UNHEALTHY,
+      );
+    });
+
+    it.each([
+      [{ degradedWhenOpen: -1 }, 'resilience.degradedWhenOpen', '-1'],
+      [{ degradedWhenOpen: 1.5 }, 'resilience.degradedWhenOpen', '1.5'],
+      [{ degradedWhenOpen: '2' }, 'resilience.degradedWhenOpen', '"2"'],
+      [{ unhealthyWhenOpen: -2 }, 'resilience.unhealthyWhenOpen', '-2'],
+      [{ unhealthyWhenOpen: Infinity }, 'resilience.unhealthyWhenOpen', 'Infinity'],
+    ])('refuses %j, naming %s', (options, setting, shown) => {
+      const build = () => new ResilienceIndicator(registry, options as never);
+      expect(build).toThrow(HealthConfigurationError);
+      expect(build).toThrow(
+        `Invalid setting ${setting}: ${shown} (expected an integer >= 0 (0: never))`,
+      );
+    });
+
+    it('refuses an unhealthy limit below the degraded one', () => {
+      expect(() => graded({ degradedWhenOpen: 3, unhealthyWhenOpen: 2 })).toThrow(
+        'Invalid setting resilience.unhealthyWhenOpen: 2 ' +
+          '(expected 0 (never) or an integer >= resilience.degradedWhenOpen (3))',
+      );
+      expect(() => graded({ unhealthyWhenOpen: 0, degradedWhenOpen: 3 })).not.toThrow();
+    });
+
+    it('refuses options that are not an object', () => {
+      expect(() => new ResilienceIndicator(registry, 2 as never)).toThrow(
+        'Invalid setting ResilienceIndicator options: 2',
+      );
+    });
+
+    it('is UNHEALTHY through the engine, and the legacy body says resilience_healthy false', async () => {
+      const service = new HealthService({
+        checks: [new ResilienceIndicator(registry, { unhealthyWhenOpen: 2 })],
+        retries: 0,
+        cacheTtlMs: 0,
+      });
+      try {
+        await breakOpen('payments');
+        await breakOpen('search');
+        const report = await service.check();
+        expect(report.overall_status).toBe(HealthStatus.UNHEALTHY);
+        expect(report.components.find((c) => c.name === 'resilience')).toMatchObject({
+          status: HealthStatus.UNHEALTHY,
+          message:
+            'Open circuit breakers: payments, search (2 open; degraded at 1, unhealthy at 2)',
+        });
+        expect(toLegacyBody(report, service.version)).toMatchObject({
+          status: 'degraded',
+          resilience_healthy: false,
+        });
+      } finally {
+        service.onModuleDestroy();
+      }
     });
   });
 

@@ -1,30 +1,53 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { HealthConfigurationError } from '../../core/errors';
 import type { HealthIndicator } from '../../core/health-check';
 import type { IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { CircuitBreakerRegistry } from './circuit-breaker.registry';
 import type { CircuitBreakerSnapshot, CircuitBreakerState } from './circuit-breaker.types';
 
+export interface ResilienceIndicatorOptions {
+  /** This many open (or isolated) breakers or more make `resilience` DEGRADED; 0: never. Default 1. */
+  degradedWhenOpen?: number;
+  /** This many open (or isolated) breakers or more make it UNHEALTHY; 0: never. Default 0. */
+  unhealthyWhenOpen?: number;
+}
+
+export type ResolvedResilienceOptions = Readonly<Required<ResilienceIndicatorOptions>>;
+
+/** The template's rule: any open breaker is DEGRADED, never UNHEALTHY. */
+export const RESILIENCE_DEFAULTS: ResolvedResilienceOptions = {
+  degradedWhenOpen: 1,
+  unhealthyWhenOpen: 0,
+};
+
 /**
- * The `resilience` component, graded as the template grades it: DEGRADED while any registered
- * breaker is open (or isolated), HEALTHY otherwise. A half-open breaker is trying the
- * dependency again: it is listed in the message and metadata, and the status stays HEALTHY.
- * An open breaker means the app already shields itself from a failing dependency, so it
- * degrades the service rather than making it unhealthy.
+ * The `resilience` component, graded by default as the template grades it: DEGRADED while any
+ * registered breaker is open (or isolated), HEALTHY otherwise. A half-open breaker is trying the
+ * dependency again: it is listed in the message and metadata, and never counts as open.
+ * An open breaker means the app already shields itself from a failing dependency, so by default
+ * it degrades the service rather than making it unhealthy; `degradedWhenOpen` and
+ * `unhealthyWhenOpen` say how many open breakers it takes instead.
  */
 @Injectable()
 export class ResilienceIndicator implements HealthIndicator {
   readonly name = 'resilience';
+  private readonly limits: ResolvedResilienceOptions;
 
-  constructor(private readonly registry: CircuitBreakerRegistry) {}
+  constructor(
+    private readonly registry: CircuitBreakerRegistry,
+    @Optional() options: ResilienceIndicatorOptions = {},
+  ) {
+    this.limits = resolveResilienceOptions(options);
+  }
 
   check(): IndicatorResult {
     const breakers = this.registry.snapshot();
     const open = namesIn(breakers, 'open', 'isolated');
     const halfOpen = namesIn(breakers, 'half_open');
     return {
-      status: open.length ? HealthStatus.DEGRADED : HealthStatus.HEALTHY,
-      message: describe(breakers.length, open, halfOpen),
+      status: grade(open.length, this.limits),
+      message: describe(breakers.length, open, halfOpen) + this.limitsNote(open.length),
       metadata: {
         open_circuit_breakers: open,
         half_open_circuit_breakers: halfOpen,
@@ -33,6 +56,53 @@ export class ResilienceIndicator implements HealthIndicator {
       },
     };
   }
+
+  /** With limits other than the template's, an open breaker's message says what they are. */
+  private limitsNote(open: number): string {
+    const { degradedWhenOpen, unhealthyWhenOpen } = this.limits;
+    if (open === 0) return '';
+    if (degradedWhenOpen === 1 && unhealthyWhenOpen === 0) return '';
+    const at = (limit: number) => (limit > 0 ? `at ${limit}` : 'never');
+    return ` (${open} open; degraded ${at(degradedWhenOpen)}, unhealthy ${at(unhealthyWhenOpen)})`;
+  }
+}
+
+/** Defaults, then validation: a bad value throws naming `resilience.<option>` and the value. */
+export function resolveResilienceOptions(
+  options: ResilienceIndicatorOptions | undefined,
+): ResolvedResilienceOptions {
+  if (options === undefined) return RESILIENCE_DEFAULTS;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HealthConfigurationError(
+      'ResilienceIndicator options',
+      options,
+      '{ degradedWhenOpen?, unhealthyWhenOpen? }',
+    );
+  }
+  const resolved = { ...RESILIENCE_DEFAULTS };
+  for (const key of Object.keys(RESILIENCE_DEFAULTS) as (keyof ResilienceIndicatorOptions)[]) {
+    const value = options[key] ?? RESILIENCE_DEFAULTS[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new HealthConfigurationError(`resilience.${key}`, value, 'an integer >= 0 (0: never)');
+    }
+    resolved[key] = value;
+  }
+  const { degradedWhenOpen, unhealthyWhenOpen } = resolved;
+  if (degradedWhenOpen > 0 && unhealthyWhenOpen > 0 && unhealthyWhenOpen < degradedWhenOpen) {
+    throw new HealthConfigurationError(
+      'resilience.unhealthyWhenOpen',
+      unhealthyWhenOpen,
+      `0 (never) or an integer >= resilience.degradedWhenOpen (${degradedWhenOpen})`,
+    );
+  }
+  return resolved;
+}
+
+function grade(open: number, limits: ResolvedResilienceOptions): HealthStatus {
+  const reaches = (limit: number) => limit > 0 && open >= limit;
+  if (reaches(limits.unhealthyWhenOpen)) return HealthStatus.UNHEALTHY;
+  if (reaches(limits.degradedWhenOpen)) return HealthStatus.DEGRADED;
+  return HealthStatus.HEALTHY;
 }
 
 function namesIn(breakers: CircuitBreakerSnapshot[], ...states: CircuitBreakerState[]): string[] {

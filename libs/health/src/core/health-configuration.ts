@@ -1,0 +1,145 @@
+import { HealthConfigurationError } from './errors';
+import type { HealthCheckOptions } from './health-check';
+
+/** Where a value of the effective configuration comes from. */
+export type ConfigSource = 'default' | 'code' | 'options' | 'environment' | 'file' | 'runtime';
+
+export interface ConfigValue<T> {
+  value: T;
+  source: ConfigSource;
+}
+
+/** The per-check settings that can be read and changed at runtime. */
+export const TUNABLE_CHECK_KEYS = [
+  'timeoutMs',
+  'retries',
+  'critical',
+  'tags',
+  'cacheTtlMs',
+  'failureCacheTtlMs',
+  'timeoutStatus',
+  'degradedAboveMs',
+  'failuresBeforeUnhealthy',
+  'successesBeforeHealthy',
+  'enabled',
+  'mode',
+] as const;
+export type TunableCheckKey = (typeof TUNABLE_CHECK_KEYS)[number];
+export type TunableCheckOptions = Pick<HealthCheckOptions, TunableCheckKey>;
+
+/** Engine defaults that can be changed at runtime (they apply to checks without their own). */
+export const TUNABLE_DEFAULT_KEYS = [
+  'timeoutMs',
+  'retries',
+  'cacheTtlMs',
+  'failureCacheTtlMs',
+] as const;
+export type TunableDefaultKey = (typeof TUNABLE_DEFAULT_KEYS)[number];
+export type TunableDefaults = Partial<Record<TunableDefaultKey, number>>;
+
+export type CheckConfiguration = {
+  [K in TunableCheckKey]-?: ConfigValue<NonNullable<HealthCheckOptions[K]>>;
+};
+
+/** The effective configuration: every value with its source. */
+export interface HealthConfiguration {
+  /** Bumped by every applied change. */
+  version: number;
+  defaults: { [K in TunableDefaultKey]: ConfigValue<number> };
+  checks: Record<string, CheckConfiguration>;
+}
+
+/**
+ * A JSON merge patch of the runtime layer: a value sets it, `null` removes it (the file,
+ * environment, options or default value shows again); `checks.<name>: null` removes every
+ * runtime value of that check.
+ */
+export interface ConfigPatch {
+  defaults?: { [K in TunableDefaultKey]?: number | null };
+  checks?: Record<string, { [K in TunableCheckKey]?: HealthCheckOptions[K] | null } | null>;
+}
+
+/** One value that changed, from what to what. */
+export interface ConfigChange {
+  path: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** What an applied change announces. */
+export interface ConfigChangeEvent {
+  version: number;
+  changes: ConfigChange[];
+  source: ConfigSource;
+  /** Who asked (an admin key's fingerprint, a file path...), for the audit line. */
+  actor?: string;
+}
+
+/** The layer of values set at runtime or from a file. */
+export interface ConfigLayer {
+  defaults: TunableDefaults;
+  checks: Record<string, TunableCheckOptions>;
+}
+
+/** Merges a patch into a layer, into a new layer; the patch's shape is checked, values are not. */
+export function mergePatch(layer: ConfigLayer, patch: unknown): ConfigLayer {
+  if (!isObject(patch)) throw new HealthConfigurationError('patch', typeof patch, 'a JSON object');
+  for (const key of Object.keys(patch)) {
+    if (key !== 'defaults' && key !== 'checks') {
+      throw new HealthConfigurationError(key, '…', 'defaults or checks');
+    }
+  }
+  const next: ConfigLayer = {
+    defaults: { ...layer.defaults },
+    checks: Object.fromEntries(Object.entries(layer.checks).map(([n, o]) => [n, { ...o }])),
+  };
+  const { defaults, checks } = patch as ConfigPatch;
+  if (defaults !== undefined) {
+    if (!isObject(defaults))
+      throw new HealthConfigurationError('defaults', typeof defaults, 'an object');
+    for (const [key, value] of Object.entries(defaults)) {
+      if (!(TUNABLE_DEFAULT_KEYS as readonly string[]).includes(key)) {
+        throw new HealthConfigurationError(
+          `defaults.${key}`,
+          value,
+          `one of ${TUNABLE_DEFAULT_KEYS.join(', ')}`,
+        );
+      }
+      setOrRemove(next.defaults as Record<string, unknown>, key, value);
+    }
+  }
+  if (checks !== undefined) {
+    if (!isObject(checks)) throw new HealthConfigurationError('checks', typeof checks, 'an object');
+    for (const [name, options] of Object.entries(checks)) {
+      if (options === null) {
+        delete next.checks[name];
+        continue;
+      }
+      if (!isObject(options)) {
+        throw new HealthConfigurationError(`checks.${name}`, typeof options, 'an object or null');
+      }
+      const target = (next.checks[name] ??= {}) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(options)) {
+        if (!(TUNABLE_CHECK_KEYS as readonly string[]).includes(key)) {
+          throw new HealthConfigurationError(
+            `checks.${name}.${key}`,
+            value,
+            `one of ${TUNABLE_CHECK_KEYS.join(', ')}`,
+          );
+        }
+        setOrRemove(target, key, value);
+      }
+      if (Object.keys(target).length === 0) delete next.checks[name];
+    }
+  }
+  return next;
+}
+
+function setOrRemove(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === null) delete target[key];
+  else target[key] = value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
