@@ -10,6 +10,7 @@ import { aiSettingsFromEnv } from '../ai/ai.config';
 import { apiKeysFromEnv } from '../auth/auth.config';
 import { redisSettingsFromEnv } from '../cache/redis.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
+import { thresholdsFromEnv } from '../health/thresholds.config';
 import {
   TEMPLATE_COMPONENTS,
   templateEnabledComponents,
@@ -58,6 +59,7 @@ const READERS: ((env: Env) => unknown)[] = [
     });
   },
   (env) => validateRuntimeOptions(runtimeSettingsFromEnv(env)),
+  (env) => thresholdsFromEnv(env),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
   (env) => redisSettingsFromEnv(env),
   (env) => apiKeysFromEnv(env),

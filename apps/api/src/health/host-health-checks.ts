@@ -10,6 +10,7 @@ import { AI_SETTINGS } from '../ai/ai.module';
 import { CacheService } from '../cache/cache.service';
 import { readString } from '../config/app.config';
 import { runtimeSettingsFromEnv } from './runtime.config';
+import { thresholdsFromEnv } from './thresholds.config';
 import { templateEnabledComponents } from './template-preset';
 
 type Closable = HealthIndicator & { onModuleDestroy?: () => unknown };
@@ -34,6 +35,7 @@ export class HostHealthChecks implements OnModuleDestroy {
     // checks the app registers elsewhere are not filtered.
     const enabled = new Set(templateEnabledComponents(config));
     const runtime = runtimeSettingsFromEnv(config); // read even when off: a bad value is an error
+    const thresholds = thresholdsFromEnv(config); // read even when off: a bad value is an error
     const databaseUrl = readString(config, 'DATABASE_URL');
     this.checks = [];
     if (enabled.has('ai_model')) {
@@ -49,10 +51,16 @@ export class HostHealthChecks implements OnModuleDestroy {
     }
     if (enabled.has('cache')) {
       this.checks.push(
-        new CacheIndicator({ redis: cache.redis, stats: () => cache.monitor.stats() }),
+        new CacheIndicator({
+          redis: cache.redis,
+          stats: () => cache.monitor.stats(),
+          thresholds: thresholds.cache,
+        }),
       );
     }
-    if (enabled.has('resilience')) this.checks.push(new ResilienceIndicator(breakers));
+    if (enabled.has('resilience')) {
+      this.checks.push(new ResilienceIndicator(breakers, thresholds.resilience));
+    }
     if (enabled.has('database')) {
       if (databaseUrl) this.checks.push(createPostgresIndicator(databaseUrl));
       else this.logger.warn('database is enabled but DATABASE_URL is not set: no database check');

@@ -17,3 +17,4 @@ export type {
   RegisterCircuitBreakerOptions,
 } from './circuit-breaker.types';
 export { ResilienceIndicator } from './resilience.indicator';
+export type { ResilienceIndicatorOptions, ResolvedResilienceOptions } from './resilience.indicator';
