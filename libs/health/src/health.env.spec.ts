@@ -16,6 +16,7 @@ describe('healthOptionsFromEnv', () => {
       trends: { retentionMs: undefined },
       details: undefined,
       detailsKeys: undefined,
+      adminKeys: undefined,
       secrets: [],
       shutdownDelayMs: undefined,
       shutdownTimeoutMs: undefined,

@@ -25,7 +25,7 @@ export interface HealthEnvOptions {
  * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`, `HEALTH_CHECK_RESULT_TTL_MS`,
  * `HEALTH_CHECK_FAILURE_TTL_MS`,
  * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`,
- * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
+ * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_ADMIN_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
  * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, and `APP_VERSION`.
  * Unset or empty variables keep their defaults. A bad value throws a `HealthConfigurationError`
  * naming the variable and the value.
@@ -42,6 +42,7 @@ export function healthOptionsFromEnv(
     if (timeoutMs !== undefined) components[name] = { timeoutMs };
   }
   const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
+  const adminKeys = envList('HEALTH_ADMIN_KEYS', read('HEALTH_ADMIN_KEYS'));
   const interval =
     read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined &&
     read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
@@ -80,7 +81,8 @@ export function healthOptionsFromEnv(
     },
     details: detailsVisibility(read('HEALTH_DETAILS')),
     detailsKeys: keys,
-    secrets: keys ?? [],
+    adminKeys,
+    secrets: [...(keys ?? []), ...(adminKeys ?? [])],
     shutdownDelayMs: envMilliseconds(
       'HEALTH_SHUTDOWN_DELAY_MS',
       read('HEALTH_SHUTDOWN_DELAY_MS'),

@@ -11,6 +11,7 @@ import {
   OPTIONS_TYPE,
 } from './health.module-definition';
 import { HealthHttpSettings } from './http/health-http.settings';
+import { configController } from './http/config.controller';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
 import { routeClashCheck } from './shared/route-clash';
@@ -50,6 +51,7 @@ function withHttp(module: DynamicModule, extras: HealthModuleExtras): DynamicMod
   const controllers = [
     ...healthControllers(routes),
     ...(routes.endpoints.trends ? [trendsController(routes)] : []),
+    ...(routes.endpoints.config ? [configController(routes)] : []),
   ];
   return {
     ...module,

@@ -311,7 +311,7 @@ describe('consumer settings, each resolved from the module options', () => {
   it('resolves routes: base path, groups, redirect', () => {
     expect(resolveRoutes()).toEqual({
       basePath: 'v1/health',
-      endpoints: { legacy: true, components: true, probes: true, trends: true },
+      endpoints: { legacy: true, components: true, probes: true, trends: true, config: true },
       redirect: true,
       version: undefined,
     });

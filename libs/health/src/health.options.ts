@@ -152,6 +152,7 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
     secrets: [
       ...secretList('secrets', options.secrets),
       ...secretList('detailsKeys', options.detailsKeys),
+      ...secretList('adminKeys', options.adminKeys),
     ],
     evaluationIntervalMs: milliseconds(
       'evaluationIntervalMs',

@@ -57,6 +57,11 @@ export interface HealthHttpOptions {
    * (the evaluation goes on). Default 800, under Kubernetes' default probe timeout of 1 s.
    */
   probeTimeoutMs?: number;
+  /**
+   * Keys that may read and change the configuration (`GET|PATCH|DELETE <base>/config`),
+   * separate from the details keys. None: the endpoint is off (404).
+   */
+  adminKeys?: readonly (string | undefined)[];
 }
 
 /** Which endpoint groups are mounted. Every group defaults to true. */
@@ -69,6 +74,8 @@ export interface HealthEndpoints {
   probes?: boolean;
   /** `GET <base>/trends`. */
   trends?: boolean;
+  /** `GET|PATCH|DELETE <base>/config`: answers 404 unless `adminKeys` are configured. */
+  config?: boolean;
 }
 
 /** Where the endpoints are mounted: known when the module is declared, so not async. */
@@ -96,6 +103,7 @@ export interface ResolvedHttpSettings {
   legacy: { fields: readonly Required<LegacyField>[]; fallback: Record<string, boolean | null> };
   writers: readonly HealthWriter[];
   probeTimeoutMs: number;
+  adminKeys: readonly string[];
 }
 
 export const HTTP_DEFAULTS = { probeTimeoutMs: 800 } as const;
@@ -117,11 +125,11 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
   }
   const endpoints = options.endpoints ?? {};
   for (const [group, on] of Object.entries(endpoints)) {
-    if (!['legacy', 'components', 'probes', 'trends'].includes(group)) {
+    if (!['legacy', 'components', 'probes', 'trends', 'config'].includes(group)) {
       throw new HealthConfigurationError(
         `http.endpoints.${group}`,
         on,
-        'one of legacy, components, probes, trends',
+        'one of legacy, components, probes, trends, config',
       );
     }
     flag(`http.endpoints.${group}`, on);
@@ -133,6 +141,7 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
       components: endpoints.components ?? true,
       probes: endpoints.probes ?? true,
       trends: endpoints.trends ?? true,
+      config: endpoints.config ?? true,
     },
     redirect: flag('http.redirect', options.redirect) ?? true,
     version: options.version,
@@ -170,6 +179,7 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     authorizeDetails: options.authorizeDetails,
     legacy: resolveLegacy(options.legacy),
     writers,
+    adminKeys: keyList('adminKeys', options.adminKeys),
     probeTimeoutMs: milliseconds(
       'probeTimeoutMs',
       options.probeTimeoutMs ?? HTTP_DEFAULTS.probeTimeoutMs,
@@ -230,4 +240,11 @@ function isWriter(value: unknown): value is HealthWriter {
   return (
     typeof w?.mediaType === 'string' && w.mediaType.includes('/') && typeof w.write === 'function'
   );
+}
+
+/** A list of keys, trimmed, empty ones dropped; anything else refused without showing it. */
+function keyList(setting: string, keys: unknown): string[] {
+  if (keys === undefined) return [];
+  if (!Array.isArray(keys)) throw new HealthConfigurationError(setting, '***', 'an array of keys');
+  return keys.map((k: unknown) => (typeof k === 'string' ? k.trim() : '')).filter(Boolean);
 }
