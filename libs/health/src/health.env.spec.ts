@@ -23,6 +23,7 @@ describe('healthOptionsFromEnv', () => {
       probeTimeoutMs: undefined,
       startupGraceMs: undefined,
       logTransitions: undefined,
+      configFile: undefined,
       configSources: {},
     });
   });

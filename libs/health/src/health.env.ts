@@ -96,6 +96,7 @@ export function healthOptionsFromEnv(
     probeTimeoutMs: envMilliseconds('HEALTH_PROBE_TIMEOUT_MS', read('HEALTH_PROBE_TIMEOUT_MS'), 1),
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
+    configFile: read('HEALTH_CONFIG_FILE') || undefined,
   };
   return { ...fromEnv, configSources: sourcesOf(fromEnv) };
 }

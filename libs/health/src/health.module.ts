@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
 import { TransitionLog } from './core/transition.log';
+import { ConfigFileWatcher } from './core/config-file.watcher';
 import type { HealthModuleExtras } from './health.module-definition';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -31,6 +32,7 @@ import { trendsController } from './trends/trends.controller';
     HealthIndicatorExplorer,
     HealthHttpSettings,
     TransitionLog,
+    ConfigFileWatcher,
     ...TREND_PROVIDERS,
   ],
   exports: [HealthService, HealthTrends],

@@ -61,6 +61,13 @@ export interface HealthEngineOptions {
    * `healthOptionsFromEnv` fills it in.
    */
   configSources?: Readonly<Record<string, 'environment' | 'file'>>;
+  /**
+   * A JSON file of `{ defaults, checks }` (the admin endpoint's shape) read at startup and again
+   * when it changes; its values sit under runtime changes and over options and environment.
+   */
+  configFile?: string;
+  /** How often the configuration file is looked at, in ms. Default 1000. */
+  configFileIntervalMs?: number;
 }
 
 /** Everything `HealthModule.forRoot()` takes: the engine's settings and its consumers'. */

@@ -34,6 +34,7 @@ export type {
 } from './core/health-status';
 export { CHECK_MODES } from './core/health-check';
 export { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from './core/health-configuration';
+export { readConfigurationFile } from './core/config-file.watcher';
 export type {
   CheckConfiguration,
   ConfigChange,

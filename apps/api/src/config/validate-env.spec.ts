@@ -90,6 +90,12 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('reads HEALTH_CONFIG_FILE before Nest starts, naming it when it is missing or bad', () => {
+    expect(() => validateEnvironment({ HEALTH_CONFIG_FILE: '/nonexistent/health.json' })).toThrow(
+      /^Invalid setting HEALTH_CONFIG_FILE: "\/nonexistent\/health\.json" \(expected a readable JSON configuration file \(ENOENT/,
+    );
+  });
+
   it('takes PostgreSQL URLs only for DATABASE_URL, and needs one when database is enabled', () => {
     expect(validateEnvironment({ DATABASE_URL: 'postgresql://u@127.0.0.1/test' })).toBe(8000);
     expect(() => validateEnvironment({ DATABASE_URL: 'mysql://u:pw-123@127.0.0.1/test' })).toThrow(

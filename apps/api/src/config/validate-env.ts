@@ -2,6 +2,7 @@ import type { HealthModuleOptions } from '@nest-health/core';
 import {
   AiModelIndicator,
   HealthConfigurationError,
+  readConfigurationFile,
   validateHealthOptions,
   validateRuntimeOptions,
 } from '@nest-health/core';
@@ -60,6 +61,7 @@ const READERS: ((env: Env) => unknown)[] = [
   },
   (env) => validateRuntimeOptions(runtimeSettingsFromEnv(env)),
   (env) => thresholdsFromEnv(env),
+  (env) => configurationFile(env),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
   (env) => redisSettingsFromEnv(env),
   (env) => apiKeysFromEnv(env),
@@ -115,6 +117,7 @@ const VARIABLES: Readonly<Record<string, string>> = {
   shutdownTimeoutMs: 'HEALTH_SHUTDOWN_TIMEOUT_MS',
   logFormat: 'LOG_FORMAT',
   logTransitions: 'HEALTH_LOG_TRANSITIONS',
+  configFile: 'HEALTH_CONFIG_FILE',
   'webhooks.urls': 'HEALTH_WEBHOOK_URLS',
   'webhooks.secret': 'HEALTH_WEBHOOK_SECRET',
   'webhooks.queueSize': 'HEALTH_WEBHOOK_QUEUE_SIZE',
@@ -150,6 +153,28 @@ function byVariable(error: HealthConfigurationError): HealthConfigurationError {
     error.expected,
   );
   return new HealthConfigurationError(variable, error.value, expected);
+}
+
+/** `HEALTH_CONFIG_FILE`: when set, a readable JSON file whose every value is valid. */
+function configurationFile(env: Env): void {
+  const path = readString(env, 'HEALTH_CONFIG_FILE');
+  if (path === undefined) return;
+  try {
+    readConfigurationFile(path);
+  } catch (error) {
+    const why = error instanceof HealthConfigurationError ? error.message : errorMessage(error);
+    throw new HealthConfigurationError(
+      'HEALTH_CONFIG_FILE',
+      path,
+      `a readable JSON configuration file (${why})`,
+    );
+  }
+}
+
+function errorMessage(error: unknown): string {
+  // Duck-typed: errors from Node's fs may come from another realm (Jest).
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** `DATABASE_URL`: a PostgreSQL URL (`postgres://` or `postgresql://`) when set. */

@@ -1,3 +1,4 @@
+import { integer, milliseconds, validateCheckOptions } from '../health.options';
 import { HealthConfigurationError } from './errors';
 import type { HealthCheckOptions } from './health-check';
 
@@ -142,4 +143,20 @@ function setOrRemove(target: Record<string, unknown>, key: string, value: unknow
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Checks every value of a layer as startup settings are checked; throws the first bad one. */
+export function validateLayer(layer: ConfigLayer): void {
+  for (const [name, options] of Object.entries(layer.checks)) {
+    validateCheckOptions(options, `checks.${name}`);
+  }
+  for (const [key, value] of Object.entries(layer.defaults)) {
+    if (key === 'retries') integer(`defaults.${key}`, value, 0);
+    else milliseconds(`defaults.${key}`, value, key === 'timeoutMs' ? 1 : 0);
+  }
+}
+
+/** Reads a configuration file's content (`{ defaults, checks }`) and validates every value. */
+export function validateConfigurationContent(content: unknown): void {
+  validateLayer(mergePatch({ defaults: {}, checks: {} }, content));
 }

@@ -2,13 +2,7 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions, ResolvedHealthOptions } from '../health.options';
-import {
-  integer,
-  milliseconds,
-  resolveHealthOptions,
-  validateCheckOptions,
-  validateDefinition,
-} from '../health.options';
+import { resolveHealthOptions, validateCheckOptions, validateDefinition } from '../health.options';
 import { HealthConfigurationError } from './errors';
 import type {
   CheckConfiguration,
@@ -22,7 +16,12 @@ import type {
   TunableCheckKey,
   TunableDefaultKey,
 } from './health-configuration';
-import { mergePatch, TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from './health-configuration';
+import {
+  mergePatch,
+  TUNABLE_CHECK_KEYS,
+  TUNABLE_DEFAULT_KEYS,
+  validateLayer,
+} from './health-configuration';
 import { aggregateStatus } from './aggregate';
 import type { PolicyState } from './check-policy';
 import { applyPolicy } from './check-policy';
@@ -94,6 +93,8 @@ interface Entry {
 }
 
 const FULL = '{}';
+
+const EMPTY_LAYER: ConfigLayer = { defaults: {}, checks: {} };
 
 /** The code's defaults of the per-check settings that have no module-wide default. */
 const CHECK_DEFAULTS: Omit<
@@ -174,7 +175,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly skipped = new Set<string>();
   private readonly moduleOptions: HealthModuleOptions;
   /** Values set at runtime (admin endpoint, code): the first layer of every setting. */
-  private layer: ConfigLayer = { defaults: {}, checks: {} };
+  private layer: ConfigLayer = EMPTY_LAYER;
+  /** Values from the configuration file (`configFile`): under the runtime layer. */
+  private fileLayer: ConfigLayer = EMPTY_LAYER;
   private configVersion = 1;
   private readonly configListeners = new Set<(event: ConfigChangeEvent) => void>();
   private readonly bootAt: number;
@@ -471,6 +474,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     type V = NonNullable<HealthCheckOptions[K]>;
     const runtime = this.layer.checks[check.name]?.[key];
     if (runtime !== undefined) return { value: runtime as V, source: 'runtime' };
+    const file = this.fileLayer.checks[check.name]?.[key];
+    if (file !== undefined) return { value: file as V, source: 'file' };
     const operator = this.options.components[check.name]?.[key];
     if (operator !== undefined) {
       return { value: operator as V, source: this.sourceOf(`components.${check.name}.${key}`) };
@@ -489,6 +494,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private defaultValue(key: TunableDefaultKey): ConfigValue<number> {
     const runtime = this.layer.defaults[key];
     if (runtime !== undefined) return { value: runtime, source: 'runtime' };
+    const file = this.fileLayer.defaults[key];
+    if (file !== undefined) return { value: file, source: 'file' };
     const option = DEFAULT_OPTION[key];
     const given = this.moduleOptions[option];
     return {
@@ -525,39 +532,52 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
    * to `onConfigChange` listeners. A patch that changes nothing bumps nothing.
    */
   applyConfiguration(patch: unknown, who: { actor?: string } = {}): ConfigChangeEvent {
-    const next = mergePatch(this.layer, patch);
+    return this.commit('runtime', mergePatch(this.layer, patch), who);
+  }
+
+  /**
+   * Replaces the file layer with this content (the whole file, not a patch): same shape, same
+   * validation, all or nothing; a check not registered (yet) is kept for when it is. Runtime
+   * values still win over the file's.
+   */
+  loadConfigurationFile(content: unknown, who: { actor?: string } = {}): ConfigChangeEvent {
+    return this.commit('file', mergePatch(EMPTY_LAYER, content), who);
+  }
+
+  private commit(
+    source: 'runtime' | 'file',
+    next: ConfigLayer,
+    who: { actor?: string },
+  ): ConfigChangeEvent {
     for (const name of Object.keys(next.checks)) {
-      if (!this.entries.has(name)) {
+      if (source === 'runtime' && !this.entries.has(name)) {
         throw new HealthConfigurationError(
           `checks.${name}`,
           name,
           'the name of a registered check',
         );
       }
-      validateCheckOptions(next.checks[name], `checks.${name}`);
     }
-    for (const [key, value] of Object.entries(next.defaults)) {
-      if (key === 'retries') integer(`defaults.${key}`, value, 0);
-      else milliseconds(`defaults.${key}`, value, key === 'timeoutMs' ? 1 : 0);
-    }
+    validateLayer(next);
     const before = this.configuration();
-    const previous = this.layer;
-    this.layer = next;
+    const previous = { runtime: this.layer, file: this.fileLayer };
+    if (source === 'runtime') this.layer = next;
+    else this.fileLayer = next;
     const resolved = new Map<string, ResolvedCheck>();
     try {
       for (const [name, entry] of this.entries) {
         resolved.set(name, this.resolve(entry.definition, entry.registerOptions));
       }
     } catch (error) {
-      this.layer = previous;
+      this.layer = previous.runtime;
+      this.fileLayer = previous.file;
       throw error;
     }
     const changes = diff(before, this.configuration());
-    if (changes.length === 0) return { version: this.configVersion, changes, source: 'runtime' };
+    if (changes.length === 0) return { version: this.configVersion, changes, source };
     for (const [name, entry] of this.entries) {
-      const check = resolved.get(name)!;
       if (changes.some((c) => c.path.startsWith(`checks.${name}.`))) {
-        entry.check = check;
+        entry.check = resolved.get(name)!;
         entry.cached = undefined;
       }
     }
@@ -565,7 +585,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const event: ConfigChangeEvent = {
       version: this.configVersion,
       changes,
-      source: 'runtime',
+      source,
       ...(who.actor ? { actor: who.actor } : {}),
     };
     this.notify(this.configListeners, event);
