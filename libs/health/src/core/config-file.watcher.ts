@@ -27,7 +27,9 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
   /** What the file looked like when last read (modification time, size, inode). */
   private seen = '';
   /** Reloads that failed since startup (a bad file, an unreadable one). */
-  failures = 0;
+  get failures(): number {
+    return this.health.configReloadFailures;
+  }
 
   constructor(
     private readonly health: HealthService,
@@ -90,7 +92,7 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
     try {
       this.load();
     } catch (error) {
-      this.failures++;
+      this.health.noteConfigReloadFailure();
       const version = this.health.configuration().version;
       this.logger.warn(
         `configuration file ${this.path} not applied, keeping version ${version}: ${errorText(error)}`,

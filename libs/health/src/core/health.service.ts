@@ -178,7 +178,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private layer: ConfigLayer = EMPTY_LAYER;
   /** Values from the configuration file (`configFile`): under the runtime layer. */
   private fileLayer: ConfigLayer = EMPTY_LAYER;
-  private configVersion = 1;
+  private configurationVersion = 1;
+  private reloadFailures = 0;
   private readonly configListeners = new Set<(event: ConfigChangeEvent) => void>();
   private readonly bootAt: number;
   private settledAt?: number;
@@ -522,7 +523,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
         ]),
       ) as CheckConfiguration;
     }
-    return { version: this.configVersion, defaults, checks };
+    return { version: this.configurationVersion, defaults, checks };
   }
 
   /**
@@ -574,22 +575,37 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       throw error;
     }
     const changes = diff(before, this.configuration());
-    if (changes.length === 0) return { version: this.configVersion, changes, source };
+    if (changes.length === 0) return { version: this.configurationVersion, changes, source };
     for (const [name, entry] of this.entries) {
       if (changes.some((c) => c.path.startsWith(`checks.${name}.`))) {
         entry.check = resolved.get(name)!;
         entry.cached = undefined;
       }
     }
-    this.configVersion++;
+    this.configurationVersion++;
     const event: ConfigChangeEvent = {
-      version: this.configVersion,
+      version: this.configurationVersion,
       changes,
       source,
       ...(who.actor ? { actor: who.actor } : {}),
     };
     this.notify(this.configListeners, event);
     return event;
+  }
+
+  /** The configuration version: 1 at startup, bumped by every applied change. */
+  get configVersion(): number {
+    return this.configurationVersion;
+  }
+
+  /** Configuration reloads that failed (a bad file) since startup. */
+  get configReloadFailures(): number {
+    return this.reloadFailures;
+  }
+
+  /** Counts a configuration reload that failed (the configuration file watcher calls it). */
+  noteConfigReloadFailure(): void {
+    this.reloadFailures++;
   }
 
   /** Drops every runtime value: the file, environment, options and defaults show again. */

@@ -5,4 +5,6 @@ export const HEALTH_METRIC_NAMES = {
   checkDuration: 'health_check_duration_seconds',
   checkRuns: 'health_check_runs_total',
   checkTimeouts: 'health_check_timeouts_total',
+  configVersion: 'health_config_version',
+  configReloadFailures: 'health_config_reload_failures_total',
 } as const;

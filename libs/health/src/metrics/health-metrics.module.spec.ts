@@ -106,6 +106,20 @@ describe('HealthMetricsModule', () => {
       expect(registry.getMetricsAsArray()).toEqual([]);
     });
 
+    it('serves the configuration version and failed reloads, read at each scrape', async () => {
+      const registry = new Registry();
+      const app = await boot({ registry });
+      const health = app.get(HealthService);
+      const value = async (name: string) =>
+        parseMetrics(await registry.metrics()).find((s) => s.name === name)?.value;
+      expect(await value(HEALTH_METRIC_NAMES.configVersion)).toBe(1);
+      expect(await value(HEALTH_METRIC_NAMES.configReloadFailures)).toBe(0);
+      health.applyConfiguration({ checks: { payments: { timeoutMs: 500 } } });
+      health.noteConfigReloadFailure();
+      expect(await value(HEALTH_METRIC_NAMES.configVersion)).toBe(2);
+      expect(await value(HEALTH_METRIC_NAMES.configReloadFailures)).toBe(1);
+    });
+
     it("uses prom-client's global registry by default, and leaves it clean on close", async () => {
       const first = await boot();
       const second = await boot();

@@ -96,7 +96,11 @@ describe('HealthMetrics', () => {
   it('has no series before the first event, and none for the system before a full report', async () => {
     const api = new Switch('api', new ManualClock());
     start([api]);
-    expect(await scrape()).toEqual([]);
+    // Only the configuration's own series, read from the engine.
+    expect((await scrape()).map((sample) => sample.name)).toEqual([
+      N.configVersion,
+      N.configReloadFailures,
+    ]);
     api.status = UNHEALTHY;
     await health.check({ exclude: ['other'] });
     expect(await components()).toEqual({ api: 'unhealthy' });

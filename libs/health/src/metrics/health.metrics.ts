@@ -1,13 +1,15 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
 import type { CheckRun } from '../core/check-runner';
 import type { Unregister } from '../core/health-check';
 import type { SystemHealthStatus } from '../core/health-status';
 import type { ReportInfo } from '../core/health.service';
 import { HealthService } from '../core/health.service';
 import { HealthInstruments } from './health.instruments';
-import { HEALTH_METRICS_REGISTRY } from './metrics.constants';
+import { HEALTH_METRIC_NAMES, HEALTH_METRICS_REGISTRY } from './metrics.constants';
 
 /**
  * Prometheus metrics fed by the engine's report and run events. A scrape reads the last values
@@ -17,6 +19,7 @@ import { HEALTH_METRICS_REGISTRY } from './metrics.constants';
 export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(HealthMetrics.name);
   private readonly instruments = new HealthInstruments();
+  private configMetrics: [string, Metric][] = [];
   private subscriptions: Unregister[] = [];
 
   constructor(
@@ -25,7 +28,10 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    const taken = this.instruments.attach(this.registry);
+    const taken = [
+      ...this.instruments.attach(this.registry),
+      ...attachMetrics(this.registry, (this.configMetrics = this.createConfigMetrics())),
+    ];
     if (taken.length > 0) {
       this.logger.warn(`Replaced health metrics left in the registry: ${taken.join(', ')}`);
     }
@@ -40,6 +46,33 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.instruments.detach(this.registry);
+    detachMetrics(this.registry, this.configMetrics);
+  }
+
+  /** The configuration version and failed reloads, read from the engine at each scrape. */
+  private createConfigMetrics(): [string, Metric][] {
+    const health = this.health;
+    const version = new Gauge({
+      name: HEALTH_METRIC_NAMES.configVersion,
+      help: 'Version of the effective health configuration: 1 at startup, +1 per applied change.',
+      registers: [],
+      collect() {
+        this.set(health.configVersion);
+      },
+    });
+    const failures = new Counter({
+      name: HEALTH_METRIC_NAMES.configReloadFailures,
+      help: 'Configuration reloads that failed (a bad configuration file kept the last good one).',
+      registers: [],
+      collect() {
+        this.reset();
+        this.inc(health.configReloadFailures);
+      },
+    });
+    return [
+      [HEALTH_METRIC_NAMES.configVersion, version],
+      [HEALTH_METRIC_NAMES.configReloadFailures, failures],
+    ];
   }
 
   private onRun({ status, outcome }: CheckRun): void {
