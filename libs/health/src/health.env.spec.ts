@@ -83,6 +83,31 @@ describe('healthOptionsFromEnv', () => {
     });
   });
 
+  it('reads per-component thresholds and modes, and names a bad one', () => {
+    const options = healthOptionsFromEnv({
+      HEALTH_CHECK_DB_DEGRADED_ABOVE_MS: '50',
+      HEALTH_CHECK_DB_FAILURES_BEFORE_UNHEALTHY: '3',
+      HEALTH_CHECK_DB_SUCCESSES_BEFORE_HEALTHY: '2',
+      HEALTH_CHECK_SEARCH_MODE: 'shadow',
+      HEALTH_CHECK_LEGACY_ENABLED: 'false',
+    });
+    expect(options.components).toEqual({
+      db: { degradedAboveMs: 50, failuresBeforeUnhealthy: 3, successesBeforeHealthy: 2 },
+      search: { mode: 'shadow' },
+      legacy: { enabled: false },
+    });
+    expect(options.configSources).toMatchObject({
+      'components.db.degradedAboveMs': 'environment',
+      'components.search.mode': 'environment',
+    });
+    expect(() => healthOptionsFromEnv({ HEALTH_CHECK_DB_MODE: 'dark' })).toThrow(
+      'Invalid setting HEALTH_CHECK_DB_MODE: "dark" (expected active or shadow)',
+    );
+    expect(() => healthOptionsFromEnv({ HEALTH_CHECK_DB_FAILURES_BEFORE_UNHEALTHY: '0' })).toThrow(
+      /HEALTH_CHECK_DB_FAILURES_BEFORE_UNHEALTHY: "0"/,
+    );
+  });
+
   it('reads the enabled list as a JSON array too, the way the template writes it', () => {
     const enabled = (raw: string) =>
       healthOptionsFromEnv({ HEALTH_CHECK_ENABLED_COMPONENTS: raw }).enabledComponents;

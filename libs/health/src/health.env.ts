@@ -1,5 +1,6 @@
 import { HealthConfigurationError } from './core/errors';
 import type { HealthCheckOptions } from './core/health-check';
+import { CHECK_MODES } from './core/health-check';
 import { COMPONENT_NAME_PATTERN } from './core/names';
 import type { DetailsVisibility } from './http/http.options';
 import { DETAILS_VISIBILITY } from './http/http.options';
@@ -37,9 +38,8 @@ export function healthOptionsFromEnv(
   const read = envReader(env);
   const components: Record<string, HealthCheckOptions> = {};
   for (const name of componentNames(env, options.components ?? [])) {
-    const variable = `HEALTH_CHECK_${name.toUpperCase()}_TIMEOUT_MS`;
-    const timeoutMs = envMilliseconds(variable, read(variable), 1);
-    if (timeoutMs !== undefined) components[name] = { timeoutMs };
+    const own = componentFromEnv(read, `HEALTH_CHECK_${name.toUpperCase()}_`);
+    if (Object.keys(own).length > 0) components[name] = own;
   }
   const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
   const adminKeys = envList('HEALTH_ADMIN_KEYS', read('HEALTH_ADMIN_KEYS'));
@@ -202,11 +202,52 @@ function componentList(variable: string, raw: string | undefined): string[] | un
   return names;
 }
 
+/**
+ * One component's settings from `HEALTH_CHECK_<NAME>_TIMEOUT_MS`, `_DEGRADED_ABOVE_MS`,
+ * `_FAILURES_BEFORE_UNHEALTHY`, `_SUCCESSES_BEFORE_HEALTHY`, `_MODE` (active|shadow) and
+ * `_ENABLED`; only those set.
+ */
+function componentFromEnv(
+  read: (key: string) => string | undefined,
+  prefix: string,
+): HealthCheckOptions {
+  const mode = read(`${prefix}MODE`) || undefined;
+  if (mode !== undefined && !(CHECK_MODES as readonly string[]).includes(mode)) {
+    throw new HealthConfigurationError(`${prefix}MODE`, mode, 'active or shadow');
+  }
+  const values: HealthCheckOptions = {
+    timeoutMs: envMilliseconds(`${prefix}TIMEOUT_MS`, read(`${prefix}TIMEOUT_MS`), 1),
+    degradedAboveMs: envMilliseconds(
+      `${prefix}DEGRADED_ABOVE_MS`,
+      read(`${prefix}DEGRADED_ABOVE_MS`),
+      0,
+    ),
+    failuresBeforeUnhealthy: envInteger(
+      `${prefix}FAILURES_BEFORE_UNHEALTHY`,
+      read(`${prefix}FAILURES_BEFORE_UNHEALTHY`),
+      1,
+    ),
+    successesBeforeHealthy: envInteger(
+      `${prefix}SUCCESSES_BEFORE_HEALTHY`,
+      read(`${prefix}SUCCESSES_BEFORE_HEALTHY`),
+      1,
+    ),
+    mode: mode as HealthCheckOptions['mode'],
+    enabled: envBoolean(`${prefix}ENABLED`, read(`${prefix}ENABLED`)),
+  };
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as HealthCheckOptions;
+}
+
+const COMPONENT_VARIABLE =
+  /^HEALTH_CHECK_([A-Z0-9_-]+?)_(TIMEOUT_MS|DEGRADED_ABOVE_MS|FAILURES_BEFORE_UNHEALTHY|SUCCESSES_BEFORE_HEALTHY|MODE|ENABLED)$/;
+
 function componentNames(env: HealthEnv, listed: readonly string[]): string[] {
   const names = new Set(listed);
   if (typeof env === 'object' && typeof (env as { get?: unknown }).get !== 'function') {
     for (const key of Object.keys(env)) {
-      const match = /^HEALTH_CHECK_([A-Z0-9_-]+)_TIMEOUT_MS$/.exec(key);
+      const match = COMPONENT_VARIABLE.exec(key);
       if (match) names.add(match[1].toLowerCase());
     }
   }
