@@ -123,6 +123,25 @@ describe('shadow and paused checks in HealthModule', () => {
     app = undefined;
   });
 
+  it('keeps readiness on the critical checks when the only check tagged ready is in shadow or paused', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        HealthModule.forRoot({
+          evaluationIntervalMs: 0,
+          checks: [
+            { name: 'db', check: () => ({ status: U }) },
+            { name: 'new', mode: 'shadow', tags: ['ready'], check: () => ({ status: H }) },
+            { name: 'old', enabled: false, tags: ['ready'], check: () => ({ status: H }) },
+          ],
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    const ready = await request(app.getHttpServer()).get('/v1/health/ready').expect(503);
+    expect(ready.text).toContain('[-]db failed');
+  });
+
   it('shows a failing shadow check (marked) without touching overall, readiness or the legacy body', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [

@@ -116,6 +116,16 @@ describe('HealthService configuration at runtime', () => {
     expect(service.configuration()).toEqual(before);
   });
 
+  it('is not blocked by a runtime value left for a check since unregistered', () => {
+    service.register({ name: 'cache', check: () => ({ status: HEALTHY }) });
+    service.applyConfiguration({ checks: { cache: { timeoutMs: 300 } } });
+    service.unregister('cache');
+    expect(service.applyConfiguration({ checks: { db: { timeoutMs: 400 } } }).version).toBe(3);
+    expect(() => service.applyConfiguration({ checks: { cache: { timeoutMs: 5 } } })).toThrow(
+      /checks\.cache/,
+    );
+  });
+
   it('bumps nothing for a patch that changes nothing, and resets to the other sources', () => {
     expect(service.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([]);
     expect(service.configuration().version).toBe(1);

@@ -285,7 +285,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Whether any registered check carries this tag. */
   hasTag(tag: string): boolean {
-    return [...this.entries.values()].some((entry) => entry.check.tags.includes(tag));
+    // A paused or shadow check selects nothing: readiness must not fall back on none at all.
+    return [...this.entries.values()].some(
+      ({ check }) => check.enabled && check.mode === 'active' && check.tags.includes(tag),
+    );
   }
 
   /** Tags of a registered check, or undefined for an unknown name. */
@@ -551,7 +554,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     who: { actor?: string },
   ): ConfigChangeEvent {
     for (const name of Object.keys(next.checks)) {
-      if (source === 'runtime' && !this.entries.has(name)) {
+      // Only what this patch sets must name a registered check (an old value of a check since
+      // unregistered does not block every later change).
+      const changed = JSON.stringify(next.checks[name]) !== JSON.stringify(this.layer.checks[name]);
+      if (source === 'runtime' && changed && !this.entries.has(name)) {
         throw new HealthConfigurationError(
           `checks.${name}`,
           name,
