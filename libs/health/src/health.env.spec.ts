@@ -233,7 +233,7 @@ describe('healthWebhookOptionsFromEnv', () => {
     ],
     [
       { HEALTH_WEBHOOK_URLS: 'https://u:hunter22@a.test/x', HEALTH_WEBHOOK_SECRET: 's' },
-      'HEALTH_WEBHOOK_URLS: "https://u:***@a.test/x" (expected URLs without user or password)',
+      'HEALTH_WEBHOOK_URLS: "https://u:***@a.test/x" (expected URLs without user or password (fetch refuses them; put a token in the path or query))',
     ],
     [{ HEALTH_WEBHOOK_URLS: 'https://a.test/x' }, 'HEALTH_WEBHOOK_SECRET: ""'],
     [{ HEALTH_WEBHOOK_DEDUP: 'etcd' }, 'HEALTH_WEBHOOK_DEDUP: "etcd"'],

@@ -2,9 +2,8 @@ import { HealthConfigurationError } from '../core/errors';
 import { COMPONENT_NAME_PATTERN } from '../core/names';
 import type { HealthEnv } from '../health.env';
 import { envInteger, envList, envMilliseconds, envReader } from '../health.env';
-import { isHttpUrl } from '../health.options';
 import type { WebhookOptions } from './webhook.options';
-import { WEBHOOK_DEDUP } from './webhook.options';
+import { checkWebhookUrls, WEBHOOK_DEDUP } from './webhook.options';
 
 /**
  * Webhook options from `HEALTH_WEBHOOK_*` variables: `URLS`, `SECRET`, `INCLUDE_DETAILS`,
@@ -22,23 +21,7 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
     );
   }
   const urls = envList('HEALTH_WEBHOOK_URLS', read('HEALTH_WEBHOOK_URLS')) ?? [];
-  for (const url of urls) {
-    if (!isHttpUrl(url)) {
-      throw new HealthConfigurationError(
-        'HEALTH_WEBHOOK_URLS',
-        url,
-        'comma-separated http(s) URLs',
-      );
-    }
-    const { username, password } = new URL(url);
-    if (username || password) {
-      throw new HealthConfigurationError(
-        'HEALTH_WEBHOOK_URLS',
-        url,
-        'URLs without user or password',
-      );
-    }
-  }
+  checkWebhookUrls(urls, 'HEALTH_WEBHOOK_URLS', 'comma-separated http(s) URLs');
   const secret = read('HEALTH_WEBHOOK_SECRET') || undefined;
   if (urls.length > 0 && !secret) {
     throw new HealthConfigurationError(

@@ -59,19 +59,7 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
   }
   const d = WEBHOOK_DEFAULTS;
   const urls = [...(webhooks.urls ?? [])];
-  for (const url of urls) {
-    if (!isHttpUrl(url)) {
-      throw new HealthConfigurationError('webhooks.urls', url, 'http(s) URLs');
-    }
-    const { username, password } = new URL(url);
-    if (username || password) {
-      throw new HealthConfigurationError(
-        'webhooks.urls',
-        url,
-        'URLs without user or password (fetch refuses them; put a token in the path or query)',
-      );
-    }
-  }
+  checkWebhookUrls(urls, 'webhooks.urls');
   if (urls.length > 0 && !webhooks.secret) {
     throw new HealthConfigurationError(
       'webhooks.secret',
@@ -128,4 +116,26 @@ function redisOptions(options: unknown): Readonly<Record<string, unknown>> | und
     throw new HealthConfigurationError('webhooks.redisOptions', typeof options, 'an object');
   }
   return options as Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Receivers must be absolute http(s) URLs without user or password (fetch refuses those);
+ * the first bad one is thrown, named by `setting`.
+ */
+export function checkWebhookUrls(
+  urls: readonly string[],
+  setting: string,
+  expected = 'http(s) URLs',
+): void {
+  for (const url of urls) {
+    if (!isHttpUrl(url)) throw new HealthConfigurationError(setting, url, expected);
+    const { username, password } = new URL(url);
+    if (username || password) {
+      throw new HealthConfigurationError(
+        setting,
+        url,
+        'URLs without user or password (fetch refuses them; put a token in the path or query)',
+      );
+    }
+  }
 }
