@@ -5,7 +5,7 @@
 export { HealthModule } from './health.module';
 export type { HealthModuleExtras } from './health.module-definition';
 export { MODULE_OPTIONS_TOKEN as HEALTH_MODULE_OPTIONS } from './health.module-definition';
-export { COMPONENT_NAME_PATTERN, HEALTH_DEFAULTS, MAX_TIMER_MS } from './health.options';
+export { COMPONENT_NAME_PATTERN, HEALTH_DEFAULTS } from './health.options';
 export type { HealthEngineOptions, HealthModuleOptions } from './health.options';
 export { healthOptionsFromEnv } from './health.env';
 export { validateHealthOptions } from './health.validate';
@@ -23,7 +23,6 @@ export type {
 } from './core/health.service';
 export type { CheckRun, RunOutcome } from './core/check-runner';
 export { RegisterHealthIndicator } from './core/indicator.explorer';
-export { LOG_FORMATS } from './core/transition.log';
 export type { LogFormat, TransitionLogEntry } from './core/transition.log';
 export { HealthStatus } from './core/health-status';
 export type {
@@ -32,8 +31,6 @@ export type {
   IndicatorResult,
   SystemHealthStatus,
 } from './core/health-status';
-export { CHECK_MODES } from './core/health-check';
-export { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from './core/health-configuration';
 export { readConfigurationFile } from './core/config-file.watcher';
 export type {
   CheckConfiguration,
@@ -62,7 +59,6 @@ export { MissingPeerDependencyError } from './shared/require-peer';
 export { Redactor } from './core/redact';
 
 // HTTP: routes, details, writers
-export { DETAILS_VISIBILITY } from './http/http.options';
 export type {
   DetailsVisibility,
   HealthEndpoints,
@@ -76,7 +72,7 @@ export type {
 export { HealthRouteConflictError } from './shared/route-clash';
 export { READINESS_TAG } from './http/probes';
 export { isAuthorized } from './http/api-key';
-export { fullReportWriter, healthJsonWriter, negotiate, prometheusWriter } from './http/writers';
+export { fullReportWriter, healthJsonWriter, prometheusWriter } from './http/writers';
 export type { HealthWriter, HealthWriterContext, HealthWriterResponse } from './http/writers';
 
 // Formats: pure functions from a report
@@ -85,14 +81,10 @@ export {
   LEGACY_TEMPLATE_FIELDS,
   toLegacyBody,
 } from './formats/legacy.format';
-export type { LegacyBodyField, LegacyHealthBody } from './formats/legacy.format';
+export type { LegacyHealthBody } from './formats/legacy.format';
 export { HEALTH_JSON, toHealthJson } from './formats/health-json.format';
-export type {
-  HealthJsonBody,
-  HealthJsonCheck,
-  HealthJsonStatus,
-} from './formats/health-json.format';
-export { httpStatusOf, toComponentBody, toFullReport } from './formats/report.format';
+export type { HealthJsonBody } from './formats/health-json.format';
+export { httpStatusOf, toFullReport } from './formats/report.format';
 export type { ComponentBody, FullReportBody } from './formats/report.format';
 export { toPrometheusText } from './formats/prometheus.format';
 export { HEALTH_METRIC_NAMES } from './formats/metric-names';
