@@ -43,6 +43,8 @@ export function healthOptionsFromEnv(
   }
   const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
   const adminKeys = envList('HEALTH_ADMIN_KEYS', read('HEALTH_ADMIN_KEYS'));
+  const fleetUrl = read('HEALTH_CONFIG_REDIS_URL') || undefined;
+  const fleetKey = read('HEALTH_CONFIG_REDIS_KEY') || undefined;
   const interval =
     read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined &&
     read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
@@ -82,7 +84,7 @@ export function healthOptionsFromEnv(
     details: detailsVisibility(read('HEALTH_DETAILS')),
     detailsKeys: keys,
     adminKeys,
-    secrets: [...(keys ?? []), ...(adminKeys ?? [])],
+    secrets: [...(keys ?? []), ...(adminKeys ?? []), ...urlPassword(fleetUrl)],
     shutdownDelayMs: envMilliseconds(
       'HEALTH_SHUTDOWN_DELAY_MS',
       read('HEALTH_SHUTDOWN_DELAY_MS'),
@@ -97,6 +99,9 @@ export function healthOptionsFromEnv(
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
     configFile: read('HEALTH_CONFIG_FILE') || undefined,
+    configFleet: fleetUrl
+      ? { redisUrl: fleetUrl, ...(fleetKey ? { key: fleetKey } : {}) }
+      : undefined,
   };
   return { ...fromEnv, configSources: sourcesOf(fromEnv) };
 }
@@ -279,4 +284,15 @@ function sourcesOf(options: HealthModuleOptions): Record<string, 'environment'> 
   };
   walk(options, '');
   return sources;
+}
+
+/** The password of a URL (as written and decoded), to be masked wherever text is shown. */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const { password } = new URL(url);
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
 }

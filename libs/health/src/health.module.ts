@@ -5,6 +5,7 @@ import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
 import { TransitionLog } from './core/transition.log';
 import { ConfigFileWatcher } from './core/config-file.watcher';
+import { ConfigFleet } from './core/config-fleet';
 import type { HealthModuleExtras } from './health.module-definition';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -33,9 +34,10 @@ import { trendsController } from './trends/trends.controller';
     HealthHttpSettings,
     TransitionLog,
     ConfigFileWatcher,
+    ConfigFleet,
     ...TREND_PROVIDERS,
   ],
-  exports: [HealthService, HealthTrends],
+  exports: [HealthService, HealthTrends, ConfigFleet],
 })
 export class HealthModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {

@@ -1,5 +1,6 @@
 import { HealthConfigurationError } from './core/errors';
 import type { HealthClock } from './core/clock';
+import type { ConfigFleetOptions } from './core/config-fleet';
 import { systemClock } from './core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from './core/health-check';
 import { CHECK_MODES } from './core/health-check';
@@ -68,6 +69,12 @@ export interface HealthEngineOptions {
   configFile?: string;
   /** How often the configuration file is looked at, in ms. Default 1000. */
   configFileIntervalMs?: number;
+  /**
+   * A Redis shared by the instances of this service: admin changes are stored there and applied
+   * by every instance within a second; an instance that starts later loads them. Needs the
+   * optional peer `ioredis`. Unset: the admin endpoint changes this instance only.
+   */
+  configFleet?: ConfigFleetOptions;
 }
 
 /** Everything `HealthModule.forRoot()` takes: the engine's settings and its consumers'. */

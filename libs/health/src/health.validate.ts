@@ -1,3 +1,4 @@
+import { validateFleetOptions } from './core/config-fleet';
 import { resolveLogOptions } from './core/transition.log';
 import type { HealthModuleOptions } from './health.options';
 import { HEALTH_DEFAULTS, milliseconds, resolveHealthOptions } from './health.options';
@@ -14,6 +15,7 @@ export function validateHealthOptions(options: HealthModuleOptions): void {
   resolveHttpSettings(options);
   resolveTrendSettings(options);
   resolveLogOptions(options);
+  if (options.configFleet !== undefined) validateFleetOptions(options.configFleet);
   milliseconds('shutdownDelayMs', options.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs);
   milliseconds('shutdownTimeoutMs', options.shutdownTimeoutMs ?? HEALTH_DEFAULTS.shutdownTimeoutMs);
 }

@@ -32,6 +32,8 @@ export type {
   SystemHealthStatus,
 } from './core/health-status';
 export { readConfigurationFile } from './core/config-file.watcher';
+export { ConfigFleet, ConfigFleetUnavailableError } from './core/config-fleet';
+export type { ConfigFleetOptions, FleetChangeEvent } from './core/config-fleet';
 export type {
   CheckConfiguration,
   ConfigChange,

@@ -118,6 +118,8 @@ const VARIABLES: Readonly<Record<string, string>> = {
   logFormat: 'LOG_FORMAT',
   logTransitions: 'HEALTH_LOG_TRANSITIONS',
   configFile: 'HEALTH_CONFIG_FILE',
+  'configFleet.redisUrl': 'HEALTH_CONFIG_REDIS_URL',
+  'configFleet.key': 'HEALTH_CONFIG_REDIS_KEY',
   'webhooks.urls': 'HEALTH_WEBHOOK_URLS',
   'webhooks.secret': 'HEALTH_WEBHOOK_SECRET',
   'webhooks.queueSize': 'HEALTH_WEBHOOK_QUEUE_SIZE',

@@ -160,3 +160,36 @@ export function validateLayer(layer: ConfigLayer): void {
 export function validateConfigurationContent(content: unknown): void {
   validateLayer(mergePatch({ defaults: {}, checks: {} }, content));
 }
+
+/**
+ * The JSON merge patch that turns layer `from` into layer `to`: what changed is set, what is
+ * gone is `null`. Applied to a layer holding `from` plus values of its own, it keeps those.
+ */
+export function layerPatch(from: ConfigLayer, to: ConfigLayer): ConfigPatch {
+  const patch: Required<ConfigPatch> = { defaults: {}, checks: {} };
+  const defaults = patch.defaults as Record<string, unknown>;
+  for (const key of Object.keys(from.defaults)) {
+    if (!(key in to.defaults)) defaults[key] = null;
+  }
+  for (const [key, value] of Object.entries(to.defaults)) {
+    if (!same((from.defaults as Record<string, unknown>)[key], value)) defaults[key] = value;
+  }
+  for (const name of Object.keys(from.checks)) {
+    if (!(name in to.checks)) patch.checks[name] = null;
+  }
+  for (const [name, options] of Object.entries(to.checks)) {
+    const before = (from.checks[name] ?? {}) as Record<string, unknown>;
+    const after = options as Record<string, unknown>;
+    const changed: Record<string, unknown> = {};
+    for (const key of Object.keys(before)) if (!(key in after)) changed[key] = null;
+    for (const [key, value] of Object.entries(after)) {
+      if (!same(before[key], value)) changed[key] = value;
+    }
+    if (Object.keys(changed).length > 0) patch.checks[name] = changed;
+  }
+  return patch;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

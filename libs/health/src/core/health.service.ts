@@ -540,6 +540,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * What `applyConfiguration(patch)` would change, validated the same way (a bad value throws a
+   * `HealthConfigurationError` naming its field), without changing anything: a dry run.
+   */
+  previewConfiguration(patch: unknown): ConfigChangeEvent {
+    return this.commit('runtime', mergePatch(this.layer, patch), {}, true);
+  }
+
+  /**
    * Replaces the file layer with this content (the whole file, not a patch): same shape, same
    * validation, all or nothing; a check not registered (yet) is kept for when it is. Runtime
    * values still win over the file's.
@@ -552,6 +560,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     source: 'runtime' | 'file',
     next: ConfigLayer,
     who: { actor?: string },
+    dryRun = false,
   ): ConfigChangeEvent {
     for (const name of Object.keys(next.checks)) {
       // Only what this patch sets must name a registered check (an old value of a check since
@@ -581,7 +590,17 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       throw error;
     }
     const changes = diff(before, this.configuration());
-    if (changes.length === 0) return { version: this.configurationVersion, changes, source };
+    if (dryRun) {
+      this.layer = previous.runtime;
+      this.fileLayer = previous.file;
+    }
+    if (changes.length === 0 || dryRun) {
+      return {
+        version: this.configurationVersion + (dryRun && changes.length > 0 ? 1 : 0),
+        changes,
+        source,
+      };
+    }
     for (const [name, entry] of this.entries) {
       if (changes.some((c) => c.path.startsWith(`checks.${name}.`))) {
         entry.check = resolved.get(name)!;

@@ -9,12 +9,15 @@ import {
   Logger,
   NotFoundException,
   Patch,
+  Query,
   Req,
+  ServiceUnavailableException,
   UnauthorizedException,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ConfigFleet, ConfigFleetUnavailableError } from '../core/config-fleet';
 import { HealthConfigurationError } from '../core/errors';
 import type { ConfigChangeEvent, HealthConfiguration } from '../core/health-configuration';
 import { HealthService } from '../core/health.service';
@@ -22,8 +25,10 @@ import { isAuthorized, presentedApiKey } from './api-key';
 import { HealthHttpSettings } from './health-http.settings';
 import type { ResolvedRoutes } from './http.options';
 
-/** Without a fleet store, a change applies to this instance only; the answer says so. */
-const SCOPE = 'instance';
+/** With a fleet store a change applies to every instance; without, to this one: answers say which. */
+type Scope = 'fleet' | 'instance';
+
+type ChangeAnswer = ConfigChangeEvent & { scope: Scope; revision?: number };
 
 /**
  * `GET <base>/config` (the effective configuration with sources), `PATCH <base>/config` (a JSON
@@ -39,41 +44,72 @@ export function configController({ basePath, version }: ResolvedRoutes): Type {
     constructor(
       readonly health: HealthService,
       readonly http: HealthHttpSettings,
+      readonly fleet: ConfigFleet,
     ) {}
 
     @Get()
-    get(@Req() req: IncomingMessage): HealthConfiguration & { scope: string } {
+    get(@Req() req: IncomingMessage): HealthConfiguration & { scope: Scope } {
       this.admin(req);
-      return { ...this.health.configuration(), scope: SCOPE };
+      const configuration = this.health.configuration();
+      if (!this.fleet.enabled) return { ...configuration, scope: 'instance' };
+      return {
+        ...configuration,
+        scope: 'fleet',
+        fleet: { revision: this.fleet.revision, connected: this.fleet.connected },
+      } as HealthConfiguration & { scope: Scope };
     }
 
+    /** `?dryRun=true`: validated and answered with what would change; nothing is applied. */
     @Patch()
     @HttpCode(200)
     patch(
       @Req() req: IncomingMessage,
       @Body() body: unknown,
-    ): ConfigChangeEvent & { scope: string } {
+      @Query('dryRun') dryRun?: string,
+    ): Promise<ChangeAnswer> {
       const actor = this.admin(req);
-      return this.apply(() => this.health.applyConfiguration(body, { actor }));
+      if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
+        throw new BadRequestException(`Invalid dryRun: expected true or false`);
+      }
+      if (dryRun === 'true') {
+        return this.apply(async () => ({
+          ...this.health.previewConfiguration(body),
+          dryRun: true,
+        }));
+      }
+      return this.apply(() =>
+        this.fleet.enabled
+          ? this.fleet.change(body, { actor })
+          : this.health.applyConfiguration(body, { actor }),
+      );
     }
 
     @Delete()
     @HttpCode(200)
-    reset(@Req() req: IncomingMessage): ConfigChangeEvent & { scope: string } {
+    reset(@Req() req: IncomingMessage): Promise<ChangeAnswer> {
       const actor = this.admin(req);
-      return this.apply(() => this.health.resetConfiguration({ actor }));
+      return this.apply(() =>
+        this.fleet.enabled
+          ? this.fleet.reset({ actor })
+          : this.health.resetConfiguration({ actor }),
+      );
     }
 
-    private apply(change: () => ConfigChangeEvent): ConfigChangeEvent & { scope: string } {
-      let event: ConfigChangeEvent;
+    private async apply(
+      change: () => ConfigChangeEvent | Promise<ConfigChangeEvent & { dryRun?: boolean }>,
+    ): Promise<ChangeAnswer> {
+      let event: ConfigChangeEvent & { dryRun?: boolean };
       try {
-        event = change();
+        event = await change();
       } catch (error) {
         if (error instanceof HealthConfigurationError) throw new BadRequestException(error.message);
+        if (error instanceof ConfigFleetUnavailableError) {
+          throw new ServiceUnavailableException(error.message);
+        }
         throw error;
       }
-      if (event.changes.length > 0) this.logger.log(auditLine(event));
-      return { ...event, scope: SCOPE };
+      if (event.changes.length > 0 && !event.dryRun) this.logger.log(auditLine(event));
+      return { ...event, scope: this.fleet.enabled ? 'fleet' : 'instance' };
     }
 
     /** The caller's key fingerprint; 404 while the endpoint is off, 401 without a valid key. */
