@@ -1,4 +1,5 @@
 import { PrivateRedis } from './support/redis-server';
+import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
 
 const ADMIN = 'fleet-e2e-admin-key';
@@ -14,7 +15,7 @@ const PASSWORD = 'fleet-e2e-redis-pass';
  */
 describe('a fleet of built services sharing runtime configuration through Redis', () => {
   let redis: PrivateRedis;
-  const services: ServiceProcess[] = [];
+  const services: RunningService[] = [];
 
   beforeAll(async () => {
     redis = await PrivateRedis.start({ password: PASSWORD });
@@ -29,7 +30,7 @@ describe('a fleet of built services sharing runtime configuration through Redis'
     HEALTH_CONFIG_REDIS_URL: redis.url,
     HEALTH_SHUTDOWN_DELAY_MS: '0',
   });
-  async function start(): Promise<ServiceProcess & { url: string }> {
+  async function start(): Promise<RunningService> {
     const service = await ServiceProcess.start(env());
     services.push(service);
     return service;

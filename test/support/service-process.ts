@@ -22,7 +22,7 @@ export class ServiceProcess {
   }
 
   /** Starts it and waits until it listens; `url` is then its base URL. */
-  static async start(env: Record<string, string>): Promise<ServiceProcess & { url: string }> {
+  static async start(env: Record<string, string>): Promise<RunningService> {
     const service = new ServiceProcess(env);
     for (let i = 0; i < 600; i++) {
       const match = /api listening on (http:\/\/\S+) /.exec(service.text);
@@ -45,3 +45,6 @@ export class ServiceProcess {
     await once(this.child, 'exit');
   }
 }
+
+/** A started service, with its base URL. */
+export type RunningService = ServiceProcess & { url: string };
