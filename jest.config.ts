@@ -13,6 +13,7 @@ const config: Config = {
   },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   collectCoverageFrom: [
     'libs/health/src/**/*.ts',
     'apps/api/src/**/*.ts',

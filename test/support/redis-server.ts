@@ -6,6 +6,7 @@ import { createConnection, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findOnPath, missingBinariesMessage } from './binaries';
 
 /** A free TCP port on loopback (bound then released). */
 export async function freePort(): Promise<number> {
@@ -55,6 +56,11 @@ export class PrivateRedis {
     ];
     args.push('--dir', this.dir);
     if (this.password) args.push('--requirepass', this.password);
+    if (!findOnPath('redis-server')) {
+      throw new Error(
+        missingBinariesMessage([{ name: 'redis-server', aptPackage: 'redis-server' }]),
+      );
+    }
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
       if (await this.answersPing()) return;
