@@ -3,9 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { HostHealthChecks } from '../apps/api/src/health/host-health-checks';
 import { createApiApp } from './support/api-app';
+import { testDatabase } from './support/postgres';
 import { freePort } from './support/redis-server';
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
+/** The real PostgreSQL: TEST_DATABASE_URL, or the cluster Jest's global setup started. */
+const POSTGRES = testDatabase().url;
 
 describe('apps/api wires every built-in indicator from the environment', () => {
   let app: INestApplication | undefined;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { BlackHole } from './support/black-hole';
+import { databaseUrlOnPort, testDatabase } from './support/postgres';
 import { PrivateRedis } from './support/redis-server';
 
 /**
@@ -21,8 +22,8 @@ const MAIN = join(ROOT, 'dist/apps/api/main.js');
 const BUDGET_MS = 800;
 /** A probe that answered from the last known state did not wait for a check's timeout. */
 const ANSWERED_WITHIN_MS = 1500;
-/** The real PostgreSQL the database fault ends on. */
-const POSTGRES_PORT = 5432;
+/** The real PostgreSQL the database fault ends on: TEST_DATABASE_URL, or the global setup's. */
+const POSTGRES = testDatabase();
 const KEY = 'k-probe-faults-1234';
 
 interface Service {
@@ -162,7 +163,7 @@ function sleep(ms: number): Promise<void> {
 
 async function postgresAnswers(): Promise<boolean> {
   const client = new Client({
-    connectionString: `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/test`,
+    connectionString: POSTGRES.url,
     connectionTimeoutMillis: 2000,
   });
   try {
@@ -178,11 +179,11 @@ async function postgresAnswers(): Promise<boolean> {
 
 describe('readiness of the built service under real faults (default probe budget 800 ms)', () => {
   it('DATABASE_URL into a black hole: 503 naming database while /v1/health stays 200 degraded; 200 again once the database answers, same process', async () => {
-    expect(await postgresAnswers()).toBe(true); // needs postgres://postgres@127.0.0.1:5432/test
+    expect(await postgresAnswers()).toBe(true);
     const hole = await blackHole();
     const service = await startService({
-      // The black hole's port, later forwarded to the real PostgreSQL (user and database match).
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${hole.port}/test`,
+      // The black hole's port, later forwarded to the real PostgreSQL (same user and database).
+      DATABASE_URL: databaseUrlOnPort(POSTGRES, hole.port),
       GEMINI_API_KEY: KEY,
       HEALTH_CHECK_TIMEOUT_MS: '1000',
     });
@@ -208,7 +209,7 @@ describe('readiness of the built service under real faults (default probe budget
     });
 
     // The fault ends: the same address now leads to the real PostgreSQL.
-    hole.forwardTo(POSTGRES_PORT);
+    hole.forwardTo(POSTGRES.port);
     const back = await eventually(
       () => ready(service),
       (answer) => answer.status === 200,

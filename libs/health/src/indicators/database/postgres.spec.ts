@@ -6,9 +6,10 @@ import { HealthStatus } from '../../core/health-status';
 import type { DatabaseIndicator } from './index';
 import type { PostgresPing } from '../../postgres';
 import { POSTGRES_PING_DEFAULTS, createPostgresIndicator, postgresPing } from '../../postgres';
+import { testDatabase } from '../../../../../test/support/postgres';
 
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
-const PG_URL = `postgres://${PG.user}@${PG.host}:${PG.port}/${PG.database}`;
+/** The real PostgreSQL: TEST_DATABASE_URL, or the cluster Jest's global setup started. */
+const { url: PG_URL, ...PG } = testDatabase();
 const PASSWORD = 's3cr3t-pw';
 
 describe('postgresPing (real PostgreSQL)', () => {
@@ -25,7 +26,7 @@ describe('postgresPing (real PostgreSQL)', () => {
 
   it('answers SELECT 1 and reuses its one connection', async () => {
     fixture = await freezableProxy();
-    const { ping } = make({ ...PG, port: fixture.port, password: PASSWORD });
+    const { ping } = make({ ...PG, port: fixture.port, password: PG.password ?? PASSWORD });
     await expect(ping(signal())).resolves.toBeUndefined();
     await expect(ping(signal())).resolves.toBeUndefined();
     expect(fixture.accepted).toBe(1);
