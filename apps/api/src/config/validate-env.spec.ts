@@ -92,7 +92,7 @@ describe('validateEnvironment', () => {
 
   it('reads HEALTH_CONFIG_FILE before Nest starts, naming it when it is missing or bad', () => {
     expect(() => validateEnvironment({ HEALTH_CONFIG_FILE: '/nonexistent/health.json' })).toThrow(
-      /^Invalid setting HEALTH_CONFIG_FILE: "\/nonexistent\/health\.json" \(expected a readable JSON configuration file \(ENOENT/,
+      /^Invalid setting HEALTH_CONFIG_FILE: "\/nonexistent\/health\.json" \(expected a readable JSON or YAML configuration file \(ENOENT/,
     );
   });
 

@@ -157,7 +157,7 @@ function byVariable(error: HealthConfigurationError): HealthConfigurationError {
   return new HealthConfigurationError(variable, error.value, expected);
 }
 
-/** `HEALTH_CONFIG_FILE`: when set, a readable JSON file whose every value is valid. */
+/** `HEALTH_CONFIG_FILE`: when set, a readable JSON (or .yaml/.yml) file whose every value is valid. */
 function configurationFile(env: Env): void {
   const path = readString(env, 'HEALTH_CONFIG_FILE');
   if (path === undefined) return;
@@ -168,7 +168,7 @@ function configurationFile(env: Env): void {
     throw new HealthConfigurationError(
       'HEALTH_CONFIG_FILE',
       path,
-      `a readable JSON configuration file (${why})`,
+      `a readable JSON or YAML configuration file (${why})`,
     );
   }
 }

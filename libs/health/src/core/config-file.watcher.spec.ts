@@ -100,9 +100,45 @@ describe('the configuration file', () => {
   it('stops startup on a bad or missing file, naming it', async () => {
     writeFileSync(file, '{"checks": {"db": {"mode": "dark"}}}');
     await expect(boot()).rejects.toThrow(
-      /configFile: ".*health\.json" \(expected a readable JSON configuration file \(Invalid setting checks\.db\.mode/,
+      /configFile: ".*health\.json" \(expected a readable JSON or YAML configuration file \(Invalid setting checks\.db\.mode/,
     );
     app = undefined;
     expect(() => readConfigurationFile(join(dir, 'missing.json'))).toThrow(/ENOENT/);
+  });
+
+  it('reads YAML from a .yaml or .yml file, and names what is wrong in a bad one', async () => {
+    file = join(dir, 'health.yaml');
+    writeFileSync(
+      file,
+      [
+        '# a ConfigMap key',
+        'defaults:',
+        '  retries: 2',
+        'checks:',
+        '  db:',
+        '    timeoutMs: 60',
+        '    tags: [ready]',
+      ].join('\n'),
+    );
+    const health = await boot();
+    expect(health.configuration().checks.db.timeoutMs).toEqual({ value: 60, source: 'file' });
+    expect(health.configuration().checks.db.tags.value).toEqual(['ready']);
+    expect(health.configuration().defaults.retries).toEqual({ value: 2, source: 'file' });
+
+    // Edited while running: a bad document keeps the last good configuration.
+    writeFileSync(file, 'checks:\n  db: [1\n');
+    await until(() => health.configReloadFailures === 1);
+    expect(warnings.join('\n')).toMatch(/health\.yaml not applied, keeping version 2: not YAML: /);
+    expect(health.configuration().checks.db.timeoutMs.value).toBe(60);
+
+    const yml = join(dir, 'health.yml');
+    writeFileSync(yml, 'checks:\n  db:\n    timeoutMs: 5\n    timeoutMs: 6\n');
+    expect(() => readConfigurationFile(yml)).toThrow(/not YAML: Map keys must be unique/);
+    writeFileSync(yml, 'checks: !!js/function x\n');
+    expect(() => readConfigurationFile(yml)).toThrow(/not YAML: Unresolved tag/);
+    writeFileSync(yml, 'checks:\n  db:\n    mode: dark\n');
+    expect(() => readConfigurationFile(yml)).toThrow(/checks\.db\.mode/);
+    writeFileSync(yml, 'checks:\n  db:\n    timeoutMs: 70\n');
+    expect(readConfigurationFile(yml)).toEqual({ checks: { db: { timeoutMs: 70 } } });
   });
 });

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions } from '../health.options';
 import { milliseconds } from '../health.options';
+import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
 import { errorText } from './error-text';
 import { HealthConfigurationError } from './errors';
 import { validateConfigurationContent } from './health-configuration';
@@ -13,7 +14,8 @@ import { HealthService } from './health.service';
 export const CONFIG_FILE_INTERVAL_MS = 1000;
 
 /**
- * The configuration file (`configFile`, env `HEALTH_CONFIG_FILE`): JSON of the same shape as the
+ * The configuration file (`configFile`, env `HEALTH_CONFIG_FILE`): JSON (YAML for `.yaml`/`.yml`, with
+ * the optional peer `yaml`) of the same shape as the
  * admin endpoint's patch (`{ defaults, checks }`), read at startup (a bad file stops it, naming
  * the file) and again whenever it changes (polled, so a Kubernetes ConfigMap's symlink swap is
  * seen too). A bad file later keeps the last good configuration, is logged, and counted.
@@ -55,7 +57,7 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
       throw new HealthConfigurationError(
         'configFile',
         this.path,
-        `a readable JSON configuration file (${errorText(error)})`,
+        `a readable JSON or YAML configuration file (${errorText(error)})`,
       );
     }
     // Polled: a ConfigMap update swaps a symlink, which file events can miss.
@@ -107,12 +109,29 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
  */
 export function readConfigurationFile(path: string): unknown {
   const text = readFileSync(path, 'utf8');
-  let content: unknown;
+  const content = isYaml(path) ? parseYaml(text) : parseJson(text);
+  validateConfigurationContent(content);
+  return content;
+}
+
+/** `.yaml` and `.yml` files are YAML (with the optional peer `yaml`); any other is JSON. */
+function isYaml(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+function parseJson(text: string): unknown {
   try {
-    content = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`not JSON: ${errorText(error)}`);
   }
-  validateConfigurationContent(content);
-  return content;
+}
+
+function parseYaml(text: string): unknown {
+  const yaml = loadPeer<typeof import('yaml')>('yaml', `${PACKAGE_NAME} YAML configFile`);
+  // One document, plain data: no custom tags, no aliases that expand without bound.
+  const document = yaml.parseDocument(text, { schema: 'core', uniqueKeys: true });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) throw new Error(`not YAML: ${problem.message.split('\n')[0]}`);
+  return document.toJS({ maxAliasCount: 100 }) as unknown;
 }
