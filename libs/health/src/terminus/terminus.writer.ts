@@ -1,0 +1,22 @@
+import type { HealthWriter } from '../http/writers';
+import { terminusStatusCode, toTerminusBody } from './terminus.format';
+
+/** The media type `terminusWriter` answers for. */
+export const TERMINUS_MEDIA_TYPE = 'application/vnd.nestjs-terminus+json';
+
+/**
+ * Terminus's format for the report endpoint, chosen by `Accept: application/vnd.nestjs-terminus+json`
+ * (add it to `writers` in the module options). A writer sees the report only: it never answers
+ * `shutting_down`; the route of `HealthTerminusModule` does.
+ */
+export const terminusWriter: HealthWriter = {
+  mediaType: TERMINUS_MEDIA_TYPE,
+  write: (report, { details }) => {
+    const body = toTerminusBody(report, { details });
+    return {
+      status: terminusStatusCode(body.status),
+      headers: { 'Content-Type': `${TERMINUS_MEDIA_TYPE}; charset=utf-8` },
+      body,
+    };
+  },
+};
