@@ -1,0 +1,180 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlackHole } from './support/black-hole';
+import { freePort } from './support/redis-server';
+
+/**
+ * The health-check CLI as a container runs it: the BUILT file, reached through the installed
+ * package (node_modules/@nest-health/core/cli/healthcheck.js, a link to dist/libs/health), as
+ * a child process, against the BUILT service: 200, 503, a refused port and a black hole.
+ */
+const ROOT = join(__dirname, '..');
+const MAIN = join(ROOT, 'dist/apps/api/main.js');
+const CLI = join(ROOT, 'node_modules/@nest-health/core/cli/healthcheck.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Runs the CLI; a run that outlives `killAfterMs` is killed (and the test then fails). */
+async function healthcheck(args: string[], cli = CLI, killAfterMs = 15_000): Promise<Run> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(killer);
+  return { code, stdout, stderr };
+}
+
+async function startService(env: Record<string, string>): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      NODE_ENV: 'test',
+      PORT: '0',
+      HEALTH_SHUTDOWN_DELAY_MS: '0',
+      HEALTH_EVALUATION_INTERVAL_MS: '500',
+      ...env,
+    },
+  });
+  cleanups.push(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (let i = 0; i < 400; i++) {
+    const match = /api listening on (http:\/\/\S+) /.exec(output);
+    if (match) return match[1];
+    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`service did not start: ${output}`);
+}
+
+/** Polls the CLI until it exits with `code` (the service's first evaluation takes a moment). */
+async function eventually(args: string[], code: number, timeoutMs = 15_000): Promise<Run> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Run;
+  do {
+    last = await healthcheck(args);
+    if (last.code === code) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } while (Date.now() < deadline);
+  throw new Error(`exit code ${code} not seen in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
+
+describe('healthcheck CLI (built, in a child process) against the built service', () => {
+  let healthy: string;
+  let unready: string;
+
+  beforeAll(async () => {
+    expect(existsSync(CLI)).toBe(true);
+    healthy = await startService({ GEMINI_API_KEY: 'k-cli-e2e-1234' });
+    // Nothing listens on this database port: database UNHEALTHY, readiness 503.
+    unready = await startService({
+      GEMINI_API_KEY: 'k-cli-e2e-1234',
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/test`,
+    });
+  }, 40_000);
+
+  it('exits 0 on 200 from readiness, with one line on stdout', async () => {
+    const run = await eventually(['--url', `${healthy}/v1/health/ready`, '--timeout', '2000'], 0);
+    expect(run.stdout).toMatch(
+      /^healthy: HTTP 200 from http:\/\/\[?[\d.:a-f]+\]?:\d+\/v1\/health\/ready in \d+ ms: ok\n$/,
+    );
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 1 on 503, naming the failed check, on stderr', async () => {
+    const run = await eventually(['--url', `${unready}/v1/health/ready`], 1);
+    expect(run.stderr).toMatch(
+      /^unhealthy: HTTP 503 from .*\/v1\/health\/ready in \d+ ms: readiness check failed \(database failed.*\)\n$/,
+    );
+    expect(run.stdout).toBe('');
+    // Liveness of the same process is fine: the CLI reports what the URL says.
+    expect((await healthcheck(['--url', `${unready}/v1/health/live`])).code).toBe(0);
+  });
+
+  it('exits 1 when the port refuses connections', async () => {
+    const port = await freePort();
+    const run = await healthcheck(['--url', `http://127.0.0.1:${port}/v1/health/ready`]);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `unhealthy: no answer from http://127.0.0.1:${port}/v1/health/ready: connection refused (ECONNREFUSED)\n`,
+    });
+  });
+
+  it('exits 1 after its timeout when the server accepts and never answers', async () => {
+    const hole = await BlackHole.start();
+    cleanups.push(() => hole.close());
+    const run = await healthcheck(
+      ['--url', `http://127.0.0.1:${hole.port}/v1/health/ready`, '--timeout', '500'],
+      CLI,
+      10_000, // far above the 500 ms it must give up after: a hang fails the test
+    );
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `unhealthy: no answer from http://127.0.0.1:${hole.port}/v1/health/ready within 500 ms\n`,
+    });
+    expect(hole.accepted).toBe(1);
+  });
+
+  it('exits 2 on bad arguments, naming what was wrong', async () => {
+    expect(await healthcheck(['--url', 'http://127.0.0.1:8000/ready', '--timeout', '2s'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^healthcheck: --timeout must be whole milliseconds from 1 to 600000, not "2s"\nusage: healthcheck --url /,
+      ),
+    });
+    expect(await healthcheck([])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('missing --url'),
+    });
+    const help = await healthcheck(['--help']);
+    expect(help).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^usage: healthcheck --url/),
+    });
+  });
+
+  it('runs alone, with no node_modules: Node built-ins only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'healthcheck-alone-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const alone = join(dir, 'healthcheck.js');
+    copyFileSync(CLI, alone);
+    expect(readFileSync(alone, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const run = await healthcheck(['--url', `${healthy}/v1/health/live`], alone);
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^healthy: HTTP 200/) });
+  });
+
+  it('is the package bin', () => {
+    const pkg = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules/@nest-health/core/package.json'), 'utf8'),
+    ) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ 'nest-health-check': './cli/healthcheck.js' });
+  });
+});
