@@ -208,6 +208,21 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
       'healthy, degraded or unhealthy',
     );
   }
+  if (options.thresholds !== undefined) {
+    const thresholds: unknown = options.thresholds;
+    if (thresholds === null || typeof thresholds !== 'object' || Array.isArray(thresholds)) {
+      throw new HealthConfigurationError(
+        `${where}.thresholds`,
+        thresholds,
+        'an object of numbers by name',
+      );
+    }
+    for (const [key, value] of Object.entries(thresholds)) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new HealthConfigurationError(`${where}.thresholds.${key}`, value, 'a number');
+      }
+    }
+  }
   for (const flag of ['critical', 'abortable', 'enabled'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new HealthConfigurationError(`${where}.${flag}`, options[flag], 'true or false');
@@ -309,4 +324,17 @@ function secretList(setting: string, value: unknown): (string | undefined)[] {
     Array.isArray(value) && value.every((v) => v === undefined || typeof v === 'string');
   if (!valid) throw new HealthConfigurationError(setting, '***', 'an array of strings');
   return value as (string | undefined)[];
+}
+
+/** Throws naming the first key that is not one of `keys`. */
+export function knownKeys(
+  values: Readonly<Record<string, unknown>>,
+  where: string,
+  keys: readonly string[],
+): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (!keys.includes(key)) {
+      throw new HealthConfigurationError(`${where}.${key}`, value, `one of ${keys.join(', ')}`);
+    }
+  }
 }

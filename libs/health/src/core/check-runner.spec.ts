@@ -27,6 +27,7 @@ function resolved(
     successesBeforeHealthy: 1,
     enabled: true,
     mode: 'active',
+    thresholds: {},
     ...overrides,
   };
 }

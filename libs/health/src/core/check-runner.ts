@@ -24,6 +24,8 @@ export interface ResolvedCheck {
   readonly successesBeforeHealthy: number;
   readonly enabled: boolean;
   readonly mode: CheckMode;
+  /** The indicator's thresholds as merged from every layer (applied to it on change). */
+  readonly thresholds: Readonly<Record<string, number>>;
 }
 
 export interface RunContext {

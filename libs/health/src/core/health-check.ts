@@ -45,6 +45,29 @@ export interface HealthCheckOptions {
    * counts toward the overall status, readiness or the legacy body. Default `active`.
    */
   mode?: CheckMode;
+  /**
+   * Limits the indicator judges its own figures by (the cache's hit ratio, how many open
+   * breakers make `resilience` DEGRADED...), by name, over the indicator's own values. Only for
+   * indicators that declare `tunableThresholds`; each validates its own.
+   */
+  thresholds?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Limits an indicator judges its figures by, made tunable like the check options: the engine
+ * merges the indicator's own values with those of the options, the file and runtime changes,
+ * has them validated, and hands the result over.
+ */
+export interface TunableThresholds {
+  /** The indicator's own values (from its constructor options). */
+  readonly defaults: Readonly<Record<string, number>>;
+  /**
+   * Throws a `HealthConfigurationError` naming `<where>.<key>` when these values are not valid
+   * together (an unknown key, a ratio above 1...).
+   */
+  validate(values: Readonly<Record<string, number>>, where: string): void;
+  /** Judges with these values from the next run on. */
+  apply(values: Readonly<Record<string, number>>): void;
 }
 
 export const CHECK_MODES = ['active', 'shadow'] as const;
@@ -75,6 +98,8 @@ export interface HealthIndicator {
    * is logged or announced for them. Absent: settled from the start.
    */
   settled?(): boolean;
+  /** Limits that the `thresholds` check option, the file and the admin endpoint can change. */
+  readonly tunableThresholds?: TunableThresholds;
 }
 
 /** An indicator together with its options, as listed in module options or registered at runtime. */

@@ -24,6 +24,7 @@ export const TUNABLE_CHECK_KEYS = [
   'successesBeforeHealthy',
   'enabled',
   'mode',
+  'thresholds',
 ] as const;
 export type TunableCheckKey = (typeof TUNABLE_CHECK_KEYS)[number];
 export type TunableCheckOptions = Pick<HealthCheckOptions, TunableCheckKey>;
@@ -128,7 +129,15 @@ export function mergePatch(layer: ConfigLayer, patch: unknown): ConfigLayer {
             `one of ${TUNABLE_CHECK_KEYS.join(', ')}`,
           );
         }
-        setOrRemove(target, key, value);
+        if (key === 'thresholds' && isObject(value)) {
+          // Merged key by key: `{ thresholds: { minHitRatio: null } }` removes that one only.
+          const merged = { ...(isObject(target[key]) ? target[key] : {}) };
+          for (const [limit, number] of Object.entries(value)) setOrRemove(merged, limit, number);
+          if (Object.keys(merged).length > 0) target[key] = merged;
+          else delete target[key];
+        } else {
+          setOrRemove(target, key, value);
+        }
       }
       if (Object.keys(target).length === 0) delete next.checks[name];
     }

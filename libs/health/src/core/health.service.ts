@@ -109,6 +109,7 @@ const CHECK_DEFAULTS: Omit<
   successesBeforeHealthy: 1,
   enabled: true,
   mode: 'active',
+  thresholds: {},
 };
 
 /** The module option behind each engine default. */
@@ -241,8 +242,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (this.entries.has(name) && !options.replace) throw new DuplicateHealthCheckError(name);
 
+    const resolved = this.resolve(check, options);
+    this.checkThresholds(check, resolved.thresholds);
+    check.tunableThresholds?.apply(resolved.thresholds);
     const entry: Entry = {
-      check: this.resolve(check, options),
+      check: resolved,
       definition: check,
       registerOptions: options,
       policy: { failures: 0, successes: 0 },
@@ -436,6 +440,48 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     this.runListeners.clear();
   }
 
+  /**
+   * A check's thresholds: the indicator's own values, overridden key by key by the options, the
+   * file and runtime values; the source is the highest layer that set one.
+   */
+  private thresholdsOf(
+    check: HealthCheckDefinition,
+    options: RegisterOptions,
+  ): ConfigValue<Readonly<Record<string, number>>> {
+    const { name } = check;
+    const layers: [ConfigSource, Readonly<Record<string, number>> | undefined][] = [
+      ['code', check.tunableThresholds?.defaults],
+      ['code', options.thresholds],
+      [this.sourceOf(`components.${name}.thresholds`), this.options.components[name]?.thresholds],
+      ['file', this.fileLayer.checks[name]?.thresholds],
+      ['runtime', this.layer.checks[name]?.thresholds],
+    ];
+    let value: Readonly<Record<string, number>> = {};
+    let source: ConfigSource = 'default';
+    for (const [from, values] of layers) {
+      if (!values || Object.keys(values).length === 0) continue;
+      value = { ...value, ...values };
+      source = from;
+    }
+    return { value, source };
+  }
+
+  /** Validates a check's thresholds with its indicator; throws naming the bad one. */
+  private checkThresholds(
+    check: HealthCheckDefinition,
+    thresholds: Readonly<Record<string, number>>,
+  ): void {
+    const where = `checks.${check.name}.thresholds`;
+    if (check.tunableThresholds) check.tunableThresholds.validate(thresholds, where);
+    else if (Object.keys(thresholds).length > 0) {
+      throw new HealthConfigurationError(
+        where,
+        thresholds,
+        'nothing: this check has no thresholds',
+      );
+    }
+  }
+
   private resolve(check: HealthCheckDefinition, options: RegisterOptions): ResolvedCheck {
     const value = <K extends TunableCheckKey>(key: K) => this.layered(check, options, key).value;
     const abortable =
@@ -461,6 +507,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       successesBeforeHealthy: value('successesBeforeHealthy'),
       enabled: value('enabled'),
       mode: value('mode'),
+      thresholds: value('thresholds'),
       retryBaseDelayMs: this.options.retryBaseDelayMs,
     };
   }
@@ -476,6 +523,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     key: K,
   ): ConfigValue<NonNullable<HealthCheckOptions[K]>> {
     type V = NonNullable<HealthCheckOptions[K]>;
+    if (key === 'thresholds') return this.thresholdsOf(check, options) as ConfigValue<V>;
     const runtime = this.layer.checks[check.name]?.[key];
     if (runtime !== undefined) return { value: runtime as V, source: 'runtime' };
     const file = this.fileLayer.checks[check.name]?.[key];
@@ -582,7 +630,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const resolved = new Map<string, ResolvedCheck>();
     try {
       for (const [name, entry] of this.entries) {
-        resolved.set(name, this.resolve(entry.definition, entry.registerOptions));
+        const check = this.resolve(entry.definition, entry.registerOptions);
+        this.checkThresholds(entry.definition, check.thresholds);
+        resolved.set(name, check);
       }
     } catch (error) {
       this.layer = previous.runtime;
@@ -605,6 +655,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       if (changes.some((c) => c.path.startsWith(`checks.${name}.`))) {
         entry.check = resolved.get(name)!;
         entry.cached = undefined;
+        entry.definition.tunableThresholds?.apply(entry.check.thresholds);
       }
     }
     this.configurationVersion++;

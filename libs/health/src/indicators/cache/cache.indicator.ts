@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import type { HealthIndicator } from '../../core/health-check';
+import type { HealthIndicator, TunableThresholds } from '../../core/health-check';
+import { knownKeys } from '../../health.options';
 import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { errorText } from '../../core/error-text';
@@ -63,10 +64,22 @@ export const REDIS_UNAVAILABLE = 'Redis unavailable, serving from memory';
 export class CacheIndicator implements HealthIndicator {
   readonly name = 'cache';
   private hasSettled: boolean;
-  private readonly thresholds?: ResolvedCacheThresholds;
+  private limits?: ResolvedCacheThresholds;
+  /** The limits, changeable through the `thresholds` check option, the file and at runtime. */
+  readonly tunableThresholds: TunableThresholds;
 
   constructor(private readonly options: CacheIndicatorOptions = {}) {
-    this.thresholds = resolveCacheThresholds(options.thresholds);
+    this.limits = resolveCacheThresholds(options.thresholds);
+    this.tunableThresholds = {
+      defaults: definedOnly({ ...options.thresholds }),
+      validate: (values, where) => {
+        knownKeys(values, where, CACHE_THRESHOLD_KEYS);
+        resolveCacheThresholds(values, where);
+      },
+      apply: (values) => {
+        this.limits = resolveCacheThresholds(values);
+      },
+    };
     const { redis } = options;
     this.hasSettled = !redis || !CONNECTING.includes(redis.status);
     const settle = () => {
@@ -113,8 +126,8 @@ export class CacheIndicator implements HealthIndicator {
 
   private result(status: HealthStatus, message: string, metadata: HealthMetadata): IndicatorResult {
     const figures = this.stats();
-    if (status === HealthStatus.HEALTHY && this.thresholds) {
-      const breaches = judge(figures, this.thresholds);
+    if (status === HealthStatus.HEALTHY && this.limits) {
+      const breaches = judge(figures, this.limits);
       if (breaches.length > 0) {
         return {
           status: HealthStatus.DEGRADED,
@@ -143,19 +156,26 @@ export class CacheIndicator implements HealthIndicator {
 /** Validates `thresholds`: undefined when no limit is set (nothing to judge). */
 export function resolveCacheThresholds(
   thresholds: CacheThresholds | undefined,
+  where = 'cache.thresholds',
 ): ResolvedCacheThresholds | undefined {
   if (thresholds === undefined) return undefined;
   if (thresholds === null || typeof thresholds !== 'object' || Array.isArray(thresholds)) {
     throw new HealthConfigurationError(
-      'cache.thresholds',
+      where,
       thresholds,
       '{ minHitRatio?, maxAverageOperationMs?, minOperations? }',
     );
   }
   const { minHitRatio, maxAverageOperationMs, minOperations } = thresholds;
-  check('minHitRatio', minHitRatio, (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
-  check('maxAverageOperationMs', maxAverageOperationMs, (n) => n > 0, 'a number of ms > 0');
-  check('minOperations', minOperations, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
+  check(where, 'minHitRatio', minHitRatio, (n) => n >= 0 && n <= 1, 'a number from 0 to 1');
+  check(where, 'maxAverageOperationMs', maxAverageOperationMs, (n) => n > 0, 'a number of ms > 0');
+  check(
+    where,
+    'minOperations',
+    minOperations,
+    (n) => Number.isInteger(n) && n >= 1,
+    'an integer >= 1',
+  );
   if (minHitRatio === undefined && maxAverageOperationMs === undefined) return undefined;
   return {
     ...(minHitRatio === undefined ? {} : { minHitRatio }),
@@ -165,6 +185,7 @@ export function resolveCacheThresholds(
 }
 
 function check(
+  where: string,
   key: keyof CacheThresholds,
   value: unknown,
   valid: (n: number) => boolean,
@@ -172,8 +193,16 @@ function check(
 ): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
-    throw new HealthConfigurationError(`cache.thresholds.${key}`, value, expected);
+    throw new HealthConfigurationError(`${where}.${key}`, value, expected);
   }
+}
+
+const CACHE_THRESHOLD_KEYS = ['minHitRatio', 'maxAverageOperationMs', 'minOperations'];
+
+function definedOnly(values: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== undefined),
+  );
 }
 
 interface Breach {

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { HealthConfigurationError } from '../../core/errors';
-import type { HealthIndicator } from '../../core/health-check';
+import type { HealthIndicator, TunableThresholds } from '../../core/health-check';
+import { knownKeys } from '../../health.options';
 import type { IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { CircuitBreakerRegistry } from './circuit-breaker.registry';
@@ -32,13 +33,25 @@ export const RESILIENCE_DEFAULTS: ResolvedResilienceOptions = {
 @Injectable()
 export class ResilienceIndicator implements HealthIndicator {
   readonly name = 'resilience';
-  private readonly limits: ResolvedResilienceOptions;
+  private limits: ResolvedResilienceOptions;
+  /** The limits, changeable through the `thresholds` check option, the file and at runtime. */
+  readonly tunableThresholds: TunableThresholds;
 
   constructor(
     private readonly registry: CircuitBreakerRegistry,
     @Optional() options: ResilienceIndicatorOptions = {},
   ) {
     this.limits = resolveResilienceOptions(options);
+    this.tunableThresholds = {
+      defaults: this.limits,
+      validate: (values, where) => {
+        knownKeys(values, where, Object.keys(RESILIENCE_DEFAULTS));
+        resolveResilienceOptions(values, where);
+      },
+      apply: (values) => {
+        this.limits = resolveResilienceOptions(values);
+      },
+    };
   }
 
   check(): IndicatorResult {
@@ -70,6 +83,7 @@ export class ResilienceIndicator implements HealthIndicator {
 /** Defaults, then validation: a bad value throws naming `resilience.<option>` and the value. */
 export function resolveResilienceOptions(
   options: ResilienceIndicatorOptions | undefined,
+  where = 'resilience',
 ): ResolvedResilienceOptions {
   if (options === undefined) return RESILIENCE_DEFAULTS;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -83,16 +97,16 @@ export function resolveResilienceOptions(
   for (const key of Object.keys(RESILIENCE_DEFAULTS) as (keyof ResilienceIndicatorOptions)[]) {
     const value = options[key] ?? RESILIENCE_DEFAULTS[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new HealthConfigurationError(`resilience.${key}`, value, 'an integer >= 0 (0: never)');
+      throw new HealthConfigurationError(`${where}.${key}`, value, 'an integer >= 0 (0: never)');
     }
     resolved[key] = value;
   }
   const { degradedWhenOpen, unhealthyWhenOpen } = resolved;
   if (degradedWhenOpen > 0 && unhealthyWhenOpen > 0 && unhealthyWhenOpen < degradedWhenOpen) {
     throw new HealthConfigurationError(
-      'resilience.unhealthyWhenOpen',
+      `${where}.unhealthyWhenOpen`,
       unhealthyWhenOpen,
-      `0 (never) or an integer >= resilience.degradedWhenOpen (${degradedWhenOpen})`,
+      `0 (never) or an integer >= ${where}.degradedWhenOpen (${degradedWhenOpen})`,
     );
   }
   return resolved;

@@ -1,0 +1,170 @@
+import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
+import { CacheIndicator } from '../indicators/cache/cache.indicator';
+import type { CacheStats } from '../indicators/cache/cache.indicator';
+import { CircuitBreakerRegistry, ResilienceIndicator } from '../indicators/resilience';
+import { HealthConfigurationError } from './errors';
+import { HealthStatus } from './health-status';
+import { HealthService } from './health.service';
+
+/** Cache and resilience thresholds, changed like any other setting: options, file, runtime. */
+describe('indicator thresholds in the runtime configuration', () => {
+  const poorCache: CacheStats = {
+    hit_ratio: 0.5,
+    hits: 50,
+    misses: 50,
+    operations_tracked: 100,
+    fallback_operations: 0,
+    mean_operation_ms: 3,
+  };
+
+  function engine(...checks: ConstructorParameters<typeof HealthService>[0][]): HealthService {
+    return new HealthService({ evaluationIntervalMs: 0, ...Object.assign({}, ...checks) });
+  }
+  const statusOf = async (health: HealthService, name: string) =>
+    (await health.check({ names: [name] })).components.find((c) => c.name === name)!;
+
+  it('turns the cache hit-ratio limit on, changes and removes it at runtime, key by key', async () => {
+    const health = engine({ checks: [new CacheIndicator({ stats: () => poorCache })] });
+    expect(health.configuration().checks.cache.thresholds).toEqual({
+      value: {},
+      source: 'default',
+    });
+    expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
+
+    const event = health.applyConfiguration({
+      checks: { cache: { thresholds: { minHitRatio: 0.8, minOperations: 10 } } },
+    });
+    expect(event.changes).toEqual([
+      { path: 'checks.cache.thresholds', from: {}, to: { minHitRatio: 0.8, minOperations: 10 } },
+    ]);
+    const degraded = await statusOf(health, 'cache');
+    expect(degraded.status).toBe(HealthStatus.DEGRADED);
+    expect(degraded.message).toBe(
+      'Cache hit ratio 0.5 is below the threshold of 0.8 (over 100 reads)',
+    );
+
+    // One key removed, the other kept: merged key by key.
+    health.applyConfiguration({ checks: { cache: { thresholds: { minOperations: null } } } });
+    expect(health.configuration().checks.cache.thresholds).toEqual({
+      value: { minHitRatio: 0.8 },
+      source: 'runtime',
+    });
+    health.applyConfiguration({ checks: { cache: { thresholds: { minHitRatio: 0.4 } } } });
+    expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
+    health.applyConfiguration({ checks: { cache: { thresholds: null } } });
+    expect(health.configuration().checks.cache.thresholds.value).toEqual({});
+  });
+
+  it('rejects a bad threshold naming it, and applies nothing', () => {
+    const health = engine({
+      checks: [
+        new CacheIndicator({ stats: () => poorCache, thresholds: { maxAverageOperationMs: 50 } }),
+        { name: 'plain', check: () => ({ status: HealthStatus.HEALTHY }) },
+      ],
+    });
+    const before = health.configuration();
+    expect(before.checks.cache.thresholds).toEqual({
+      value: { maxAverageOperationMs: 50 },
+      source: 'code',
+    });
+    const bad = (patch: unknown) => () => health.applyConfiguration(patch);
+    expect(bad({ checks: { cache: { thresholds: { minHitRatio: 2 } } } })).toThrow(
+      /Invalid setting checks\.cache\.thresholds\.minHitRatio: 2 \(expected a number from 0 to 1\)/,
+    );
+    expect(bad({ checks: { cache: { thresholds: { hitRatio: 0.5 } } } })).toThrow(
+      /checks\.cache\.thresholds\.hitRatio: 0\.5 \(expected one of minHitRatio, maxAverageOperationMs, minOperations\)/,
+    );
+    expect(bad({ checks: { cache: { thresholds: { minHitRatio: 'high' } } } })).toThrow(
+      /checks\.cache\.thresholds\.minHitRatio: "high" \(expected a number\)/,
+    );
+    expect(bad({ checks: { cache: { thresholds: [1] } } })).toThrow(/checks\.cache\.thresholds/);
+    expect(bad({ checks: { plain: { thresholds: { x: 1 } } } })).toThrow(
+      /checks\.plain\.thresholds: .*this check has no thresholds/,
+    );
+    expect(bad({ checks: { cache: { thresholds: { minHitRatio: 2 } } } })).toThrow(
+      HealthConfigurationError,
+    );
+    expect(health.configuration()).toEqual(before);
+    // A dry run says what would change and changes nothing.
+    const preview = health.previewConfiguration({
+      checks: { cache: { thresholds: { maxAverageOperationMs: 1 } } },
+    });
+    expect(preview.changes).toEqual([
+      {
+        path: 'checks.cache.thresholds',
+        from: { maxAverageOperationMs: 50 },
+        to: { maxAverageOperationMs: 1 },
+      },
+    ]);
+    expect(health.configuration()).toEqual(before);
+  });
+
+  it('takes thresholds from the module options and the file, runtime values on top', async () => {
+    const health = engine({
+      checks: [new CacheIndicator({ stats: () => poorCache })],
+      components: { cache: { thresholds: { minHitRatio: 0.6, minOperations: 5 } } },
+    });
+    expect(health.configuration().checks.cache.thresholds).toEqual({
+      value: { minHitRatio: 0.6, minOperations: 5 },
+      source: 'options',
+    });
+    expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.DEGRADED);
+    health.loadConfigurationFile({ checks: { cache: { thresholds: { minHitRatio: 0.3 } } } });
+    expect(health.configuration().checks.cache.thresholds).toEqual({
+      value: { minHitRatio: 0.3, minOperations: 5 },
+      source: 'file',
+    });
+    expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
+    expect(() =>
+      health.loadConfigurationFile({ checks: { cache: { thresholds: { minOperations: 0 } } } }),
+    ).toThrow(/checks\.cache\.thresholds\.minOperations: 0/);
+    expect(health.configuration().checks.cache.thresholds.source).toBe('file');
+    expect(() =>
+      engine({
+        checks: [new CacheIndicator()],
+        components: { cache: { thresholds: { minHitRatio: -1 } } },
+      }),
+    ).toThrow(/checks\.cache\.thresholds\.minHitRatio: -1/);
+  });
+
+  it('changes how many open breakers make resilience DEGRADED or UNHEALTHY', async () => {
+    const registry = new CircuitBreakerRegistry();
+    registry.create('payments', { halfOpenAfterMs: 60_000, breaker: new ConsecutiveBreaker(1) });
+    await expect(
+      registry.execute('payments', () => Promise.reject(new Error('down'))),
+    ).rejects.toThrow();
+    expect(registry.get('payments')!.state).toBe(CircuitState.Open);
+    const health = engine({ checks: [new ResilienceIndicator(registry)] });
+    expect(health.configuration().checks.resilience.thresholds).toEqual({
+      value: { degradedWhenOpen: 1, unhealthyWhenOpen: 0 },
+      source: 'code',
+    });
+    expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.DEGRADED);
+
+    health.applyConfiguration({ checks: { resilience: { thresholds: { unhealthyWhenOpen: 1 } } } });
+    const unhealthy = await statusOf(health, 'resilience');
+    expect(unhealthy.status).toBe(HealthStatus.UNHEALTHY);
+    expect(unhealthy.message).toContain('(1 open; degraded at 1, unhealthy at 1)');
+
+    health.applyConfiguration({
+      checks: { resilience: { thresholds: { unhealthyWhenOpen: 0, degradedWhenOpen: 0 } } },
+    });
+    expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.HEALTHY);
+
+    expect(() =>
+      health.applyConfiguration({
+        checks: { resilience: { thresholds: { degradedWhenOpen: 3, unhealthyWhenOpen: 2 } } },
+      }),
+    ).toThrow(
+      /checks\.resilience\.thresholds\.unhealthyWhenOpen: 2 \(expected 0 \(never\) or an integer >= checks\.resilience\.thresholds\.degradedWhenOpen \(3\)\)/,
+    );
+    expect(() =>
+      health.applyConfiguration({ checks: { resilience: { thresholds: { open: 1 } } } }),
+    ).toThrow(
+      /checks\.resilience\.thresholds\.open: 1 \(expected one of degradedWhenOpen, unhealthyWhenOpen\)/,
+    );
+    expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.HEALTHY);
+    health.resetConfiguration();
+    expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.DEGRADED);
+  });
+});
