@@ -1,13 +1,23 @@
 import { HealthModule } from '@nest-health/core';
-import { HealthMetricsModule } from '@nest-health/core/metrics';
+import {
+  CacheMetricsCollector,
+  CircuitBreakerMetricsCollector,
+  HealthMetricsModule,
+} from '@nest-health/core/metrics';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { HealthWebhooksModule } from '@nest-health/core/webhooks';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
+import { CacheService } from './cache/cache.service';
 import { HostHealthChecks } from './health/host-health-checks';
 import { HostHealthModule } from './health/host-health.module';
-import { templateHealthOptions, templateWebhookOptions } from './health/template-preset';
+import {
+  templateHealthOptions,
+  templateMetricsOptions,
+  templateWebhookOptions,
+} from './health/template-preset';
 import { ResilienceModule } from './resilience/resilience.module';
 import { TextProcessingModule } from './text-processing/text-processing.module';
 
@@ -21,8 +31,23 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
       useFactory: (config: ConfigService, host: HostHealthChecks) =>
         templateHealthOptions(config, host.checks),
     }),
-    // GET /metrics: the health metrics and the process metrics, from prom-client's global registry.
-    HealthMetricsModule.forRoot({ defaultMetrics: true }),
+    // GET /metrics (behind HEALTH_METRICS_TOKEN when set): the health metrics, the process
+    // metrics, the cache's and the circuit breakers', from prom-client's global registry.
+    HealthMetricsModule.forRootAsync({
+      imports: [CacheModule, ResilienceModule],
+      inject: [ConfigService, CacheService, CircuitBreakerRegistry],
+      useFactory: (
+        config: ConfigService,
+        cache: CacheService,
+        breakers: CircuitBreakerRegistry,
+      ) => ({
+        ...templateMetricsOptions(config),
+        collectors: [
+          new CacheMetricsCollector(cache.monitor),
+          new CircuitBreakerMetricsCollector(breakers),
+        ],
+      }),
+    }),
     HealthWebhooksModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => templateWebhookOptions(config),

@@ -29,7 +29,7 @@ describe('CachePerformanceMonitor', () => {
   });
 
   it('averages over a fixed window of the latest operations', () => {
-    const monitor = new CachePerformanceMonitor(3);
+    const monitor = new CachePerformanceMonitor({ latencyWindow: 3 });
     for (const ms of [100, 100, 100, 1, 2, 3]) monitor.record('delete', ms, false);
     expect(monitor.stats()).toMatchObject({ operations_tracked: 6, mean_operation_ms: 2 });
   });
@@ -42,5 +42,34 @@ describe('CachePerformanceMonitor', () => {
     });
     monitor.noteConnectionError(undefined);
     expect(monitor.stats()).not.toHaveProperty('redis_connection_error');
+  });
+
+  it('announces each operation with its tier to its listeners, until they stop', () => {
+    const monitor = new CachePerformanceMonitor();
+    const seen: unknown[] = [];
+    const stop = monitor.onOperation((event) => seen.push(event));
+    monitor.onOperation(() => {
+      throw new Error('a broken listener breaks nothing');
+    });
+    monitor.record('hit', 1.5, false);
+    monitor.record('miss', 2, true);
+    monitor.record('write', 0.5, false, 'memory');
+    stop();
+    monitor.record('delete', 1, false);
+    expect(seen).toEqual([
+      { operation: 'hit', tier: 'redis', durationMs: 1.5 },
+      { operation: 'miss', tier: 'memory', durationMs: 2 },
+      { operation: 'write', tier: 'memory', durationMs: 0.5 },
+    ]);
+    expect(monitor.stats()).toMatchObject({ operations_tracked: 4 });
+  });
+
+  it('says whether the memory fallback serves, as its owner tells it', () => {
+    expect(new CachePerformanceMonitor().fallbackActive()).toBe(false);
+    let fallback = true;
+    const monitor = new CachePerformanceMonitor({ fallbackActive: () => fallback });
+    expect(monitor.fallbackActive()).toBe(true);
+    fallback = false;
+    expect(monitor.fallbackActive()).toBe(false);
   });
 });

@@ -1,14 +1,23 @@
 import type { CacheStats } from '@nest-health/core';
+import type { CacheMetricsSource, CacheOperationEvent, CacheTier } from '@nest-health/core/metrics';
 
 export type CacheOperation = 'hit' | 'miss' | 'write' | 'delete';
+
+export interface CachePerformanceMonitorOptions {
+  /** How many of the latest operations the mean time is taken over. */
+  latencyWindow?: number;
+  /** Whether the memory fallback serves in place of the configured Redis right now. */
+  fallbackActive?: () => boolean;
+}
 
 export const DEFAULT_LATENCY_WINDOW = 1000;
 
 /**
  * Counts cache hits, misses and fallbacks, and keeps the latency of the last N operations in
- * a fixed ring: memory stays the same however long the service runs.
+ * a fixed ring: memory stays the same however long the service runs. Announces each operation
+ * to its listeners (the Prometheus cache metrics, `CacheMetricsCollector`).
  */
-export class CachePerformanceMonitor {
+export class CachePerformanceMonitor implements CacheMetricsSource {
   private hits = 0;
   private misses = 0;
   private operations = 0;
@@ -17,12 +26,24 @@ export class CachePerformanceMonitor {
   private next = 0;
   private filled = 0;
   private connectionError?: string;
+  private readonly listeners = new Set<(event: CacheOperationEvent) => void>();
+  private readonly fallbackProbe: () => boolean;
 
-  constructor(window = DEFAULT_LATENCY_WINDOW) {
-    this.latencies = new Float64Array(window);
+  constructor(options: CachePerformanceMonitorOptions = {}) {
+    this.latencies = new Float64Array(options.latencyWindow ?? DEFAULT_LATENCY_WINDOW);
+    this.fallbackProbe = options.fallbackActive ?? (() => false);
   }
 
-  record(operation: CacheOperation, durationMs: number, servedFromMemoryFallback: boolean): void {
+  /**
+   * One finished operation. `tier` is where it was served; by default memory when it was
+   * served from the fallback, Redis otherwise.
+   */
+  record(
+    operation: CacheOperation,
+    durationMs: number,
+    servedFromMemoryFallback: boolean,
+    tier: CacheTier = servedFromMemoryFallback ? 'memory' : 'redis',
+  ): void {
     this.operations++;
     if (operation === 'hit') this.hits++;
     if (operation === 'miss') this.misses++;
@@ -30,6 +51,25 @@ export class CachePerformanceMonitor {
     this.latencies[this.next] = durationMs;
     this.next = (this.next + 1) % this.latencies.length;
     this.filled = Math.min(this.filled + 1, this.latencies.length);
+    for (const listener of this.listeners) {
+      // Metrics must never break a cache operation.
+      try {
+        listener({ operation, tier, durationMs });
+      } catch {
+        continue;
+      }
+    }
+  }
+
+  onOperation(listener: (event: CacheOperationEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  fallbackActive(): boolean {
+    return this.fallbackProbe();
   }
 
   /**

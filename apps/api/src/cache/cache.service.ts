@@ -57,16 +57,26 @@ export class CacheService implements OnModuleDestroy {
   /** Every line this service logs goes through it: ioredis' messages may quote the URL. */
   private readonly redactor: Redactor;
   private lastError?: string;
+  /** The last operation went to memory because Redis failed it (a hung Redis stays `ready`). */
+  private lastFellBack = false;
 
   constructor(options: CacheServiceOptions = {}) {
     this.memory = new MemoryStore(options.maxMemoryEntries);
-    this.monitor = new CachePerformanceMonitor(options.latencyWindow);
+    this.monitor = new CachePerformanceMonitor({
+      latencyWindow: options.latencyWindow,
+      fallbackActive: () => this.fallbackActive,
+    });
     this.redactor = new Redactor(options.redis?.secrets ?? []);
     if (options.redis) this.redis = this.connect(options.redis, options);
   }
 
   get backend(): 'redis' | 'memory' {
     return this.redisReady() ? 'redis' : 'memory';
+  }
+
+  /** Redis is configured, but memory serves: Redis is not ready, or failed the last operation. */
+  get fallbackActive(): boolean {
+    return this.redis !== undefined && (!this.redisReady() || this.lastFellBack);
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -118,7 +128,14 @@ export class CacheService implements OnModuleDestroy {
       fallback = true;
       result = await operation(undefined);
     }
-    this.monitor.record(classify(result), performance.now() - started, fallback && !!this.redis);
+    const servedByFallback = fallback && !!this.redis;
+    if (this.redis) this.lastFellBack = fallback;
+    this.monitor.record(
+      classify(result),
+      performance.now() - started,
+      servedByFallback,
+      fallback || !this.redis ? 'memory' : 'redis',
+    );
     return result;
   }
 
@@ -149,6 +166,7 @@ export class CacheService implements OnModuleDestroy {
     redis.on('ready', () => {
       if (this.lastError) this.log('log', 'Redis connection restored');
       this.lastError = undefined;
+      this.lastFellBack = false;
       this.monitor.noteConnectionError(undefined);
     });
     return redis;

@@ -16,6 +16,7 @@ import {
   TEMPLATE_COMPONENTS,
   templateEnabledComponents,
   templateHealthOptions,
+  templateMetricsOptions,
   templateWebhookOptions,
 } from '../health/template-preset';
 import { parsePort, readInteger, readString } from './app.config';
@@ -49,6 +50,7 @@ const READERS: ((env: Env) => unknown)[] = [
   (env) => validateHealthOptions(templateHealthOptions(env) as HealthModuleOptions),
   (env) => templateEnabledComponents(env),
   (env) => validateWebhookOptions(templateWebhookOptions(env)),
+  (env) => templateMetricsOptions(env),
   (env) => {
     const ai = aiSettingsFromEnv(env);
     return new AiModelIndicator({

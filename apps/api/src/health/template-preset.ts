@@ -1,5 +1,7 @@
 import type { HealthIndicator, HealthModuleOptions } from '@nest-health/core';
 import { HealthConfigurationError, healthOptionsFromEnv } from '@nest-health/core';
+import type { HealthMetricsRuntimeOptions } from '@nest-health/core/metrics';
+import { healthMetricsOptionsFromEnv } from '@nest-health/core/metrics';
 import type { WebhookOptions } from '@nest-health/core/webhooks';
 import { healthWebhookOptionsFromEnv } from '@nest-health/core/webhooks';
 import { apiKeysFromEnv } from '../auth/auth.config';
@@ -63,6 +65,7 @@ export function templateHealthOptions(
       aiKey,
       ...apiKeys,
       readString(env, 'HEALTH_WEBHOOK_SECRET'),
+      ...metricsTokens(env),
       ...redisSecretsFromEnv(env),
       ...urlPasswords(readString(env, 'DATABASE_URL')),
     ],
@@ -88,6 +91,20 @@ export function templateWebhookOptions(env: EnvSource): WebhookOptions {
   if (!shared) return options;
   const { username, password, db, tls } = shared;
   return { ...options, redisOptions: { username, password, db, ...(tls ? { tls } : {}) } };
+}
+
+/**
+ * Metrics settings: `HEALTH_METRICS_TOKEN` (one bearer token, or several separated by commas)
+ * guards `GET /metrics`; unset, it is open. The service also collects the process metrics.
+ */
+export function templateMetricsOptions(env: EnvSource): HealthMetricsRuntimeOptions {
+  return { ...healthMetricsOptionsFromEnv(getter(env)), defaultMetrics: true };
+}
+
+/** The scrape tokens as written, valid or not: masked wherever they might appear. */
+function metricsTokens(env: EnvSource): string[] {
+  const raw = readString(env, 'HEALTH_METRICS_TOKEN');
+  return raw ? [raw, ...raw.split(',').map((t) => t.trim())].filter(Boolean) : [];
 }
 
 function getter(env: EnvSource): (key: string) => string | undefined {
