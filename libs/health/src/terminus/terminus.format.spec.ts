@@ -75,6 +75,26 @@ describe('toTerminusBody', () => {
     });
   });
 
+  it('a message that only repeats the status is left out, as Terminus has none there', () => {
+    const body = toTerminusBody(
+      report(HealthStatus.UNHEALTHY, [
+        component('queue', HealthStatus.DEGRADED, { message: 'queue is degraded' }),
+        component('docs', HealthStatus.UNHEALTHY, { message: 'docs is down' }),
+        component('db', HealthStatus.UNHEALTHY, { message: 'db is unhealthy' }),
+        component('cache', HealthStatus.UNHEALTHY, { message: ' ' }),
+        component('ai', HealthStatus.UNHEALTHY, { message: 'ai is down: quota exceeded' }),
+      ]),
+      { details: true },
+    );
+    expect(body.details).toEqual({
+      queue: { status: 'degraded' },
+      docs: { status: 'down' },
+      db: { status: 'down' },
+      cache: { status: 'down' },
+      ai: { message: 'ai is down: quota exceeded', status: 'down' },
+    });
+  });
+
   it('degraded: the entry degraded under info, overall degraded with 200 (Terminus 12)', () => {
     const body = toTerminusBody(
       report(HealthStatus.DEGRADED, [

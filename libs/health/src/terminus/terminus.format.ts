@@ -30,8 +30,8 @@ const OVERALL: Record<HealthStatus, TerminusHealthStatus> = {
  * A report in Terminus's format, `{ status, info, error, details }`, as Terminus 12 writes it:
  * HEALTHY is `up` and DEGRADED `degraded` (both under `info`), UNHEALTHY `down` (under `error`);
  * the overall status is `ok`, `degraded`, `error`, or `shutting_down`. Each entry is the
- * component's metadata with its `status`, and its `message` when it is not up and the metadata
- * has none. Shadow checks are left out: they never count.
+ * component's metadata with its `status`, and its `message` when it is not up, the metadata has
+ * none, and it says more than the status. Shadow checks are left out: they never count.
  */
 export function toTerminusBody(
   report: SystemHealthStatus,
@@ -61,7 +61,19 @@ export function terminusStatusCode(status: TerminusHealthStatus): 200 | 503 {
 function toDetail(component: ComponentStatus, details: boolean): TerminusIndicatorDetail {
   const status = VERDICT[component.status];
   if (!details) return { status };
-  const { metadata, message } = component;
-  const explain = status !== 'up' && message && !('message' in metadata);
+  const { name, metadata, message } = component;
+  const explain =
+    status !== 'up' && !('message' in metadata) && !restatesStatus(name, status, message);
   return { ...metadata, ...(explain ? { message } : {}), status };
+}
+
+/**
+ * "docs is down", "docs is unhealthy": a message that only repeats the status (the default one
+ * when a check gave none) says nothing Terminus would have said.
+ */
+function restatesStatus(name: string, verdict: TerminusIndicatorStatus, message: string): boolean {
+  const said = message.trim();
+  return (
+    said === '' || [verdict, ...Object.keys(VERDICT)].some((word) => said === `${name} is ${word}`)
+  );
 }
