@@ -14,6 +14,9 @@ import {
 } from './health.module-definition';
 import { HealthHttpSettings } from './http/health-http.settings';
 import { configController } from './http/config.controller';
+import { HealthEventStream } from './http/event-stream';
+import { eventsController } from './http/events.controller';
+import { statusPageController } from './http/status-page.controller';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
 import { routeClashCheck } from './shared/route-clash';
@@ -56,10 +59,16 @@ function withHttp(module: DynamicModule, extras: HealthModuleExtras): DynamicMod
     ...healthControllers(routes),
     ...(routes.endpoints.trends ? [trendsController(routes)] : []),
     ...(routes.endpoints.config ? [configController(routes)] : []),
+    ...(routes.endpoints.status ? [statusPageController(routes)] : []),
+    ...(routes.endpoints.events ? [eventsController(routes)] : []),
   ];
   return {
     ...module,
     controllers,
-    providers: [...(module.providers ?? []), routeClashCheck('HealthModule', controllers)],
+    providers: [
+      ...(module.providers ?? []),
+      routeClashCheck('HealthModule', controllers),
+      ...(routes.endpoints.events ? [HealthEventStream] : []),
+    ],
   };
 }

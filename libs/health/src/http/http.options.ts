@@ -2,6 +2,8 @@ import type { VERSION_NEUTRAL } from '@nestjs/common';
 import { HealthConfigurationError } from '../core/errors';
 import { milliseconds } from '../health.options';
 import { LEGACY_TEMPLATE_FIELDS } from '../formats/legacy.format';
+import type { HealthEventsOptions, ResolvedEventsSettings } from './events.options';
+import { resolveEventsSettings } from './events.options';
 import type { HealthWriter } from './writers';
 
 /** A controller version, as `@Controller({ version })` takes it. */
@@ -62,6 +64,8 @@ export interface HealthHttpOptions {
    * separate from the details keys. None: the endpoint is off (404).
    */
   adminKeys?: readonly (string | undefined)[];
+  /** The event stream's bounds: clients, heartbeat, replay buffer, unread bytes per client. */
+  events?: HealthEventsOptions;
 }
 
 /** Which endpoint groups are mounted. Every group defaults to true. */
@@ -76,6 +80,10 @@ export interface HealthEndpoints {
   trends?: boolean;
   /** `GET|PATCH|DELETE <base>/config`: answers 404 unless `adminKeys` are configured. */
   config?: boolean;
+  /** `GET <base>/status`: the HTML status page. */
+  status?: boolean;
+  /** `GET <base>/events`: reports and transitions as server-sent events. */
+  events?: boolean;
 }
 
 /** Where the endpoints are mounted: known when the module is declared, so not async. */
@@ -104,10 +112,12 @@ export interface ResolvedHttpSettings {
   writers: readonly HealthWriter[];
   probeTimeoutMs: number;
   adminKeys: readonly string[];
+  events: ResolvedEventsSettings;
 }
 
 export const HTTP_DEFAULTS = { probeTimeoutMs: 800 } as const;
 
+const ENDPOINT_GROUPS = ['legacy', 'components', 'probes', 'trends', 'config', 'status', 'events'];
 const RESERVED_KEYS = ['status', 'timestamp', 'version'];
 const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
 
@@ -125,11 +135,11 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
   }
   const endpoints = options.endpoints ?? {};
   for (const [group, on] of Object.entries(endpoints)) {
-    if (!['legacy', 'components', 'probes', 'trends', 'config'].includes(group)) {
+    if (!ENDPOINT_GROUPS.includes(group)) {
       throw new HealthConfigurationError(
         `http.endpoints.${group}`,
         on,
-        'one of legacy, components, probes, trends, config',
+        `one of ${ENDPOINT_GROUPS.join(', ')}`,
       );
     }
     flag(`http.endpoints.${group}`, on);
@@ -142,6 +152,8 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
       probes: endpoints.probes ?? true,
       trends: endpoints.trends ?? true,
       config: endpoints.config ?? true,
+      status: endpoints.status ?? true,
+      events: endpoints.events ?? true,
     },
     redirect: flag('http.redirect', options.redirect) ?? true,
     version: options.version,
@@ -180,6 +192,7 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     legacy: resolveLegacy(options.legacy),
     writers,
     adminKeys: keyList('adminKeys', options.adminKeys),
+    events: resolveEventsSettings(options.events),
     probeTimeoutMs: milliseconds(
       'probeTimeoutMs',
       options.probeTimeoutMs ?? HTTP_DEFAULTS.probeTimeoutMs,

@@ -1,0 +1,23 @@
+import type { Type } from '@nestjs/common';
+import { Controller, Get, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import { HealthEventStream } from './event-stream';
+import type { HealthRequest, ResolvedRoutes } from './http.options';
+import type { RawResponse } from './send';
+
+/**
+ * `GET <base>/events`: `text/event-stream` of reports and transitions. The response is written
+ * on the raw Node response (Express's, or Fastify's `reply.raw`, the reply hijacked): a stream
+ * is no body Nest could send.
+ */
+export function eventsController({ basePath, version }: ResolvedRoutes): Type {
+  @Controller({ path: basePath, version: version ?? VERSION_NEUTRAL })
+  class HealthEventsController {
+    constructor(readonly stream: HealthEventStream) {}
+
+    @Get('events')
+    async events(@Req() req: HealthRequest, @Res() res: RawResponse): Promise<void> {
+      await this.stream.connect(req, res);
+    }
+  }
+  return HealthEventsController;
+}

@@ -1,0 +1,48 @@
+import { HealthConfigurationError } from '../core/errors';
+import { validateHealthOptions } from '../health.validate';
+import { EVENTS_DEFAULTS, resolveEventsSettings } from './events.options';
+import { resolveHttpSettings } from './http.options';
+
+describe('resolveEventsSettings', () => {
+  it('has a default for everything', () => {
+    expect(resolveEventsSettings()).toEqual({
+      maxClients: 1000,
+      heartbeatMs: 15_000,
+      replay: 100,
+      maxBufferedBytes: 65_536,
+      reportIntervalMs: 1000,
+      retryMs: 3000,
+    });
+    expect(resolveHttpSettings({}).events).toEqual(EVENTS_DEFAULTS);
+  });
+
+  it('takes values within bounds', () => {
+    const given = {
+      maxClients: 5,
+      heartbeatMs: 1000,
+      replay: 0,
+      maxBufferedBytes: 1024,
+      reportIntervalMs: 0,
+      retryMs: 100,
+    };
+    expect(resolveEventsSettings(given)).toEqual(given);
+  });
+
+  it.each([
+    [{ maxClients: 0 }, 'Invalid setting events.maxClients: 0 (expected an integer >= 1)'],
+    [{ maxClients: 1.5 }, 'events.maxClients: 1.5'],
+    [{ heartbeatMs: 10 }, 'events.heartbeatMs: 10 (expected a number of milliseconds from 1000'],
+    [{ replay: -1 }, 'events.replay: -1'],
+    [{ maxBufferedBytes: 10 }, 'events.maxBufferedBytes: 10 (expected an integer >= 1024)'],
+    [{ reportIntervalMs: '1s' }, 'events.reportIntervalMs: "1s"'],
+    [{ retryMs: 0 }, 'events.retryMs: 0'],
+    [{ maxClient: 5 }, 'events.maxClient: "maxClient" (expected one of maxClients, heartbeatMs'],
+    [[], 'Invalid setting events: '],
+    [null, 'Invalid setting events: null'],
+  ])('refuses %j, naming the setting', (events, message) => {
+    expect(() => resolveEventsSettings(events as never)).toThrow(HealthConfigurationError);
+    expect(() => resolveEventsSettings(events as never)).toThrow(message);
+    // Before Nest starts, too.
+    expect(() => validateHealthOptions({ events: events as never })).toThrow(message);
+  });
+});

@@ -1,0 +1,59 @@
+import { HealthConfigurationError } from '../core/errors';
+import { integer, milliseconds } from '../health.options';
+
+/** Bounds of `GET <base>/events`; every value has a default. */
+export interface HealthEventsOptions {
+  /** Clients connected at once; one more gets 503 with `Retry-After`. Default 1000. */
+  maxClients?: number;
+  /** A comment line to every client this often, so proxies keep the stream open. Default 15000. */
+  heartbeatMs?: number;
+  /** Events kept for a client that reconnects with `Last-Event-ID`. Default 100. */
+  replay?: number;
+  /**
+   * Bytes a client may leave unread in the process (past the kernel's socket buffers) before
+   * it is dropped: a slow client is disconnected, never buffered for without limit. Default 65536.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * At most one report event per this many ms; a report that carries a status change is sent at
+   * once, and the latest one held back is sent when the time is up. Default 1000.
+   */
+  reportIntervalMs?: number;
+  /** The reconnection delay the stream suggests to clients (`retry:`). Default 3000. */
+  retryMs?: number;
+}
+
+export type ResolvedEventsSettings = Required<HealthEventsOptions>;
+
+export const EVENTS_DEFAULTS: ResolvedEventsSettings = {
+  maxClients: 1000,
+  heartbeatMs: 15_000,
+  replay: 100,
+  maxBufferedBytes: 65_536,
+  reportIntervalMs: 1000,
+  retryMs: 3000,
+};
+
+const KEYS = Object.keys(EVENTS_DEFAULTS) as (keyof HealthEventsOptions)[];
+
+/** The event stream's settings from `events` of the module options, validated. */
+export function resolveEventsSettings(options: HealthEventsOptions = {}): ResolvedEventsSettings {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HealthConfigurationError('events', options, `an object of ${KEYS.join(', ')}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(KEYS as string[]).includes(key)) {
+      throw new HealthConfigurationError(`events.${key}`, key, `one of ${KEYS.join(', ')}`);
+    }
+  }
+  const value = <K extends keyof HealthEventsOptions>(key: K) =>
+    options[key] ?? EVENTS_DEFAULTS[key];
+  return {
+    maxClients: integer('events.maxClients', value('maxClients'), 1),
+    heartbeatMs: milliseconds('events.heartbeatMs', value('heartbeatMs'), 1000),
+    replay: integer('events.replay', value('replay'), 0),
+    maxBufferedBytes: integer('events.maxBufferedBytes', value('maxBufferedBytes'), 1024),
+    reportIntervalMs: milliseconds('events.reportIntervalMs', value('reportIntervalMs'), 0),
+    retryMs: milliseconds('events.retryMs', value('retryMs'), 100),
+  };
+}
