@@ -71,6 +71,8 @@ export type {
   LegacyBodyOptions,
   LegacyField,
 } from './http/http.options';
+export type { HealthEventsOptions } from './http/events.options';
+export type { ReportEventData, TransitionEventData } from './http/health-event';
 export { HealthRouteConflictError } from './shared/route-clash';
 export { READINESS_TAG } from './http/probes';
 export { isAuthorized } from './http/api-key';
