@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlackHole } from './support/black-hole';
 import { freePort } from './support/redis-server';
+import { ServiceProcess } from './support/service-process';
 
 /**
  * The health-check CLI as a container runs it: the BUILT file, reached through the installed
@@ -13,7 +13,6 @@ import { freePort } from './support/redis-server';
  * a child process, against the BUILT service: 200, 503, a refused port and a black hole.
  */
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 const CLI = join(ROOT, 'node_modules/@nest-health/core/cli/healthcheck.js');
 
 interface Run {
@@ -42,34 +41,13 @@ async function healthcheck(args: string[], cli = CLI, killAfterMs = 15_000): Pro
 }
 
 async function startService(env: Record<string, string>): Promise<string> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TZ: 'UTC',
-      NODE_ENV: 'test',
-      PORT: '0',
-      HEALTH_SHUTDOWN_DELAY_MS: '0',
-      HEALTH_EVALUATION_INTERVAL_MS: '500',
-      ...env,
-    },
+  const service = await ServiceProcess.start({
+    HEALTH_SHUTDOWN_DELAY_MS: '0',
+    HEALTH_EVALUATION_INTERVAL_MS: '500',
+    ...env,
   });
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 400; i++) {
-    const match = /api listening on (http:\/\/\S+) /.exec(output);
-    if (match) return match[1];
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`service did not start: ${output}`);
+  cleanups.push(() => service.kill());
+  return service.url;
 }
 
 /** Polls the CLI until it exits with `code` (the service's first evaluation takes a moment). */

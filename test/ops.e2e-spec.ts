@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORT } from '../apps/api/src/config/app.config';
+import { ServiceProcess } from './support/service-process';
 
 /**
  * The deployment kit: Kubernetes manifests (schemas, probes, ports, drain, the generated
@@ -22,7 +23,6 @@ import { DEFAULT_PORT } from '../apps/api/src/config/app.config';
  */
 const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'ops/kubernetes');
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 
 type Json = Record<string, unknown>;
 
@@ -90,14 +90,11 @@ function envOf(c: Container): Record<string, string> {
   );
 }
 
-async function startService(
-  env: Record<string, string>,
-  main = MAIN,
-  cwd = ROOT,
-): Promise<Running> {
-  const child = spawn(process.execPath, [main], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...env, PORT: '0' },
+/** The image's layout runs outside the repository: its own main.js and working folder. */
+async function startFrom(app: string, env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [join(app, 'dist/apps/api/main.js')], {
+    cwd: app,
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env, PORT: '0' },
   });
   cleanups.push(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -262,7 +259,13 @@ describe('Kubernetes manifests', () => {
   it("points every probe and the scrape at the built service's real routes, and drains on SIGTERM within the grace period", async () => {
     const c = container();
     const env = envOf(c);
-    const running = await startService({ ...env, GEMINI_API_KEY: 'k-ops-e2e-1234' });
+    // The Deployment's own settings (5 s drain included), on a free port.
+    const running = await ServiceProcess.start({
+      ...env,
+      GEMINI_API_KEY: 'k-ops-e2e-1234',
+      PORT: '0',
+    });
+    cleanups.push(() => running.kill());
     const path = (p: Probe) => `${running.url}${p.httpGet.path}`;
 
     expect(await get(path(c.livenessProbe))).toEqual({ status: 200, text: 'ok\n' });
@@ -362,11 +365,11 @@ describe('Dockerfile', () => {
       expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
     }
 
-    const running = await startService(
-      { NODE_ENV: 'production', HEALTH_SHUTDOWN_DELAY_MS: '0', GEMINI_API_KEY: 'k-ops-e2e-1234' },
-      join(app, 'dist/apps/api/main.js'),
-      app,
-    );
+    const running = await startFrom(app, {
+      NODE_ENV: 'production',
+      HEALTH_SHUTDOWN_DELAY_MS: '0',
+      GEMINI_API_KEY: 'k-ops-e2e-1234',
+    });
     const port = new URL(running.url).port;
     const command = (JSON.parse(healthcheck![2]) as string[]).map((arg) =>
       arg.replace(`:${DEFAULT_PORT}/`, `:${port}/`),

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { BlackHole } from './support/black-hole';
+import { databaseUrlOnPort, testDatabase } from './support/postgres';
 import { freePort } from './support/redis-server';
+import type { RunningService } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 /**
@@ -17,16 +20,15 @@ import { WebhookReceiver } from './support/webhook-receiver';
  *
  * The service goes through a real story so that every panel has something to show: its database
  * (DATABASE_URL into a black hole) times out, then the black hole forwards to the real
- * PostgreSQL and it recovers; the two transitions go out as webhooks to a receiver that takes
+ * PostgreSQL (TEST_DATABASE_URL) and it recovers; the two transitions go out as webhooks to a receiver that takes
  * them and to a port that refuses them (failed deliveries, which fire a real alert); the
  * configuration is changed once at runtime.
  */
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 const RULES = join(ROOT, 'ops/prometheus/health.rules.yml');
 const DASHBOARD = join(ROOT, 'ops/grafana/health-dashboard.json');
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
-const POSTGRES_PORT = 5432;
+const POSTGRES = testDatabase();
 const JOB = 'api';
 const SECRET = 'whsec-prometheus-e2e';
 const ADMIN_KEY = 'admin-prometheus-e2e';
@@ -55,7 +57,7 @@ interface Dashboard {
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
-let service: { child: ChildProcess; url: string; output: () => string };
+let service: RunningService;
 let prometheus: { child: ChildProcess; url: string; output: () => string };
 let receiver: WebhookReceiver;
 let hole: BlackHole;
@@ -69,7 +71,7 @@ beforeAll(async () => {
   const refused = await freePort();
   startedAt = Date.now() / 1000;
   service = await startService({
-    DATABASE_URL: `postgres://postgres@127.0.0.1:${hole.port}/test`,
+    DATABASE_URL: databaseUrlOnPort(POSTGRES, hole.port),
     GEMINI_API_KEY: 'k-prometheus-e2e-1234',
     HEALTH_CHECK_DATABASE_TIMEOUT_MS: '300',
     HEALTH_EVALUATION_INTERVAL_MS: '500',
@@ -88,28 +90,10 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startService(env: Record<string, string>): Promise<typeof service> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TZ: 'UTC',
-      NODE_ENV: 'test',
-      PORT: '0',
-      HEALTH_SHUTDOWN_DELAY_MS: '0',
-      ...env,
-    },
-  });
-  cleanups.push(() => stop(child));
-  const output = collect(child);
-  await until(
-    () => /api listening on (http:\/\/\S+) /.test(output()) || child.exitCode !== null,
-    20_000,
-    () => `service did not start: ${output()}`,
-  );
-  const url = /api listening on (http:\/\/\S+) /.exec(output())?.[1];
-  if (!url) throw new Error(`service exited: ${output()}`);
-  return { child, url, output };
+async function startService(env: Record<string, string>): Promise<RunningService> {
+  const started = await ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '0', ...env });
+  cleanups.push(() => started.kill());
+  return started;
 }
 
 async function startPrometheus(target: string): Promise<typeof prometheus> {
@@ -234,7 +218,7 @@ describe('the Grafana dashboard and the alert rules on a real Prometheus scrapin
     expect(patched.status).toBe(200);
 
     // The fault ends: the black hole now leads to the real PostgreSQL.
-    hole.forwardTo(POSTGRES_PORT);
+    hole.forwardTo(POSTGRES.port);
     await receiver.until(() => receiver.delivered().length >= 2, 20_000);
     expect(
       receiver.delivered().map((e) => `${e.component}: ${e.previous} -> ${e.current}`),
