@@ -3,7 +3,11 @@ import type { HealthModuleOptions } from '../health.options';
 import { HEALTH_DEFAULTS, milliseconds } from '../health.options';
 
 export interface TrendOptions {
-  /** How long samples are kept. Default 24 h. One sample per periodic evaluation. */
+  /**
+   * How long samples are kept. One sample per periodic evaluation, at most
+   * `TREND_LIMITS.intervalsKept` evaluation intervals. Default 24 h, or that many intervals when
+   * the interval is shorter than 10 s.
+   */
   retentionMs?: number;
 }
 
@@ -14,6 +18,24 @@ export interface TrendSettings {
 }
 
 export const TREND_DEFAULTS = { retentionMs: 24 * 60 * 60 * 1000 } as const;
+
+/**
+ * The trend store's share of the health infrastructure's 10 MB memory budget. A ring keeps
+ * `retentionMs / intervalMs + 1` samples of 13 bytes; at most `intervalsKept` intervals (24 h at
+ * the default 10 s: 8,641 samples) makes 5.36 MB for `components` components. Settings that
+ * would keep more are refused.
+ */
+export const TREND_LIMITS = {
+  intervalsKept: 8640,
+  bytesPerSample: 13,
+  components: 50,
+  budgetMb: 10,
+} as const;
+
+/** Bytes of typed arrays the store holds at most for `components` components. */
+export function maxTrendBytes(components: number = TREND_LIMITS.components): number {
+  return components * (TREND_LIMITS.intervalsKept + 1) * TREND_LIMITS.bytesPerSample;
+}
 
 /** Trend settings from the module options; `trends: false` or no periodic evaluation keeps none. */
 export function resolveTrendSettings(options: HealthModuleOptions = {}): TrendSettings {
@@ -28,11 +50,11 @@ export function resolveTrendSettings(options: HealthModuleOptions = {}): TrendSe
   if (trends !== false && (trends === null || typeof trends !== 'object')) {
     throw new HealthConfigurationError('trends', trends, 'false or { retentionMs }');
   }
-  const retentionMs = milliseconds(
-    'trends.retentionMs',
-    (trends || {}).retentionMs ?? TREND_DEFAULTS.retentionMs,
-    1,
-  );
+  const longest = intervalMs * TREND_LIMITS.intervalsKept;
+  // By default 24 h, or as many intervals as the budget allows when sampling is more frequent.
+  const fallback =
+    intervalMs > 0 ? Math.min(TREND_DEFAULTS.retentionMs, longest) : TREND_DEFAULTS.retentionMs;
+  const retentionMs = milliseconds('trends.retentionMs', (trends || {}).retentionMs ?? fallback, 1);
   if (intervalMs > 0 && retentionMs < intervalMs) {
     throw new HealthConfigurationError(
       'trends.retentionMs',
@@ -40,7 +62,21 @@ export function resolveTrendSettings(options: HealthModuleOptions = {}): TrendSe
       `at least evaluationIntervalMs (${intervalMs})`,
     );
   }
+  if (intervalMs > 0 && retentionMs > longest) {
+    throw new HealthConfigurationError('trends.retentionMs', retentionMs, overBudget(longest));
+  }
   return { intervalMs, retentionMs };
+}
+
+function overBudget(longest: number): string {
+  const { intervalsKept, components, budgetMb } = TREND_LIMITS;
+  const mb = (maxTrendBytes() / 2 ** 20).toFixed(2);
+  return (
+    `at most ${intervalsKept} x evaluationIntervalMs, ${longest} ms: ${intervalsKept + 1} ` +
+    `samples per component, ${mb} MB of trends for ${components} components, within the ` +
+    `${budgetMb} MB memory budget of the health infrastructure; lower trends.retentionMs or ` +
+    `raise evaluationIntervalMs`
+  );
 }
 
 /** DI token of the resolved `TrendSettings`. */

@@ -1,0 +1,106 @@
+import { HealthConfigurationError } from '../core/errors';
+import { validateHealthOptions } from '../health.validate';
+import { TREND_DEFAULTS, TREND_LIMITS, maxTrendBytes, resolveTrendSettings } from './trend.options';
+import { TrendStore, trendCapacity } from './trend.store';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+describe('the trend store memory bound', () => {
+  it('keeps the defaults valid: 24 h at 10 s is exactly the largest store', () => {
+    const settings = resolveTrendSettings();
+    expect(settings).toEqual({ intervalMs: 10_000, retentionMs: DAY_MS });
+    expect(trendCapacity(settings)).toBe(TREND_LIMITS.intervalsKept + 1);
+  });
+
+  it('sizes the largest store at 5.36 MB for 50 components, within the 10 MB budget', () => {
+    expect(maxTrendBytes()).toBe(50 * 8641 * 13);
+    expect(maxTrendBytes() / 2 ** 20).toBeCloseTo(5.36, 2);
+    expect(maxTrendBytes(1)).toBe(8641 * 13);
+    expect(maxTrendBytes()).toBeLessThan(TREND_LIMITS.budgetMb * 2 ** 20);
+  });
+
+  it.each([
+    [1, 8640],
+    [500, 4_320_000],
+    [1000, 8_640_000],
+    [9999, 86_391_360],
+  ])('shortens the default retention at a %i ms interval to %i ms', (intervalMs, retentionMs) => {
+    const settings = resolveTrendSettings({ evaluationIntervalMs: intervalMs });
+    expect(settings).toEqual({ intervalMs, retentionMs });
+    expect(trendCapacity(settings)).toBe(TREND_LIMITS.intervalsKept + 1);
+  });
+
+  it('keeps the default 24 h at intervals of 10 s and more', () => {
+    for (const intervalMs of [10_000, 60_000, 3_600_000]) {
+      expect(resolveTrendSettings({ evaluationIntervalMs: intervalMs }).retentionMs).toBe(DAY_MS);
+    }
+  });
+
+  it('keeps the 24 h default, unbounded by any interval, when nothing is sampled', () => {
+    expect(resolveTrendSettings({ evaluationIntervalMs: 0 })).toEqual({
+      intervalMs: 0,
+      retentionMs: TREND_DEFAULTS.retentionMs,
+    });
+    expect(resolveTrendSettings({ trends: false, evaluationIntervalMs: 1 })).toEqual({
+      intervalMs: 0,
+      retentionMs: TREND_DEFAULTS.retentionMs,
+    });
+  });
+
+  it('accepts a retention of exactly the largest number of intervals', () => {
+    const settings = resolveTrendSettings({
+      evaluationIntervalMs: 1000,
+      trends: { retentionMs: 8_640_000 },
+    });
+    expect(trendCapacity(settings)).toBe(8641);
+    expect(
+      resolveTrendSettings({ evaluationIntervalMs: 60_000, trends: { retentionMs: 6 * DAY_MS } })
+        .retentionMs,
+    ).toBe(6 * DAY_MS);
+  });
+
+  it('refuses a retention one millisecond past the bound, naming the setting and the budget', () => {
+    const attempt = () =>
+      resolveTrendSettings({ evaluationIntervalMs: 1000, trends: { retentionMs: 8_640_001 } });
+    expect(attempt).toThrow(HealthConfigurationError);
+    expect(attempt).toThrow(
+      'Invalid setting trends.retentionMs: 8640001 (expected at most 8640 x evaluationIntervalMs, ' +
+        '8640000 ms: 8641 samples per component, 5.36 MB of trends for 50 components, within the ' +
+        '10 MB memory budget of the health infrastructure; lower trends.retentionMs or raise ' +
+        'evaluationIntervalMs)',
+    );
+  });
+
+  it.each([
+    ['24 h at a 1 s interval', { evaluationIntervalMs: 1000, trends: { retentionMs: DAY_MS } }],
+    ['48 h at the default interval', { trends: { retentionMs: 2 * DAY_MS } }],
+    [
+      'the longest timer at 1 ms',
+      { evaluationIntervalMs: 1, trends: { retentionMs: 2 ** 31 - 1 } },
+    ],
+  ])('refuses %s, before the app starts too', (_label, options) => {
+    expect(() => resolveTrendSettings(options)).toThrow(
+      /trends\.retentionMs: \d+ \(expected at most/,
+    );
+    expect(() => validateHealthOptions(options)).toThrow(/10 MB memory budget/);
+  });
+
+  it('never builds a store larger than its share of the budget, whatever the accepted settings', () => {
+    for (const intervalMs of [1, 7, 250, 1000, 10_000, 3_600_000]) {
+      const settings = resolveTrendSettings({ evaluationIntervalMs: intervalMs });
+      const store = new TrendStore(trendCapacity(settings));
+      expect(
+        store.capacity * TREND_LIMITS.bytesPerSample * TREND_LIMITS.components,
+      ).toBeLessThanOrEqual(maxTrendBytes());
+    }
+  });
+
+  it('still refuses a retention shorter than the interval, and trends that are not an object', () => {
+    expect(() =>
+      resolveTrendSettings({ evaluationIntervalMs: 1000, trends: { retentionMs: 999 } }),
+    ).toThrow('trends.retentionMs: 999 (expected at least evaluationIntervalMs (1000))');
+    expect(() => resolveTrendSettings({ trends: 'on' as never })).toThrow(
+      'trends: "on" (expected false or { retentionMs })',
+    );
+  });
+});
