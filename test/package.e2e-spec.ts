@@ -38,6 +38,7 @@ describe('the built package (dist/libs/health)', () => {
       './webhooks',
       './postgres',
       './resilience',
+      './terminus',
       './testing',
       './package.json',
     ]);
@@ -46,7 +47,7 @@ describe('the built package (dist/libs/health)', () => {
   it('supports Nest 11 and 12, with what only some users need as optional peers', () => {
     expect(pkg.peerDependencies['@nestjs/common']).toBe('^11.0.0 || ^12.0.0');
     expect(pkg.peerDependencies['@nestjs/core']).toBe('^11.0.0 || ^12.0.0');
-    for (const peer of ['ioredis', 'pg', 'prom-client', 'cockatiel']) {
+    for (const peer of ['ioredis', 'pg', 'prom-client', 'cockatiel', '@nestjs/terminus']) {
       expect([peer, pkg.peerDependenciesMeta[peer]?.optional]).toEqual([peer, true]);
     }
     expect(pkg.peerDependencies['@nestjs/schedule']).toBeUndefined();
@@ -68,6 +69,7 @@ describe('the built package (dist/libs/health)', () => {
     ['webhooks', 'HealthWebhooksModule', 'cockatiel'],
     ['postgres', 'createPostgresIndicator', 'pg'],
     ['resilience', 'CircuitBreakerRegistry', 'cockatiel'],
+    ['terminus', 'HealthTerminusModule', null],
     ['testing', 'ManualClock', null],
   ])('serves /%s with %s, loading %s', (entry, name, peer) => {
     const out = node(`
