@@ -162,6 +162,8 @@ export function unprivilegedAccount(): RunAs | undefined {
   }
 }
 
+const HOOKED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export interface PostgresClusterOptions {
   binaries?: PostgresBinaries;
   /** Where the temp folder goes (default: the OS temp folder). */
@@ -179,16 +181,31 @@ export interface PostgresClusterOptions {
  * No Unix socket is made: only 127.0.0.1.
  */
 export class PostgresCluster {
+  /** initdb while it runs, then the postmaster. */
   private process?: ChildProcess;
+  private portNumber = 0;
   private readonly exitHook = () => this.killNow();
+  /** Ctrl-C or a kill: the folder goes too, then the signal does what it would have done. */
+  private readonly signalHook = (signal: NodeJS.Signals) => {
+    this.unhook();
+    this.killNow();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
 
   private constructor(
     readonly dir: string,
-    readonly port: number,
     readonly password: string,
-    readonly binaries: PostgresBinaries,
+    private bin: PostgresBinaries,
     readonly runAs: RunAs | undefined,
   ) {}
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  get binaries(): PostgresBinaries {
+    return this.bin;
+  }
 
   /** Its URL: `postgres://postgres:<password>@127.0.0.1:<port>/test`. */
   get url(): string {
@@ -202,18 +219,20 @@ export class PostgresCluster {
 
   static async start(options: PostgresClusterOptions = {}): Promise<PostgresCluster> {
     const runAs = unprivilegedAccount();
-    let binaries = options.binaries ?? findPostgresBinaries();
+    const binaries = options.binaries ?? findPostgresBinaries();
     const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'nest-health-pg-'));
+    const password = `pw-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const cluster = new PostgresCluster(dir, password, binaries, runAs);
+    cluster.hook();
     try {
       if (runAs) {
         chownSync(dir, runAs.uid, runAs.gid);
-        binaries = reachableBy(binaries, runAs, dir);
+        cluster.bin = reachableBy(binaries, runAs, dir);
       }
-      const password = `pw-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-      initdb(binaries, dir, password, runAs);
+      await cluster.initdb();
       // A free port can be taken between the check and the bind: try another one.
       for (let attempt = 1; ; attempt++) {
-        const cluster = new PostgresCluster(dir, await freePort(), password, binaries, runAs);
+        cluster.portNumber = await freePort();
         try {
           await cluster.run(options.startTimeoutMs ?? 60_000);
           return cluster;
@@ -224,7 +243,7 @@ export class PostgresCluster {
         }
       }
     } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
+      await cluster.stop();
       throw error;
     }
   }
@@ -232,6 +251,7 @@ export class PostgresCluster {
   /** Stops the server (fast shutdown, SIGKILL after 10 s) and deletes its folder. */
   async stop(): Promise<void> {
     await this.halt();
+    this.unhook();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -244,11 +264,54 @@ export class PostgresCluster {
     }
   }
 
+  private async initdb(): Promise<void> {
+    const passwordFile = join(this.dir, 'password');
+    writeFileSync(passwordFile, `${this.password}\n`, { mode: 0o600 });
+    if (this.runAs) chownSync(passwordFile, this.runAs.uid, this.runAs.gid);
+    const child = (this.process = spawn(
+      join(this.bin.bindir, 'initdb'),
+      [
+        '-D',
+        join(this.dir, 'data'),
+        '-U',
+        'postgres',
+        '-A',
+        'scram-sha-256',
+        `--pwfile=${passwordFile}`,
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '-N',
+      ],
+      {
+        cwd: this.dir,
+        env: postgresEnv(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...ids(this.runAs),
+      },
+    ));
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((done) => {
+      child.on('error', (error) => {
+        output += error.message;
+        done(null);
+      });
+      child.on('close', (status) => done(status));
+    });
+    this.process = undefined;
+    rmSync(passwordFile, { force: true });
+    if (code !== 0) {
+      const why = output.trim().split('\n').join(' | ');
+      throw new Error(`initdb (${this.bin.origin}) failed` + (why ? `: ${why}` : ''));
+    }
+  }
+
   private async run(timeoutMs: number): Promise<void> {
     const logFd = openSync(join(this.dir, 'postgres.log'), 'w');
     try {
       this.process = spawn(
-        join(this.binaries.bindir, 'postgres'),
+        join(this.bin.bindir, 'postgres'),
         [
           '-D',
           join(this.dir, 'data'),
@@ -271,7 +334,6 @@ export class PostgresCluster {
       closeSync(logFd);
     }
     this.process.on('error', () => undefined); // a failed spawn shows as an exit below
-    process.once('exit', this.exitHook);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running()) throw this.failure('exited while starting');
@@ -309,18 +371,28 @@ export class PostgresCluster {
     return !!child && child.exitCode === null && child.signalCode === null;
   }
 
-  private async halt(): Promise<void> {
+  private hook(): void {
+    process.once('exit', this.exitHook);
+    for (const signal of HOOKED_SIGNALS) process.once(signal, this.signalHook);
+  }
+
+  private unhook(): void {
     process.removeListener('exit', this.exitHook);
+    for (const signal of HOOKED_SIGNALS) process.removeListener(signal, this.signalHook);
+  }
+
+  /** Stops initdb or the server: SIGINT (a fast shutdown), SIGKILL after 10 s. */
+  private async halt(): Promise<void> {
     const child = this.process;
     if (!child || !this.running()) return;
     const exited = once(child, 'exit');
-    child.kill('SIGINT'); // fast shutdown: ends sessions, no checkpoint wait for clients
+    child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   }
 
-  /** Last resort when Jest exits without its teardown (an interrupted run). */
+  /** Last resort when Jest exits or is interrupted without its teardown. */
   private killNow(): void {
     if (this.running()) this.process?.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
@@ -329,43 +401,8 @@ export class PostgresCluster {
   private failure(what: string): Error {
     const tail = this.log().trim().split('\n').slice(-5).join(' | ');
     return new Error(
-      `The test PostgreSQL (${this.binaries.origin}, port ${this.port}) ${what}` +
+      `The test PostgreSQL (${this.bin.origin}, port ${this.port}) ${what}` +
         (tail ? `: ${tail}` : ''),
-    );
-  }
-}
-
-function initdb(
-  binaries: PostgresBinaries,
-  dir: string,
-  password: string,
-  runAs: RunAs | undefined,
-): void {
-  const passwordFile = join(dir, 'password');
-  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-  if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
-  const result = spawnSync(
-    join(binaries.bindir, 'initdb'),
-    [
-      '-D',
-      join(dir, 'data'),
-      '-U',
-      'postgres',
-      '-A',
-      'scram-sha-256',
-      `--pwfile=${passwordFile}`,
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '-N',
-    ],
-    { cwd: dir, env: postgresEnv(), encoding: 'utf8', ...ids(runAs) },
-  );
-  rmSync(passwordFile, { force: true });
-  if (result.status !== 0) {
-    const output = `${result.stderr ?? ''}${result.error?.message ?? ''}`.trim();
-    throw new Error(
-      `initdb (${binaries.origin}) failed` + (output ? `: ${output.split('\n').join(' | ')}` : ''),
     );
   }
 }

@@ -11,6 +11,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -75,6 +77,14 @@ async function refusal(promise: Promise<unknown>): Promise<Error> {
     },
     (error: unknown) => error as Error,
   );
+}
+
+async function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function processUid(pid: number): number {
@@ -143,7 +153,38 @@ describe('PostgresCluster (a throwaway PostgreSQL of the tests’ own)', () => {
       expect(cluster.binaries.bindir).toBe(join(cluster.dir, 'pgsql', 'bin'));
       expect(await query(cluster.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     },
+    60_000,
   );
+
+  it('when its process gets Ctrl-C (SIGINT), kills the server and deletes its folder, then dies of it', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-e',
+        "require('./test/support/postgres-cluster').PostgresCluster.start()" +
+          '.then((c) => console.log(JSON.stringify({ dir: c.dir, pid: c.pid })))',
+      ],
+      { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
+    const { dir, pid } = JSON.parse(line.toString()) as { dir: string; pid: number };
+    expect(existsSync(join(dir, 'data'))).toBe(true);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    const exited = once(child, 'exit');
+    child.kill('SIGINT');
+    expect(await exited).toEqual([null, 'SIGINT']);
+    expect(existsSync(dir)).toBe(false);
+    await eventually(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  }, 60_000);
 
   it('says why when initdb fails, and leaves no folder behind', async () => {
     const fake = fakeBinaries('echo "initdb: error: disk on fire" >&2; exit 1', 'exit 1');
