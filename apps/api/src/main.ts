@@ -5,6 +5,7 @@ import { configureApp } from './app.factory';
 import { AppModule } from './app.module';
 import { createLogger, logFormatFromEnv } from './config/logging';
 import { validateEnvironment } from './config/validate-env';
+import { API_DOCS_PATH, serveApiDocs } from './docs/api-docs';
 import { templateHealthOptions } from './health/template-preset';
 
 async function bootstrap(): Promise<void> {
@@ -18,8 +19,12 @@ async function bootstrap(): Promise<void> {
   const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false, logger }));
   // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS, then close and exit.
   enableGracefulShutdown(app);
+  // Swagger UI at /docs, the OpenAPI document at /docs-json: as the template's FastAPI /docs.
+  serveApiDocs(app);
   await app.listen(port);
-  new Logger('Api').log(`api listening on ${await app.getUrl()} (GET /v1/health)`);
+  new Logger('Api').log(
+    `api listening on ${await app.getUrl()} (GET /v1/health, API docs at /${API_DOCS_PATH})`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,0 +1,112 @@
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { HealthConfigurationError } from '../core/errors';
+import { HealthModule } from '../health.module';
+import type { HealthControllerDoc, HealthRouteDoc } from './health-openapi.routes';
+import { HEALTH_ROUTE_DOCS } from './health-openapi.routes';
+import { HEALTH_OPENAPI_MODELS } from './health-openapi.schemas';
+
+export interface HealthOpenApiOptions {
+  /** Tag of the health routes. Default `health`. */
+  tag?: string;
+  /** Tag of `GET /metrics`. Default `metrics`. */
+  metricsTag?: string;
+}
+
+/**
+ * The library's modules whose controllers are health routes: `HealthModule` itself, and the
+ * sub-path modules by name (importing them here would load their optional peers).
+ */
+const SUB_PATH_MODULES = ['HealthMetricsModule', 'HealthTerminusModule'];
+
+function isHealthModule(metatype: unknown): boolean {
+  if (metatype === HealthModule) return true;
+  return typeof metatype === 'function' && SUB_PATH_MODULES.includes(metatype.name);
+}
+
+/** Marks a controller class already described: a second call adds nothing twice. */
+const DESCRIBED = Symbol.for('@nest-health/core:openapi-described');
+
+/**
+ * Describes every health route the app serves (legacy body, reports, probes, trends,
+ * configuration, metrics, Terminus format) with `@nestjs/swagger`'s decorators: summary,
+ * parameters, status codes, response schemas and media types. Call it before
+ * `SwaggerModule.createDocument(app, config)`; the paths follow the app's global prefix,
+ * versioning and each module's options, as swagger reads them. Returns the number of routes
+ * described.
+ */
+export function documentHealthEndpoints(
+  app: Pick<INestApplicationContext, 'get'>,
+  options: HealthOpenApiOptions = {},
+): number {
+  const tags = {
+    health: tagOf('tag', options.tag, 'health'),
+    metrics: tagOf('metricsTag', options.metricsTag, 'metrics'),
+  };
+  let described = 0;
+  for (const type of healthControllers(app)) {
+    const doc = HEALTH_ROUTE_DOCS[type.name] as HealthControllerDoc | undefined;
+    if (!doc) continue;
+    described += describeController(type, doc, tags[doc.group]);
+  }
+  return described;
+}
+
+/** The controller classes of the library's modules in the app. */
+function healthControllers(app: Pick<INestApplicationContext, 'get'>): Type[] {
+  const controllers: Type[] = [];
+  for (const module of app.get(ModulesContainer).values()) {
+    if (!isHealthModule(module.metatype)) continue;
+    for (const wrapper of module.controllers.values()) {
+      if (typeof wrapper.metatype === 'function') controllers.push(wrapper.metatype as Type);
+    }
+  }
+  return controllers;
+}
+
+function describeController(type: Type, doc: HealthControllerDoc, tag: string): number {
+  const routes = Object.entries(doc.routes).filter(([handler]) => handlerOf(type, handler));
+  if (Reflect.getMetadata(DESCRIBED, type)) return routes.length;
+  ApiTags(tag)(type);
+  ApiExtraModels(...HEALTH_OPENAPI_MODELS)(type);
+  for (const [handler, route] of routes) describeRoute(type, handler, route);
+  Reflect.defineMetadata(DESCRIBED, true, type);
+  return routes.length;
+}
+
+function describeRoute(type: Type, handler: string, route: HealthRouteDoc): void {
+  const descriptor = handlerOf(type, handler) as PropertyDescriptor;
+  const target = type.prototype as object;
+  const decorators: MethodDecorator[] = [
+    ApiOperation({ summary: route.summary, description: route.description }),
+    ...(route.params ?? []).map((param) => ApiParam(param)),
+    ...(route.headers ?? []).map((header) => ApiHeader(header)),
+    ...(route.queries ?? []).map((query) => ApiQuery(query)),
+    ...(route.body ? [ApiBody(route.body)] : []),
+    ...route.responses.map((response) => ApiResponse(response)),
+  ];
+  for (const decorate of decorators) decorate(target, handler, descriptor);
+}
+
+function handlerOf(type: Type, handler: string): PropertyDescriptor | undefined {
+  const descriptor = Object.getOwnPropertyDescriptor(type.prototype, handler);
+  return typeof descriptor?.value === 'function' ? descriptor : undefined;
+}
+
+function tagOf(option: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new HealthConfigurationError(`openapi.${option}`, value, 'a non-empty tag name');
+  }
+  return value;
+}
