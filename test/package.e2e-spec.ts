@@ -40,6 +40,7 @@ describe('the built package (dist/libs/health)', () => {
       './resilience',
       './terminus',
       './testing',
+      './openapi',
       './package.json',
     ]);
   });
@@ -47,7 +48,14 @@ describe('the built package (dist/libs/health)', () => {
   it('supports Nest 11 and 12, with what only some users need as optional peers', () => {
     expect(pkg.peerDependencies['@nestjs/common']).toBe('^11.0.0 || ^12.0.0');
     expect(pkg.peerDependencies['@nestjs/core']).toBe('^11.0.0 || ^12.0.0');
-    for (const peer of ['ioredis', 'pg', 'prom-client', 'cockatiel', '@nestjs/terminus']) {
+    for (const peer of [
+      'ioredis',
+      'pg',
+      'prom-client',
+      'cockatiel',
+      '@nestjs/terminus',
+      '@nestjs/swagger',
+    ]) {
       expect([peer, pkg.peerDependenciesMeta[peer]?.optional]).toEqual([peer, true]);
     }
     expect(pkg.peerDependencies['@nestjs/schedule']).toBeUndefined();
@@ -58,7 +66,7 @@ describe('the built package (dist/libs/health)', () => {
       const core = require('@nest-health/core');
       if (typeof core.HealthModule !== 'function') throw new Error('no HealthModule');
       const peers = Object.keys(require.cache).filter((p) =>
-        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@nestjs\\/schedule|@willsoto)\\//.test(p));
+        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@nestjs\\/schedule|@nestjs\\/swagger|@willsoto)\\//.test(p));
       process.stdout.write(JSON.stringify(peers));
     `);
     expect(JSON.parse(loaded)).toEqual([]);
@@ -71,6 +79,7 @@ describe('the built package (dist/libs/health)', () => {
     ['resilience', 'CircuitBreakerRegistry', 'cockatiel'],
     ['terminus', 'HealthTerminusModule', null],
     ['testing', 'ManualClock', null],
+    ['openapi', 'documentHealthEndpoints', null],
   ])('serves /%s with %s, loading %s', (entry, name, peer) => {
     const out = node(`
       const sub = require('@nest-health/core/${entry}');
