@@ -41,7 +41,13 @@ import {
 const APPS: readonly ConsumerAppSpec[] = [
   { name: 'nest11-express', platform: 'express', nest: 11, resolution: 'node10' },
   { name: 'nest11-fastify', platform: 'fastify', nest: 11, resolution: 'nodenext' },
-  { name: 'nest12-express-esm', platform: 'express', nest: 12, resolution: 'nodenext' },
+  {
+    name: 'nest12-express-esm',
+    platform: 'express',
+    nest: 12,
+    resolution: 'nodenext',
+    terminus: true,
+  },
 ];
 
 /** A folder with the tarball and Nest 11 but no prom-client: the metrics entry must say so. */
@@ -92,6 +98,7 @@ async function prepareApp(spec: ConsumerAppSpec, tarball: string): Promise<void>
         '@nest-health/core': `file:${tarball}`,
         ...nestDependencies(spec.nest, spec.platform),
         'prom-client': VERSIONS.promClient,
+        ...(spec.terminus ? { '@nestjs/terminus': VERSIONS.terminus } : {}),
       }),
       'tsconfig.json': tsconfigJson(spec, TYPE_ROOTS),
       ...Object.fromEntries(
@@ -169,6 +176,49 @@ afterAll(async () => {
     else removeWorkspace(workspace);
   }
 }, 60_000);
+
+// Before the tests of every app: their last one stops the app.
+describe.each(APPS.filter((spec) => spec.terminus))('consumer app $name with Terminus', (spec) => {
+  const { name } = spec;
+
+  it('installs @nestjs/terminus 12 beside the package, one Nest for all', () => {
+    const state = ready(name);
+    const version = (pkg: string) =>
+      (
+        JSON.parse(readFileSync(join(state.dir, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    expect(version('@nestjs/terminus')).toMatch(/^12\./);
+    expect(existsSync(join(state.dir, 'node_modules/@nestjs/terminus/node_modules'))).toBe(false);
+  });
+
+  it('GET /api/v1/health/terminus: 200 in Terminus format, the Terminus indicators up', async () => {
+    const answer = await poll(`${ready(name).app.url}/api/v1/health/terminus`, (a) =>
+      a.text.includes('"queue"'),
+    );
+    expect(answer.status).toBe(200);
+    expect(json(answer)).toEqual({
+      status: 'ok',
+      info: expect.objectContaining({
+        heap: { status: 'up' },
+        queue: { status: 'up' },
+        payments: { status: 'up' },
+      }),
+      error: {},
+      details: expect.objectContaining({ heap: { status: 'up' }, queue: { status: 'up' } }),
+    });
+  });
+
+  it("require('@nest-health/core/terminus') loads nothing of @nestjs/terminus", async () => {
+    const { dir } = installed(name);
+    const script =
+      "require('@nest-health/core/terminus'); const loaded = Object.keys(require.cache).filter(p => /node_modules\\/@nestjs\\/terminus\\//.test(p)); console.log(JSON.stringify(loaded))";
+    const result = await run(process.execPath, ['-e', script], { cwd: dir, env: childEnv() });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+});
 
 describe.each(APPS)('consumer app $name', (spec) => {
   const { name } = spec;

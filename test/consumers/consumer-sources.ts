@@ -17,6 +17,8 @@ export interface ConsumerAppSpec {
    * setup), `nodenext` reads the `exports` map (Nest 11's newer starter, and any ESM app).
    */
   resolution: 'node10' | 'nodenext';
+  /** Also depends on `@nestjs/terminus` 12: two Terminus indicators as checks, the Terminus route. */
+  terminus?: boolean;
 }
 
 /** Version ranges the generated apps depend on. */
@@ -24,6 +26,7 @@ export const VERSIONS = {
   nest11: '^11.1.0',
   nest12: '^12.5.0',
   promClient: '^15.1.3',
+  terminus: '^12.1.0',
   reflectMetadata: '^0.2.2',
   rxjs: '^7.8.1',
 } as const;
@@ -90,7 +93,9 @@ export function sourceFiles(spec: ConsumerAppSpec): Record<string, string> {
   // Relative specifiers: `.js` is what NodeNext (and Node's ESM loader) needs; node10 takes it too.
   const js = spec.resolution === 'nodenext' ? '.js' : '';
   const fastify = spec.platform === 'fastify';
+  const terminus = spec.terminus === true;
   return {
+    ...(terminus ? terminusFiles() : {}),
     'payments.client.ts': `import { Injectable } from '@nestjs/common';
 
 /** The dependency the indicator is injected with: a stand-in for an HTTP client. */
@@ -169,7 +174,14 @@ import { OrdersController } from './orders.controller${js}';
 import { OrdersService } from './orders.service${js}';
 import { PaymentsClient } from './payments.client${js}';
 import { PaymentsIndicator } from './payments.indicator${js}';
-
+${
+  terminus
+    ? `import { TerminusModule } from '@nestjs/terminus';
+import { HealthTerminusModule } from '@nest-health/core/terminus';
+import { TerminusChecks } from './terminus.checks${js}';
+`
+    : ''
+}
 @Module({
   imports: [
     HealthModule.forRoot({
@@ -178,10 +190,10 @@ import { PaymentsIndicator } from './payments.indicator${js}';
         { name: 'inline', check: () => ({ status: HealthStatus.HEALTHY, message: 'inline ok' }) },
       ],
     }),
-    HealthMetricsModule.forRoot(),
+    HealthMetricsModule.forRoot(),${terminus ? '\n    TerminusModule,\n    HealthTerminusModule.forRoot(),' : ''}
   ],
   controllers: [OrdersController],
-  providers: [PaymentsClient, PaymentsIndicator, OrdersService],
+  providers: [PaymentsClient, PaymentsIndicator, OrdersService${terminus ? ', TerminusChecks' : ''}],
 })
 export class AppModule {}
 `,
@@ -211,6 +223,38 @@ bootstrap().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+`,
+  };
+}
+
+/** Terminus indicators registered as checks at startup: `terminus.checks.ts`. */
+function terminusFiles(): Record<string, string> {
+  return {
+    'terminus.checks.ts': `import { Injectable } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
+import { HealthIndicatorService, MemoryHealthIndicator } from '@nestjs/terminus';
+import { HealthService } from '@nest-health/core';
+import { terminusCheck } from '@nest-health/core/terminus';
+
+@Injectable()
+export class TerminusChecks implements OnModuleInit {
+  constructor(
+    private readonly health: HealthService,
+    private readonly memory: MemoryHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  onModuleInit(): void {
+    this.health.register(
+      terminusCheck('heap', () => this.memory.checkHeap('heap', 4 * 1024 * 1024 * 1024)),
+    );
+    this.health.register(
+      terminusCheck('queue', () => this.indicators.check('queue').up({ depth: 0 }), {
+        tags: ['ready'],
+      }),
+    );
+  }
+}
 `,
   };
 }
