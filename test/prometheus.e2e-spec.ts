@@ -239,7 +239,9 @@ describe('the Grafana dashboard and the alert rules on a real Prometheus scrapin
     }>('rules', {});
     const rules = data.groups.flatMap((g) => g.rules);
     expect(rules.map((r) => r.name).sort()).toEqual([
+      'HealthCacheMemoryFallback',
       'HealthCheckTimeoutsRising',
+      'HealthCircuitBreakerNotClosed',
       'HealthComponentUnhealthy',
       'HealthConfigReloadFailing',
       'HealthOverallUnhealthy',
