@@ -109,7 +109,14 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
       ): Promise<unknown> {
         const writer = negotiate(req.headers.accept, this.http.writers);
         const [report, details] = await Promise.all([this.health.check(), this.http.details(req)]);
-        return answer(res, writer.write(report, { details, version: this.health.version }));
+        return answer(
+          res,
+          writer.write(report, {
+            details,
+            version: this.health.version,
+            draining: this.health.isDraining,
+          }),
+        );
       }
 
       @Get(':name')
@@ -128,7 +135,11 @@ export function healthControllers(routes: ResolvedRoutes): Type[] {
           this.component_(name),
           this.http.details(req),
         ]);
-        const context = { details, version: this.health.version };
+        const context = {
+          details,
+          version: this.health.version,
+          draining: this.health.isDraining,
+        };
         const report: SystemHealthStatus = {
           overall_status: status.status,
           components: [status],

@@ -9,6 +9,8 @@ export interface HealthWriterContext {
   details: boolean;
   /** The application version reports are labelled with. */
   version: string;
+  /** Whether the service is shutting down (draining after SIGTERM). */
+  draining?: boolean;
 }
 
 /** A response, as data: the controller sends it through Nest. */

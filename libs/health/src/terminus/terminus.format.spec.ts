@@ -180,4 +180,14 @@ describe('terminusWriter', () => {
     });
     expect(ok.status).toBe(200);
   });
+
+  it('answers shutting_down (503) while the service drains', () => {
+    const draining = terminusWriter.write(report(HealthStatus.HEALTHY, []), {
+      details: true,
+      version: '1.0.0',
+      draining: true,
+    });
+    expect(draining.status).toBe(503);
+    expect(draining.body).toMatchObject({ status: 'shutting_down' });
+  });
 });
