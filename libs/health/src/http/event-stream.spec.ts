@@ -39,6 +39,7 @@ describe('GET <base>/events', () => {
   async function boot(
     options: HealthModuleOptions & HealthModuleExtras = {},
     prefix?: string,
+    waitForStart = true,
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
       imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, ...options })],
@@ -48,7 +49,7 @@ describe('GET <base>/events', () => {
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
     // The evaluation at bootstrap: its report is every new client's first event.
-    await waitUntil(() => app!.get(HealthService).started);
+    if (waitForStart) await waitUntil(() => app!.get(HealthService).started);
     return app;
   }
 
@@ -94,6 +95,54 @@ describe('GET <base>/events', () => {
     expect(a).toMatch(/^[0-9a-f]{8}-\d+$/);
     expect(Number(b.split('-')[1])).toBeGreaterThan(Number(a.split('-')[1]));
     expect(stream().clientCount).toBe(1);
+  });
+
+  it('sends nothing but retry to a client that connects before the first report', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = {
+      name: 'slow',
+      check: async () => {
+        await gate;
+        return { status: HealthStatus.HEALTHY };
+      },
+    };
+    await boot({ checks: [slow] }, undefined, false);
+    const client = await sse();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.text).toBe('retry: 3000\n\n');
+    release();
+    await client.waitFor((events) => events.length === 1);
+    expect(reports(client)[0].components[0].name).toBe('slow');
+  });
+
+  it('dates a result by its report when its check was replaced meanwhile', async () => {
+    let release!: () => void;
+    let gate: Promise<void> = Promise.resolve();
+    const check = {
+      name: 'flip',
+      check: async () => {
+        await gate;
+        return { status: HealthStatus.HEALTHY };
+      },
+    };
+    await boot({ checks: [check], events: { reportIntervalMs: 0 } });
+    const client = await sse();
+    await client.waitFor((events) => events.length === 1);
+    // The snapshot's result is dated by its run, which ended before the report was made (to the ms).
+    const [snapshot] = reports(client);
+    expect(snapshot.components[0].checked_at).toBeLessThanOrEqual(snapshot.timestamp + 0.001);
+
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const pending = health().check();
+    health().register(
+      { ...check, check: () => ({ status: HealthStatus.HEALTHY }) },
+      { replace: true },
+    );
+    release();
+    const report = await pending;
+    await client.waitFor((events) => events.length === 2);
+    expect(reports(client)[1].components[0].checked_at).toBe(report.timestamp);
   });
 
   it('sends a transition per component and for the system, after the first report', async () => {
@@ -189,6 +238,10 @@ describe('GET <base>/events', () => {
     const upToDate = await sse(`/v1/health/events?lastEventId=${latest}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(upToDate.events).toEqual([]);
+    // A query without the id is no id.
+    const plain = await sse('/v1/health/events?x=1');
+    await plain.waitFor((events) => events.length === 1);
+    expect(plain.events[0]).toEqual(resumed.events[0]);
 
     // Too old (4 events kept), another process's id, or garbage: the latest report instead.
     for (let i = 0; i < 3; i++) await health().check();

@@ -98,8 +98,8 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
     // Checked again: the details hook may have taken a while.
     if (this.refuse(response)) return;
     const res = takeOver(response);
+    // Node's server sets no delay on its sockets: each event leaves at once.
     res.writeHead(200, STREAM_HEADERS);
-    res.socket?.setNoDelay(true);
     const client: Client = { res, details };
     this.clients.add(client);
     res.on('close', () => this.remove(client));
@@ -133,9 +133,9 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
     if (this.holdTimer) return;
     this.holdTimer = setTimeout(
       () => {
-        this.holdTimer = undefined;
-        const held = this.held;
-        if (held && !this.closed) this.sendReport(held.report, held.checkedAt);
+        // Sending a report (or closing) clears this timer: when it fires, a report is held.
+        const { report, checkedAt } = this.held!;
+        this.sendReport(report, checkedAt);
       },
       this.lastReportAt + this.settings.reportIntervalMs - now,
     );

@@ -8,6 +8,11 @@ import { HealthService } from '../core/health.service';
 import type { HealthModuleExtras } from '../health.module-definition';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
+import { HealthTrends } from '../trends/health-trends.service';
+import { TREND_STORE } from '../trends/trend.store';
+import { HealthHttpSettings } from './health-http.settings';
+import { resolveRoutes } from './http.options';
+import { statusPageController } from './status-page.controller';
 import {
   PALETTE,
   STATUS_PAGE_CSP,
@@ -158,6 +163,12 @@ describe('renderStatusPage', () => {
     expect(renderStatusPage(model({ components: [] }))).toContain('colspan="6"');
   });
 
+  it('shows an empty message cell for a component without a message', () => {
+    const [cache] = model().components;
+    const html = renderStatusPage(model({ components: [{ ...cache, message: undefined }] }));
+    expect(html).toContain('<td class="message"></td>');
+  });
+
   it('escapes every text it did not write', () => {
     const html = renderStatusPage(
       model({ version: '1"<x>', eventsPath: '/a"b/events', components: [] }),
@@ -208,6 +219,7 @@ describe('GET <base>/status', () => {
   async function boot(
     options: HealthModuleOptions & HealthModuleExtras = {},
     prefix?: string,
+    waitForStart = true,
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -227,7 +239,9 @@ describe('GET <base>/status', () => {
     await app.init();
     const health = app.get(HealthService);
     const deadline = Date.now() + 5000;
-    while (!health.started && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (waitForStart && !health.started && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     return app;
   }
 
@@ -298,6 +312,44 @@ describe('GET <base>/status', () => {
     // The result is the one cached at boot: about a second old.
     const checked = Number(/data-component="db"[\s\S]*?data-ms="(\d+)"/.exec(res.text)![1]);
     expect(Math.abs(checked - first.timestamp * 1000)).toBeLessThan(50);
+  });
+
+  it('waits for the first report, saying so, and never runs a check for the page', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const runs = jest.fn();
+    const slow = {
+      name: 'slow',
+      check: async () => {
+        runs();
+        await gate;
+        return { status: HEALTHY };
+      },
+    };
+    await boot({ checks: [slow], evaluationIntervalMs: 0 }, undefined, false);
+    const res = await http().get('/v1/health/status').expect(200);
+    expect(res.text).toContain('No evaluation has finished yet');
+    expect(res.text).toContain('No component has been checked yet.');
+    expect(runs).toHaveBeenCalledTimes(1);
+    release();
+  });
+
+  it('finds the event stream from the request URL, whatever the platform gives', async () => {
+    await boot();
+    const Controller = statusPageController(resolveRoutes());
+    const page = new Controller(
+      app!.get(HealthService),
+      app!.get(HealthHttpSettings),
+      app!.get(HealthTrends),
+      app!.get(TREND_STORE),
+    ) as unknown as {
+      page(window: unknown, req: object, res: object): Promise<string>;
+    };
+    const res = { status: () => undefined, header: () => undefined };
+    const fastify = await page.page(undefined, { headers: {}, url: '/x/status?window=1h' }, res);
+    expect(fastify).toContain('data-events="/x/events"');
+    const none = await page.page('15m', { headers: {} }, res);
+    expect(none).toContain('<body>');
   });
 
   it('says so while the service drains', async () => {
