@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { BenchContext, ScenarioOutcome } from '../support/context';
 import { fixed, median, table, verdict } from '../support/stats';
+import { target } from '../support/targets';
 
 /**
  * Scenario 1, engine: ours (`HealthService.check()`, bench/support/engine.worker.ts) against
@@ -95,5 +96,12 @@ export async function runEngine(ctx: BenchContext): Promise<ScenarioOutcome> {
       rows,
     ),
   ].join('\n');
-  return { name: 'engine', summary, data: rounds };
+  const targets = KINDS.flatMap((kind) => {
+    const ours = med('ours', kind, 'mean');
+    return [
+      target(`engine ${kind}: ours mean per aggregation`, ours, '<', TARGET_MS, 'ms'),
+      target(`engine ${kind}: Terminus / ours`, med('terminus', kind, 'mean') / ours, '>=', 1, 'x'),
+    ];
+  });
+  return { name: 'engine', summary, data: rounds, targets };
 }

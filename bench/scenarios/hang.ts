@@ -5,6 +5,7 @@ import type { Server } from '../support/servers';
 import { LABELS, startServer } from '../support/servers';
 import { httpGet, sleep } from '../support/processes';
 import { fixed, median, table, verdict } from '../support/stats';
+import { target } from '../support/targets';
 
 /**
  * Scenario 4, a hanging dependency: the private Redis SIGSTOPped while `/v1/health` is under the
@@ -166,5 +167,9 @@ function outcome(ctx: BenchContext, runs: HangRun[]): ScenarioOutcome {
       `${failures} non-2xx/errors (target 0: ${verdict(failures === 0)}), ` +
       `live p99 ${liveStopped} ms vs ${liveUp} ms with Redis up`,
   ].join('\n');
-  return { name: 'hang', summary, data: runs };
+  const targets = [
+    target('hanging Redis: ours /v1/health p99', p99, '<=', TARGET_P99_MS, 'ms'),
+    target('hanging Redis: ours non-2xx and errors', failures, '<=', 0),
+  ];
+  return { name: 'hang', summary, data: runs, targets };
 }

@@ -2,6 +2,7 @@ import type { BenchContext, ScenarioOutcome } from '../support/context';
 import type { LoadResult } from '../support/load';
 import { runLoad } from '../support/load';
 import { fixed, median, table, verdict } from '../support/stats';
+import { target } from '../support/targets';
 import type { Variant } from '../support/servers';
 import { LABELS, VARIANTS, startServer } from '../support/servers';
 
@@ -88,7 +89,11 @@ function httpOutcome(ctx: BenchContext, runs: HttpRun[]): ScenarioOutcome {
     `ours TTL / Terminus cacheFor: ${fixed(f['ours-ttl'].rps / f['terminus-cache'].rps, 2)}x; ` +
       `ours default / Terminus cacheFor: ${fixed(f.ours.rps / f['terminus-cache'].rps, 2)}x`,
   ].join('\n');
-  return { name: 'http', summary, data: { runs, medians: f } };
+  const targets = [
+    target('HTTP: ours default / Terminus plain (req/s)', oursVsTerminus, '>=', 1.5, 'x'),
+    target('HTTP: ours with 1 s TTL / static (req/s)', ttlVsStatic, '>=', 0.85, 'x'),
+  ];
+  return { name: 'http', summary, data: { runs, medians: f }, targets };
 }
 
 function protectionOutcome(ctx: BenchContext, runs: HttpRun[]): ScenarioOutcome {
@@ -110,9 +115,14 @@ function protectionOutcome(ctx: BenchContext, runs: HttpRun[]): ScenarioOutcome 
     `ours default: ${fixed(ours.pingsPerRequest, 4)} PINGs per request (target: far fewer than 1: ${verdict(ours.pingsPerRequest < 0.1)} at < 0.1)`,
     `ours TTL 1 s: ${fixed(ttl.pingsPerSecond, 2)} PINGs per second (target about 1: ${verdict(ttl.pingsPerSecond <= 1.5)} at <= 1.5)`,
   ].join('\n');
+  const targets = [
+    target('protection: PINGs per request, ours default', ours.pingsPerRequest, '<', 0.1),
+    target('protection: PINGs per second, ours with 1 s TTL', ttl.pingsPerSecond, '<=', 1.5),
+  ];
   return {
     name: 'protection',
     summary,
+    targets,
     data: runs.map(({ round, variant, requests, pings, durationS }) => ({
       round,
       variant,

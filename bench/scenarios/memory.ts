@@ -5,6 +5,7 @@ import { sleep } from '../support/processes';
 import type { Variant } from '../support/servers';
 import { LABELS, heapSample, startServer } from '../support/servers';
 import { fixed, mib, slope, table, verdict } from '../support/stats';
+import { target } from '../support/targets';
 
 /**
  * Scenario 5, memory: each side under the HTTP load for `BENCH_SOAK_SECONDS` (default 600),
@@ -119,7 +120,17 @@ function outcome(ctx: BenchContext, soaks: Soak[]): ScenarioOutcome {
       ],
       rows,
     ),
-    'Trend store budget: see `npm run bench:trends` (the trends issue).',
+    'The trend store at its maximum and the whole health infrastructure: the budget scenario.',
   ].join('\n');
-  return { name: 'memory', summary, data: soaks };
+  const targets = soaks
+    .filter((soak) => soak.variant === 'ours')
+    .map((soak) =>
+      target(
+        `soak: ${LABELS[soak.variant]}, heap growth within noise`,
+        judge(soak).met ? 1 : 0,
+        '>=',
+        1,
+      ),
+    );
+  return { name: 'memory', summary, data: soaks, targets };
 }

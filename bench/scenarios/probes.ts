@@ -9,6 +9,7 @@ import type { HttpAnswer } from '../support/processes';
 import { Child, freePort, httpGet, sleep, waitFor } from '../support/processes';
 import { HOST_ENV } from '../support/servers';
 import { fixed, percentile, table, verdict } from '../support/stats';
+import { target } from '../support/targets';
 
 /**
  * Scenario 6, readiness under real faults: `BENCH_PROBE_REQUESTS` (200) sequential
@@ -351,5 +352,8 @@ function outcome(ctx: BenchContext, runs: ProbeRun[]): ScenarioOutcome {
         ? ` (missed: ${missed.map((r) => `${r.fault} ${fixed(r.p99, 0)} ms`).join(', ')})`
         : ''),
   ].join('\n');
-  return { name: 'probes', summary, data: runs, met: missed.length === 0 };
+  const targets = ours.map((r) =>
+    target(`readiness under ${r.fault}: ours p99`, r.p99, '<=', TARGET_P99_MS, 'ms'),
+  );
+  return { name: 'probes', summary, data: runs, targets };
 }

@@ -1,8 +1,9 @@
 import type { BenchRedis } from './redis';
+import type { Target } from './targets';
 
 /** Knobs, all from the environment, with the defaults of the real run. */
 export interface BenchConfig {
-  /** Scenarios to run, in this order: engine, http (with protection), hang, memory, probes. */
+  /** Scenarios to run, in this order: engine, http (with protection), hang, memory, probes, fastify, indicators, budget. */
   scenarios: string[];
   rounds: number;
   connections: number;
@@ -17,6 +18,8 @@ export interface BenchConfig {
   soakSampleS: number;
   /** Sequential `/v1/health/ready` requests per fault in the probes scenario. */
   probeRequests: number;
+  /** Runs of each indicator's check per phase in the indicators scenario. */
+  indicatorRuns: number;
   skipBuild: boolean;
 }
 
@@ -28,7 +31,16 @@ function num(name: string, fallback: number, min = 1): number {
   return value;
 }
 
-export const SCENARIOS = ['engine', 'http', 'hang', 'memory', 'probes'] as const;
+export const SCENARIOS = [
+  'engine',
+  'http',
+  'hang',
+  'memory',
+  'probes',
+  'fastify',
+  'indicators',
+  'budget',
+] as const;
 
 export function configFromEnv(): BenchConfig {
   const scenarios = (process.env.BENCH_SCENARIOS ?? SCENARIOS.join(','))
@@ -54,6 +66,7 @@ export function configFromEnv(): BenchConfig {
     soakWarmupS: num('BENCH_SOAK_WARMUP_S', Math.min(30, Math.max(2, Math.round(soakS / 5)))),
     soakSampleS: num('BENCH_SOAK_SAMPLE_S', Math.min(30, Math.max(1, Math.round(soakS / 10)))),
     probeRequests: num('BENCH_PROBE_REQUESTS', 200),
+    indicatorRuns: num('BENCH_INDICATOR_RUNS', 1000),
     skipBuild: process.env.BENCH_SKIP_BUILD === '1',
   };
 }
@@ -67,6 +80,8 @@ export interface BenchContext {
   apiDir: string;
   logDir: string;
   redis?: BenchRedis;
+  /** PostgreSQL for the `database` check (bench/support/database.ts). */
+  databaseUrl?: string;
 }
 
 /** A scenario's figures and the text it adds to the final summary. */
@@ -74,6 +89,6 @@ export interface ScenarioOutcome {
   name: string;
   summary: string;
   data: unknown;
-  /** false when a target the scenario checks was missed: `npm run bench` then exits 1. */
-  met?: boolean;
+  /** The targets the scenario checks: `npm run bench` exits 1 when one is missed. */
+  targets?: Target[];
 }

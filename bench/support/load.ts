@@ -96,3 +96,55 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
+
+/** What an open-ended load did until it was stopped. */
+export interface OpenLoadResult {
+  connections: number;
+  durationS: number;
+  rps: number;
+  requests: number;
+  p99: number;
+  failures: number;
+}
+
+interface AutocannonInstance {
+  stop(): void;
+}
+type Autocannon = (
+  options: Record<string, unknown>,
+  done: (error: Error | null, result: AutocannonJson) => void,
+) => AutocannonInstance;
+
+/**
+ * Load with no fixed end (loopback only), for as long as a measurement takes: autocannon run
+ * from this process, stopped by `stop()`, which answers what it did.
+ */
+export function startLoad(url: string, connections: number): { stop(): Promise<OpenLoadResult> } {
+  const { hostname } = new URL(url);
+  if (hostname !== '127.0.0.1') throw new Error(`load is for loopback only, not ${hostname}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const autocannon = require('autocannon') as Autocannon;
+  let settle: (result: OpenLoadResult) => void = () => undefined;
+  let fail: (error: Error) => void = () => undefined;
+  const finished = new Promise<OpenLoadResult>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const instance = autocannon({ url, connections, duration: 3600, timeout: 10 }, (error, json) => {
+    if (error) return fail(error);
+    settle({
+      connections,
+      durationS: json.duration,
+      rps: json.requests.average,
+      requests: json.requests.total,
+      p99: json.latency.p99,
+      failures: json.non2xx + json.errors + json.timeouts,
+    });
+  });
+  return {
+    stop: () => {
+      instance.stop();
+      return finished;
+    },
+  };
+}

@@ -48,6 +48,8 @@ export interface StartServerOptions {
   heapProbe?: boolean;
   /** Extra log-file suffix (round, phase). */
   tag?: string;
+  /** The Terminus anchor's HTTP platform (`TERMINUS_PLATFORM`); Express by default. */
+  platform?: 'express' | 'fastify';
 }
 
 export async function startServer(
@@ -75,6 +77,7 @@ export async function startServer(
           NODE_ENV: HOST_ENV.NODE_ENV,
           GEMINI_API_KEY: HOST_ENV.GEMINI_API_KEY,
           TERMINUS_CACHE_TTL_MS: variant === 'terminus-cache' ? '1000' : '0',
+          TERMINUS_PLATFORM: options.platform ?? 'express',
         },
       }
     : {
@@ -91,7 +94,7 @@ export async function startServer(
         },
       };
   const child = Child.start({
-    name: `${variant}${options.tag ? `-${options.tag}` : ''}-${port}`,
+    name: `${variant}${options.platform === 'fastify' ? '-fastify' : ''}${options.tag ? `-${options.tag}` : ''}-${port}`,
     command: process.execPath,
     logDir: ctx.logDir,
     ipc: options.heapProbe,

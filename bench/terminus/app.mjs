@@ -16,7 +16,8 @@ import {
 /**
  * The anchor of the HTTP benchmarks: a Nest 12 app whose `GET /v1/health` runs the host's four
  * checks through `@nestjs/terminus` 12 (`TERMINUS_CACHE_TTL_MS` > 0: with `cacheFor`), and a
- * `GET /v1/health/live` that runs nothing. Listens on 127.0.0.1:`PORT`.
+ * `GET /v1/health/live` that runs nothing. Listens on 127.0.0.1:`PORT`, on Express, or on Fastify
+ * (`@nestjs/platform-fastify` 12) with `TERMINUS_PLATFORM=fastify`.
  */
 class HealthController {
   constructor(health, checks) {
@@ -61,10 +62,20 @@ function appModule(settings) {
   return AppModule;
 }
 
+async function createApp(module) {
+  const options = { logger: ['error', 'warn'] };
+  if (process.env.TERMINUS_PLATFORM === 'fastify') {
+    const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+    return NestFactory.create(module, new FastifyAdapter(), options);
+  }
+  const app = await NestFactory.create(module, options);
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  return app;
+}
+
 async function main() {
   const settings = settingsFromEnv();
-  const app = await NestFactory.create(appModule(settings), { logger: ['error', 'warn'] });
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const app = await createApp(appModule(settings));
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT || 0), '127.0.0.1');
   process.stdout.write(`terminus anchor listening on ${await app.getUrl()}\n`);
