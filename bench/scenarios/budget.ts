@@ -42,6 +42,17 @@ export interface BudgetRun {
   filled?: Filled;
 }
 
+/** `BENCH_BUDGET_ENV="HEALTH_WEBHOOK_QUEUE_SIZE=100 ..."`: the service's settings to measure. */
+function extraEnv(raw = process.env.BENCH_BUDGET_ENV ?? ''): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of raw.split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`BENCH_BUDGET_ENV: ${pair} is not NAME=value`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
 const total = (h: HeapFigures) => h.heapUsed + h.arrayBuffers;
 
 async function measure(
@@ -60,6 +71,7 @@ async function measure(
       DATABASE_URL: ctx.databaseUrl ?? '',
       HEALTH_WEBHOOK_URLS: receiver,
       HEALTH_WEBHOOK_SECRET: 'bench-webhook-secret',
+      ...extraEnv(),
     },
   });
   try {
@@ -156,8 +168,12 @@ function budgetOutcome(runs: BudgetRun[]): ScenarioOutcome {
     BUDGET_MB,
     'MiB',
   );
+  const settings = Object.entries(extraEnv())
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const summary = [
-    `Memory budget: heapUsed + arrayBuffers after full GCs, medians of ${perRound.length} round(s)`,
+    `Memory budget: heapUsed + arrayBuffers after full GCs, medians of ${perRound.length} round(s)` +
+      (settings ? `; settings ${settings}` : '; default settings'),
     table(['what', 'figure'], rows),
   ].join('\n');
   return { name: 'budget', summary, data: runs, targets: [budget] };
