@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { runBudget } from './scenarios/budget';
 import { runIndicators } from './scenarios/indicators';
 import type { BenchContext, ScenarioOutcome } from './support/context';
@@ -145,8 +146,10 @@ async function main(): Promise<void> {
 
   console.log(`\n== targets (load ${load()}, ${Math.round((Date.now() - started) / 1000)} s)\n`);
   console.log(targetTable(targets));
-  console.log(`\nserver logs: ${logDir}`);
   const missed = exitOnMissed(targets);
+  // The servers' logs are kept for a failed check only.
+  if (missed.length === 0) rmSync(logDir, { recursive: true, force: true });
+  else console.log(`\nserver logs: ${logDir}`);
   console.log(
     missed.length
       ? `bench:check: ${missed.length} target(s) NOT met`
