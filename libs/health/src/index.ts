@@ -34,6 +34,7 @@ export type {
 export { readConfigurationFile } from './core/config-file.watcher';
 export { ConfigFleet, ConfigFleetUnavailableError } from './core/config-fleet';
 export type { ConfigFleetOptions, FleetChangeEvent } from './core/config-fleet';
+export type { TunableThresholds } from './core/health-check';
 export type {
   CheckConfiguration,
   ConfigChange,
