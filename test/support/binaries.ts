@@ -11,6 +11,11 @@ export interface RequiredBinary {
 export const REQUIRED_BINARIES: readonly RequiredBinary[] = [
   { name: 'redis-server', aptPackage: 'redis-server' },
   { name: 'openssl', aptPackage: 'openssl' },
+  // The status page's browser test (through playwright-core).
+  { name: 'chromium', aptPackage: 'chromium' },
+  // The dashboard's queries and the alert rules, against a real Prometheus.
+  { name: 'prometheus', aptPackage: 'prometheus' },
+  { name: 'promtool', aptPackage: 'prometheus' },
 ];
 
 /** The full path of an executable `name` on `PATH`, or undefined. */
