@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SseClient } from '../support/sse-client';
 import type { HttpAnswer, RunResult, RunningApp } from './consumer-app';
 import {
   childEnv,
@@ -275,6 +276,31 @@ describe.each(APPS)('consumer app $name', (spec) => {
     expect(ready200.status).toBe(200);
     expect(ready200.text).toMatch(/ok\n$|passed\n$/);
     expect(startup.status).toBe(200);
+  });
+
+  it('GET /api/v1/health/status: the self-contained HTML status page with every component', async () => {
+    const answer = await poll(url('/api/v1/health/status'), (a) => a.text.includes('payments'));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(answer.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(answer.text).toContain('payments');
+    expect(answer.text).toContain('inline');
+    expect((await get(url('/api/v1/health/status?window=2d'))).status).toBe(400);
+  });
+
+  it('GET /api/v1/health/events: a text/event-stream whose first report lists the components', async () => {
+    const stream = await SseClient.connect(url('/api/v1/health/events'));
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+      await stream.waitFor((events) => events.some((e) => e.event === 'report'));
+      const [report] = stream.data<{ components: { name: string }[] }>('report');
+      expect(report.components.map((c) => c.name)).toEqual(
+        expect.arrayContaining(['payments', 'inline']),
+      );
+    } finally {
+      stream.close();
+    }
   });
 
   it('GET /api/health: 301 to /api/v1/health (the global prefix included)', async () => {
