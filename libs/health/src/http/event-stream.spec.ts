@@ -217,7 +217,7 @@ describe('GET <base>/events', () => {
     expect(reports(other)[0].components[0].message).toBeUndefined();
   });
 
-  it('resumes from Last-Event-ID with exactly the missed events, else from the latest report', async () => {
+  it('resumes from Last-Event-ID with the missed transitions and the latest report, else the latest report', async () => {
     const { state, check } = flipper();
     await boot({ checks: [check], events: { reportIntervalMs: 0, replay: 4 } });
     const watcher = await sse();
@@ -243,14 +243,28 @@ describe('GET <base>/events', () => {
     await plain.waitFor((events) => events.length === 1);
     expect(plain.events[0]).toEqual(resumed.events[0]);
 
-    // Too old (4 events kept), another process's id, or garbage: the latest report instead.
+    // Reports since: only the latest is kept, so an older id gets the transitions it missed and
+    // the current report, not every report in between.
     for (let i = 0; i < 3; i++) await health().check();
     await watcher.waitFor((events) => events.length === 7);
     const latestReport = watcher.events[6];
+    const behind = await sse('/v1/health/events', { 'Last-Event-ID': seen });
+    await behind.waitFor((events) => events.length === 3);
+    expect(behind.events).toEqual([resumed.events[1], resumed.events[2], latestReport]);
+
+    // Transitions since dropped for room (4 kept), another process's id, or garbage: the latest
+    // report instead, as a new client gets.
+    state.status = HealthStatus.HEALTHY;
+    await health().check(); // report + 2 transitions
+    state.status = HealthStatus.DEGRADED;
+    await health().check(); // report + 2 transitions: the first two transitions are dropped
+    await watcher.waitFor((events) => events.length === 13);
+    const lastReport = watcher.events[10];
+    expect(lastReport.event).toBe('report');
     for (const id of [seen, `00000000-1`, 'garbage']) {
       const client = await sse('/v1/health/events', { 'Last-Event-ID': id });
       await client.waitFor((events) => events.length === 1);
-      expect(client.events[0]).toEqual(latestReport);
+      expect(client.events[0]).toEqual(lastReport);
     }
   });
 

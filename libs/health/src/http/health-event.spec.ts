@@ -105,11 +105,28 @@ describe('EventLog', () => {
 
   it('numbers events <boot>-<n> and replays those after a known id', () => {
     const log = new EventLog(10, 'deadbeef');
-    const events = [1, 2, 3].map(() => log.append('report', data));
+    const events = [1, 2, 3].map(() => log.append('transition', data));
     expect(events.map((e) => e.id)).toEqual(['deadbeef-1', 'deadbeef-2', 'deadbeef-3']);
     expect(log.after('deadbeef-1')).toEqual(events.slice(1));
     expect(log.after(' deadbeef-0 ')).toEqual(events);
     expect(log.after('deadbeef-3')).toEqual([]);
+  });
+
+  it('keeps the latest report only: a resuming client gets its missed transitions and the current report', () => {
+    const log = new EventLog(3, 'deadbeef');
+    const r1 = log.append('report', data);
+    const t2 = log.append('transition', data);
+    log.append('report', data);
+    const t4 = log.append('transition', data);
+    const r5 = log.append('report', data);
+    // Superseded reports take no room: r1 and r3 went, t2, t4 and r5 are kept.
+    expect(log.after(r1.id)).toEqual([t2, t4, r5]);
+    expect(log.after('deadbeef-3')).toEqual([t4, r5]);
+    expect(log.after(t4.id)).toEqual([r5]);
+    // Room runs out: t2 is dropped for t6, so a client that saw only r1 cannot be told.
+    const t6 = log.append('transition', data);
+    expect(log.after(r1.id)).toBeUndefined();
+    expect(log.after(t2.id)).toEqual([t4, r5, t6]);
   });
 
   it('cannot tell, after no id, a foreign or future id, garbage, or events since dropped', () => {

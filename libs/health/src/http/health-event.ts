@@ -100,10 +100,15 @@ const ID = /^([0-9a-f]{8})-(\d{1,15})$/;
 /**
  * The last events, for clients that reconnect with `Last-Event-ID`. Ids are `<boot>-<n>`: an id
  * of another process (a restart, another replica) is never taken for one of this process.
+ * A report is the whole state, so only the latest one is kept: a client that resumes gets the
+ * transitions it missed and the current report, and the log holds one report however many
+ * (each of every component) came and went.
  */
 export class EventLog {
   private readonly events: HealthEvent[] = [];
   private seq = 0;
+  /** The newest event dropped for room (not a report superseded by a newer one). */
+  private evictedThrough = 0;
 
   constructor(
     private readonly capacity: number,
@@ -113,14 +118,19 @@ export class EventLog {
   append(type: HealthEventType, data: (details: boolean) => unknown): HealthEvent {
     this.seq++;
     const event = new HealthEvent(this.seq, `${this.boot}-${this.seq}`, type, data);
+    if (type === 'report') {
+      const superseded = this.events.findIndex((kept) => kept.type === 'report');
+      if (superseded >= 0) this.events.splice(superseded, 1);
+    }
     this.events.push(event);
-    if (this.events.length > this.capacity) this.events.shift();
+    while (this.events.length > this.capacity) this.evictedThrough = this.events.shift()!.seq;
     return event;
   }
 
   /**
-   * The events after the one with this id, oldest first ([] when it is the latest); undefined
-   * when that cannot be told: no id, an id of another process, or events since then dropped.
+   * The events after the one with this id that are still needed, oldest first: every
+   * transition and the latest report ([] when it is the latest event); undefined when that cannot
+   * be told: no id, an id of another process, or transitions since then dropped for room.
    */
   after(lastEventId: string | undefined): HealthEvent[] | undefined {
     const match = ID.exec(lastEventId?.trim() ?? '');
@@ -128,8 +138,7 @@ export class EventLog {
     const seen = Number(match[2]);
     if (seen > this.seq) return undefined;
     if (seen === this.seq) return [];
-    const oldest = this.events[0]?.seq ?? this.seq + 1;
-    if (seen + 1 < oldest) return undefined;
+    if (seen < this.evictedThrough) return undefined;
     return this.events.filter((event) => event.seq > seen);
   }
 }
