@@ -177,6 +177,7 @@ describe('consumer settings, each resolved from the module options', () => {
       secret: undefined,
       includeDetails: false,
       queueSize: 1000,
+      queueBytes: 262_144,
       maxAttempts: 5,
       attemptTimeoutMs: 5000,
       minConsecutive: 2,

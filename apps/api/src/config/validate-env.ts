@@ -125,6 +125,7 @@ const VARIABLES: Readonly<Record<string, string>> = {
   'webhooks.urls': 'HEALTH_WEBHOOK_URLS',
   'webhooks.secret': 'HEALTH_WEBHOOK_SECRET',
   'webhooks.queueSize': 'HEALTH_WEBHOOK_QUEUE_SIZE',
+  'webhooks.queueBytes': 'HEALTH_WEBHOOK_QUEUE_BYTES',
   'webhooks.maxAttempts': 'HEALTH_WEBHOOK_MAX_ATTEMPTS',
   'webhooks.attemptTimeoutMs': 'HEALTH_WEBHOOK_TIMEOUT_MS',
   'webhooks.minConsecutive': 'HEALTH_WEBHOOK_MIN_CONSECUTIVE',

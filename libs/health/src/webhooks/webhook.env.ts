@@ -3,11 +3,11 @@ import { COMPONENT_NAME_PATTERN } from '../core/names';
 import type { HealthEnv } from '../health.env';
 import { envInteger, envList, envMilliseconds, envReader } from '../health.env';
 import type { WebhookOptions } from './webhook.options';
-import { checkWebhookUrls, WEBHOOK_DEDUP } from './webhook.options';
+import { checkWebhookUrls, MIN_QUEUE_BYTES, WEBHOOK_DEDUP } from './webhook.options';
 
 /**
  * Webhook options from `HEALTH_WEBHOOK_*` variables: `URLS`, `SECRET`, `INCLUDE_DETAILS`,
- * `QUEUE_SIZE`, `MAX_ATTEMPTS`, `TIMEOUT_MS`, `MIN_CONSECUTIVE`, `COOLDOWN_MS`, `DEDUP`,
+ * `QUEUE_SIZE`, `QUEUE_BYTES`, `MAX_ATTEMPTS`, `TIMEOUT_MS`, `MIN_CONSECUTIVE`, `COOLDOWN_MS`, `DEDUP`,
  * `REDIS_URL`, and `HEALTH_SERVICE_NAME`. A bad value names its variable.
  */
 export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
@@ -55,6 +55,11 @@ export function healthWebhookOptionsFromEnv(env: HealthEnv): WebhookOptions {
     secret,
     includeDetails: flag ? /^true$/i.test(flag) : undefined,
     queueSize: envInteger('HEALTH_WEBHOOK_QUEUE_SIZE', read('HEALTH_WEBHOOK_QUEUE_SIZE'), 1),
+    queueBytes: envInteger(
+      'HEALTH_WEBHOOK_QUEUE_BYTES',
+      read('HEALTH_WEBHOOK_QUEUE_BYTES'),
+      MIN_QUEUE_BYTES,
+    ),
     maxAttempts: envInteger('HEALTH_WEBHOOK_MAX_ATTEMPTS', read('HEALTH_WEBHOOK_MAX_ATTEMPTS'), 1),
     attemptTimeoutMs: envMilliseconds(
       'HEALTH_WEBHOOK_TIMEOUT_MS',

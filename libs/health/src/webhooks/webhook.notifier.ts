@@ -153,13 +153,13 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
 
   private createQueue(url: string): DeliveryQueue {
     const { initialDelayMs, maxDelayMs, fetch } = this.tuning;
-    const { secret = '', attemptTimeoutMs, maxAttempts, queueSize } = this.settings;
+    const { secret = '', attemptTimeoutMs, maxAttempts, queueSize, queueBytes } = this.settings;
     const retry = new WebhookRetry({ maxAttempts, initialDelayMs, maxDelayMs });
     const { clock } = this.health;
     const sender = { url, secret, attemptTimeoutMs, clock, fetch };
     const origin = new URL(url).origin;
     return new DeliveryQueue(
-      queueSize,
+      { events: queueSize, bytes: queueBytes },
       (event, signal) => retry.run((attempt) => sendOnce(event, sender, attempt), signal),
       (result, reason) => this.counted(origin, result, reason),
       this.lifecycle.signal,

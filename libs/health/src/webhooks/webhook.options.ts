@@ -14,6 +14,11 @@ export interface WebhookOptions {
   includeDetails?: boolean;
   /** Undelivered events kept per URL; the oldest is dropped (and counted) beyond. Default 1000. */
   queueSize?: number;
+  /**
+   * Bytes of the undelivered events' bodies kept per URL (a memory bound): beyond, the oldest are
+   * dropped (and counted), the newest always kept. Default 262144 (256 KiB), at least 1024.
+   */
+  queueBytes?: number;
   /** Delivery attempts per event, with exponential backoff. Default 5. */
   maxAttempts?: number;
   /** Timeout of one delivery attempt in ms. Default 5000. */
@@ -41,12 +46,16 @@ export type ResolvedWebhookOptions = Required<
 
 export const WEBHOOK_DEFAULTS = {
   queueSize: 1000,
+  queueBytes: 256 * 1024,
   maxAttempts: 5,
   attemptTimeoutMs: 5000,
   minConsecutive: 2,
   cooldownMs: 60_000,
   serviceName: 'api',
 } as const;
+
+/** The least `queueBytes`: a queue smaller than one small event would drop nearly everything. */
+export const MIN_QUEUE_BYTES = 1024;
 
 /** Validates webhook options as `HealthWebhooksModule` will; throws the first bad one. */
 export function validateWebhookOptions(options: WebhookOptions): void {
@@ -91,6 +100,11 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
     secret: webhooks.secret,
     includeDetails: webhooks.includeDetails ?? false,
     queueSize: integer('webhooks.queueSize', webhooks.queueSize ?? d.queueSize, 1),
+    queueBytes: integer(
+      'webhooks.queueBytes',
+      webhooks.queueBytes ?? d.queueBytes,
+      MIN_QUEUE_BYTES,
+    ),
     maxAttempts: integer('webhooks.maxAttempts', webhooks.maxAttempts ?? d.maxAttempts, 1),
     attemptTimeoutMs: milliseconds(
       'webhooks.attemptTimeoutMs',
