@@ -312,7 +312,15 @@ describe('consumer settings, each resolved from the module options', () => {
   it('resolves routes: base path, groups, redirect', () => {
     expect(resolveRoutes()).toEqual({
       basePath: 'v1/health',
-      endpoints: { legacy: true, components: true, probes: true, trends: true, config: true },
+      endpoints: {
+        legacy: true,
+        components: true,
+        probes: true,
+        trends: true,
+        config: true,
+        status: true,
+        events: true,
+      },
       redirect: true,
       version: undefined,
     });
@@ -320,8 +328,8 @@ describe('consumer settings, each resolved from the module options', () => {
       resolveRoutes({ basePath: '/ops/health/', redirect: false, endpoints: { trends: false } }),
     ).toMatchObject({ basePath: 'ops/health', redirect: false, endpoints: { trends: false } });
     expect(() => resolveRoutes({ basePath: 'a b' })).toThrow(/http\.basePath: "a b"/);
-    expect(() => resolveRoutes({ endpoints: { status: true } as never })).toThrow(
-      /http\.endpoints\.status/,
+    expect(() => resolveRoutes({ endpoints: { dashboard: true } as never })).toThrow(
+      /http\.endpoints\.dashboard/,
     );
     expect(() => resolveRoutes({ redirect: 'yes' as never })).toThrow(/http\.redirect: "yes"/);
     expect(() => resolveRoutes({ endpoints: { probes: 1 as never } })).toThrow(
