@@ -150,7 +150,7 @@ export function measureTrendStore(): TrendFigures {
 }
 
 /**
- * The store holds what its bound says (5.36 MiB of typed arrays for 50 components, + 10% for the
+ * The store holds what its bound says (3.71 MiB of typed arrays for 50 components, + 10% for the
  * rings' objects), stops growing once it wraps, and a longer retention is refused.
  */
 export function trendTargets(f: TrendFigures): Target[] {

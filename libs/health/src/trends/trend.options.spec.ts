@@ -12,10 +12,10 @@ describe('the trend store memory bound', () => {
     expect(trendCapacity(settings)).toBe(TREND_LIMITS.intervalsKept + 1);
   });
 
-  it('sizes the largest store at 5.36 MB for 50 components, within the 10 MB budget', () => {
-    expect(maxTrendBytes()).toBe(50 * 8641 * 13);
-    expect(maxTrendBytes() / 2 ** 20).toBeCloseTo(5.36, 2);
-    expect(maxTrendBytes(1)).toBe(8641 * 13);
+  it('sizes the largest store at 3.71 MB for 50 components, within the 10 MB budget', () => {
+    expect(maxTrendBytes()).toBe(50 * 8641 * 9);
+    expect(maxTrendBytes() / 2 ** 20).toBeCloseTo(3.71, 2);
+    expect(maxTrendBytes(1)).toBe(8641 * 9);
     expect(maxTrendBytes()).toBeLessThan(TREND_LIMITS.budgetMb * 2 ** 20);
   });
 
@@ -65,7 +65,7 @@ describe('the trend store memory bound', () => {
     expect(attempt).toThrow(HealthConfigurationError);
     expect(attempt).toThrow(
       'Invalid setting trends.retentionMs: 8640001 (expected at most 8640 x evaluationIntervalMs, ' +
-        '8640000 ms: 8641 samples per component, 5.36 MB of trends for 50 components, within the ' +
+        '8640000 ms: 8641 samples per component, 3.71 MB of trends for 50 components, within the ' +
         '10 MB memory budget of the health infrastructure; lower trends.retentionMs or raise ' +
         'evaluationIntervalMs)',
     );

@@ -21,13 +21,13 @@ export const TREND_DEFAULTS = { retentionMs: 24 * 60 * 60 * 1000 } as const;
 
 /**
  * The trend store's share of the health infrastructure's 10 MB memory budget. A ring keeps
- * `retentionMs / intervalMs + 1` samples of 13 bytes; at most `intervalsKept` intervals (24 h at
- * the default 10 s: 8,641 samples) makes 5.36 MB for `components` components. Settings that
+ * `retentionMs / intervalMs + 1` samples of 9 bytes; at most `intervalsKept` intervals (24 h at
+ * the default 10 s: 8,641 samples) makes 3.71 MB for `components` components. Settings that
  * would keep more are refused.
  */
 export const TREND_LIMITS = {
   intervalsKept: 8640,
-  bytesPerSample: 13,
+  bytesPerSample: 9,
   components: 50,
   budgetMb: 10,
 } as const;
