@@ -176,13 +176,19 @@ async function fill(app, base) {
   }
   part('webhooks');
 
-  // The event stream's replay buffer, when the build has one: `replay` report events, each of
-  // its own report, with both frames built (clients with and without details connected).
+  // The event stream's replay buffer, when the build has one, at its fullest: reports in which
+  // one component after another changes status, until `replay` events (transitions and the
+  // latest report) are kept, with both frames built (clients with and without details).
   const stream = internal(app, 'http/event-stream.js', 'HealthEventStream');
   if (stream && typeof stream.observe === 'function') {
     const kept = stream.settings.replay;
-    for (let i = 0; i <= kept; i++) {
-      const components = report.components.map((c) => ({ ...c, metadata: { ...c.metadata } }));
+    for (let i = 0; i <= 2 * kept + 2; i++) {
+      const flipped = i % report.components.length;
+      const components = report.components.map((c, j) => ({
+        ...c,
+        status: j === flipped && i % 2 === 1 ? 'degraded' : c.status,
+        metadata: { ...c.metadata },
+      }));
       stream.lastReportAt = -Infinity;
       stream.observe({ ...report, components, timestamp: report.timestamp + i }, true);
     }
