@@ -160,6 +160,10 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
   it('answers ConfigFleetUnavailableError, changing nothing, when Redis is stopped or gone', async () => {
     const a = await start();
     redis.pause();
+    // A bad patch is a bad patch, whether or not Redis answers.
+    await expect(a.fleet.change({ checks: { db: { timeoutMs: -5 } } })).rejects.toThrow(
+      HealthConfigurationError,
+    );
     const paused = a.fleet.change({ checks: { db: { timeoutMs: 900 } } });
     await expect(paused).rejects.toThrow(ConfigFleetUnavailableError);
     await expect(paused).rejects.toThrow(/127\.0\.0\.1:\d+.*nothing applied/);

@@ -164,7 +164,9 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
    * published, then applied here. Throws `ConfigFleetUnavailableError` when Redis cannot take
    * it: then nothing changed anywhere.
    */
-  change(patch: unknown, who: { actor?: string } = {}): Promise<FleetChangeEvent> {
+  async change(patch: unknown, who: { actor?: string } = {}): Promise<FleetChangeEvent> {
+    // A bad patch is refused as such, whether or not Redis answers.
+    this.health.previewConfiguration(patch);
     return this.commit(who, (layer) => mergePatch(layer, patch));
   }
 
