@@ -33,6 +33,10 @@ describe('resolveEventsSettings', () => {
     [{ maxClients: 1.5 }, 'events.maxClients: 1.5'],
     [{ heartbeatMs: 10 }, 'events.heartbeatMs: 10 (expected a number of milliseconds from 1000'],
     [{ replay: -1 }, 'events.replay: -1'],
+    [
+      { replay: 1001 },
+      'events.replay: 1001 (expected an integer from 0 to 1000: the events kept stay within the 10 MB memory budget',
+    ],
     [{ maxBufferedBytes: 10 }, 'events.maxBufferedBytes: 10 (expected an integer >= 1024)'],
     [{ reportIntervalMs: '1s' }, 'events.reportIntervalMs: "1s"'],
     [{ retryMs: 0 }, 'events.retryMs: 0'],

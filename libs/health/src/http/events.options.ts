@@ -51,9 +51,25 @@ export function resolveEventsSettings(options: HealthEventsOptions = {}): Resolv
   return {
     maxClients: integer('events.maxClients', value('maxClients'), 1),
     heartbeatMs: milliseconds('events.heartbeatMs', value('heartbeatMs'), 1000),
-    replay: integer('events.replay', value('replay'), 0),
+    replay: replay(value('replay')),
     maxBufferedBytes: integer('events.maxBufferedBytes', value('maxBufferedBytes'), 1024),
     reportIntervalMs: milliseconds('events.reportIntervalMs', value('reportIntervalMs'), 0),
     retryMs: milliseconds('events.retryMs', value('retryMs'), 100),
   };
+}
+
+/** The most events kept for replay: what the 10 MB memory budget of the infrastructure allows. */
+export const MAX_REPLAY = 1000;
+
+function replay(value: unknown): number {
+  const kept = integer('events.replay', value, 0);
+  if (kept > MAX_REPLAY) {
+    throw new HealthConfigurationError(
+      'events.replay',
+      value,
+      `an integer from 0 to ${MAX_REPLAY}: the events kept stay within the 10 MB memory budget ` +
+        'of the health infrastructure',
+    );
+  }
+  return kept;
 }

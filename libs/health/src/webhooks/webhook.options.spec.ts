@@ -6,7 +6,7 @@ describe('webhooks.queueBytes', () => {
     expect(WEBHOOK_DEFAULTS.queueBytes).toBe(262_144);
     expect(resolveWebhookOptions().queueBytes).toBe(262_144);
     expect(resolveWebhookOptions({ queueBytes: 1024 }).queueBytes).toBe(1024);
-    expect(resolveWebhookOptions({ queueBytes: 4_000_000 }).queueBytes).toBe(4_000_000);
+    expect(resolveWebhookOptions({ queueBytes: 1_048_576 }).queueBytes).toBe(1_048_576);
   });
 
   it.each<[unknown, string]>([
@@ -14,6 +14,10 @@ describe('webhooks.queueBytes', () => {
     [0, 'Invalid setting webhooks.queueBytes: 0 (expected an integer >= 1024)'],
     [2048.5, 'Invalid setting webhooks.queueBytes: 2048.5 (expected an integer >= 1024)'],
     ['4096', 'Invalid setting webhooks.queueBytes: "4096" (expected an integer >= 1024)'],
+    [
+      4_000_000,
+      'Invalid setting webhooks.queueBytes: 4000000 (expected an integer from 1024 to 1048576: the waiting events of a queue stay within the 10 MB memory budget of the health infrastructure)',
+    ],
   ])('refuses %j, naming the option', (queueBytes, message) => {
     const resolve = () => resolveWebhookOptions({ queueBytes: queueBytes as number });
     expect(resolve).toThrow(HealthConfigurationError);

@@ -57,6 +57,9 @@ export const WEBHOOK_DEFAULTS = {
 /** The least `queueBytes`: a queue smaller than one small event would drop nearly everything. */
 export const MIN_QUEUE_BYTES = 1024;
 
+/** The most `queueBytes`: what the health infrastructure's 10 MB memory budget leaves for it. */
+export const MAX_QUEUE_BYTES = 1024 * 1024;
+
 /** Validates webhook options as `HealthWebhooksModule` will; throws the first bad one. */
 export function validateWebhookOptions(options: WebhookOptions): void {
   resolveWebhookOptions(options);
@@ -100,11 +103,7 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
     secret: webhooks.secret,
     includeDetails: webhooks.includeDetails ?? false,
     queueSize: integer('webhooks.queueSize', webhooks.queueSize ?? d.queueSize, 1),
-    queueBytes: integer(
-      'webhooks.queueBytes',
-      webhooks.queueBytes ?? d.queueBytes,
-      MIN_QUEUE_BYTES,
-    ),
+    queueBytes: queueBytes(webhooks.queueBytes ?? d.queueBytes),
     maxAttempts: integer('webhooks.maxAttempts', webhooks.maxAttempts ?? d.maxAttempts, 1),
     attemptTimeoutMs: milliseconds(
       'webhooks.attemptTimeoutMs',
@@ -152,4 +151,17 @@ export function checkWebhookUrls(
       );
     }
   }
+}
+
+function queueBytes(value: unknown): number {
+  const bytes = integer('webhooks.queueBytes', value, MIN_QUEUE_BYTES);
+  if (bytes > MAX_QUEUE_BYTES) {
+    throw new HealthConfigurationError(
+      'webhooks.queueBytes',
+      value,
+      `an integer from ${MIN_QUEUE_BYTES} to ${MAX_QUEUE_BYTES}: the waiting events of a queue stay ` +
+        'within the 10 MB memory budget of the health infrastructure',
+    );
+  }
+  return bytes;
 }
