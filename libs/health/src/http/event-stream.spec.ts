@@ -291,6 +291,23 @@ describe('GET <base>/events', () => {
     expect(transitions(client)).toHaveLength(2);
   });
 
+  it('starts a client that connects while a report is held back from that newest report', async () => {
+    const { check } = flipper();
+    await boot({ checks: [check], events: { reportIntervalMs: 60_000 } });
+    const early = await sse();
+    await early.waitFor(() => reports(early).length === 1);
+    // Held back by the interval: no transition, and the last report went out just now.
+    const newest = await health().check();
+    const late = await sse();
+    await late.waitFor(() => reports(late).length === 1);
+    expect(reports(late)[0].timestamp).toBe(newest.timestamp);
+    // The one already connected gets it too, once.
+    await early.waitFor(() => reports(early).length === 2);
+    expect(reports(early)[1].timestamp).toBe(newest.timestamp);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reports(late)).toHaveLength(1);
+  });
+
   it('takes no transition from reports before startup has settled', async () => {
     const { state, check } = flipper();
     let settled = false;

@@ -97,6 +97,9 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
     const details = await this.http.details(req);
     // Checked again: the details hook may have taken a while.
     if (this.refuse(response)) return;
+    // A report held back by `reportIntervalMs` is newer than the latest one sent: a client that
+    // connects now must start from it (the page it comes from shows it already), so it goes out.
+    if (this.held) this.sendReport(this.held.report, this.held.checkedAt);
     const res = takeOver(response);
     // Node's server sets no delay on its sockets: each event leaves at once.
     res.writeHead(200, STREAM_HEADERS);
