@@ -42,8 +42,12 @@ export class PrivateRedis {
     return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
-  /** Starts (again) on the same port and waits until it answers PING. */
+  /**
+   * Starts (again) on the same port and waits until it answers PING. A server still running is
+   * killed first: two on one port would leave the first one running, unknown to `stop()`.
+   */
   async restart(): Promise<void> {
+    await this.kill();
     const args = [
       '--port',
       String(this.port),
