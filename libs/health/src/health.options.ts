@@ -312,6 +312,28 @@ export function integer(setting: string, value: unknown, min: number): number {
   return value as number;
 }
 
+/**
+ * An integer from `min` to `max`, where `max` is what the health infrastructure's 10 MB memory
+ * budget leaves for this setting; `holds` says what it bounds ("the events kept stay").
+ */
+export function budgetedInteger(
+  setting: string,
+  value: unknown,
+  min: number,
+  max: number,
+  holds: string,
+): number {
+  const kept = integer(setting, value, min);
+  if (kept > max) {
+    throw new HealthConfigurationError(
+      setting,
+      value,
+      `an integer from ${min} to ${max}: ${holds} within the 10 MB memory budget of the health infrastructure`,
+    );
+  }
+  return kept;
+}
+
 /** An absolute http(s) URL with a host. */
 export function isHttpUrl(value: unknown): value is string {
   return typeof value === 'string' && /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value);

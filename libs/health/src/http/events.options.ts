@@ -1,5 +1,5 @@
 import { HealthConfigurationError } from '../core/errors';
-import { integer, milliseconds } from '../health.options';
+import { budgetedInteger, integer, milliseconds } from '../health.options';
 
 /** Bounds of `GET <base>/events`; every value has a default. */
 export interface HealthEventsOptions {
@@ -34,6 +34,9 @@ export const EVENTS_DEFAULTS: ResolvedEventsSettings = {
   retryMs: 3000,
 };
 
+/** The most events kept for replay: what the 10 MB memory budget of the infrastructure allows. */
+export const MAX_REPLAY = 1000;
+
 const KEYS = Object.keys(EVENTS_DEFAULTS) as (keyof HealthEventsOptions)[];
 
 /** The event stream's settings from `events` of the module options, validated. */
@@ -51,25 +54,15 @@ export function resolveEventsSettings(options: HealthEventsOptions = {}): Resolv
   return {
     maxClients: integer('events.maxClients', value('maxClients'), 1),
     heartbeatMs: milliseconds('events.heartbeatMs', value('heartbeatMs'), 1000),
-    replay: replay(value('replay')),
+    replay: budgetedInteger(
+      'events.replay',
+      value('replay'),
+      0,
+      MAX_REPLAY,
+      'the events kept stay',
+    ),
     maxBufferedBytes: integer('events.maxBufferedBytes', value('maxBufferedBytes'), 1024),
     reportIntervalMs: milliseconds('events.reportIntervalMs', value('reportIntervalMs'), 0),
     retryMs: milliseconds('events.retryMs', value('retryMs'), 100),
   };
-}
-
-/** The most events kept for replay: what the 10 MB memory budget of the infrastructure allows. */
-export const MAX_REPLAY = 1000;
-
-function replay(value: unknown): number {
-  const kept = integer('events.replay', value, 0);
-  if (kept > MAX_REPLAY) {
-    throw new HealthConfigurationError(
-      'events.replay',
-      value,
-      `an integer from 0 to ${MAX_REPLAY}: the events kept stay within the 10 MB memory budget ` +
-        'of the health infrastructure',
-    );
-  }
-  return kept;
 }

@@ -1,6 +1,6 @@
 import { HealthConfigurationError } from '../core/errors';
 import { COMPONENT_NAME_PATTERN } from '../core/names';
-import { integer, isHttpUrl, milliseconds } from '../health.options';
+import { budgetedInteger, integer, isHttpUrl, milliseconds } from '../health.options';
 
 export const WEBHOOK_DEDUP = ['none', 'redis'] as const;
 export type WebhookDedup = (typeof WEBHOOK_DEDUP)[number];
@@ -103,7 +103,13 @@ export function resolveWebhookOptions(webhooks: WebhookOptions = {}): ResolvedWe
     secret: webhooks.secret,
     includeDetails: webhooks.includeDetails ?? false,
     queueSize: integer('webhooks.queueSize', webhooks.queueSize ?? d.queueSize, 1),
-    queueBytes: queueBytes(webhooks.queueBytes ?? d.queueBytes),
+    queueBytes: budgetedInteger(
+      'webhooks.queueBytes',
+      webhooks.queueBytes ?? d.queueBytes,
+      MIN_QUEUE_BYTES,
+      MAX_QUEUE_BYTES,
+      'the waiting events of a queue stay',
+    ),
     maxAttempts: integer('webhooks.maxAttempts', webhooks.maxAttempts ?? d.maxAttempts, 1),
     attemptTimeoutMs: milliseconds(
       'webhooks.attemptTimeoutMs',
@@ -151,17 +157,4 @@ export function checkWebhookUrls(
       );
     }
   }
-}
-
-function queueBytes(value: unknown): number {
-  const bytes = integer('webhooks.queueBytes', value, MIN_QUEUE_BYTES);
-  if (bytes > MAX_QUEUE_BYTES) {
-    throw new HealthConfigurationError(
-      'webhooks.queueBytes',
-      value,
-      `an integer from ${MIN_QUEUE_BYTES} to ${MAX_QUEUE_BYTES}: the waiting events of a queue stay ` +
-        'within the 10 MB memory budget of the health infrastructure',
-    );
-  }
-  return bytes;
 }
