@@ -9,6 +9,7 @@ import type { Response } from 'supertest';
 import request from 'supertest';
 import { apiDocument } from '../apps/api/src/docs/api-docs';
 import { createApiApp } from './support/api-app';
+import { LEGACY_KEYS } from './support/legacy';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
 
@@ -291,14 +292,7 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
       resilience_healthy: { type: 'boolean', nullable: true },
       cache_healthy: { type: 'boolean', nullable: true },
     });
-    expect(Object.keys(properties)).toEqual([
-      'status',
-      'timestamp',
-      'version',
-      'ai_model_available',
-      'resilience_healthy',
-      'cache_healthy',
-    ]);
+    expect(Object.keys(properties)).toEqual(LEGACY_KEYS);
     expect(schema.required).toEqual(Object.keys(properties));
     expect(
       operations.get('GET /v1/health')!.responses['200'].content!['application/json'].schema,
@@ -449,14 +443,7 @@ describe('Swagger UI and the document of the built service', () => {
       ]),
     );
     expect(served.components?.schemas?.HealthResponse).toMatchObject({
-      required: [
-        'status',
-        'timestamp',
-        'version',
-        'ai_model_available',
-        'resilience_healthy',
-        'cache_healthy',
-      ],
+      required: LEGACY_KEYS,
     });
     // The document says nothing secret: no key in the environment, none in it.
     expect(JSON.stringify(served)).not.toMatch(/AIza|Bearer [A-Za-z0-9]{8}/);

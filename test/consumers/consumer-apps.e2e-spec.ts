@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LEGACY_KEYS } from '../support/legacy';
 import { SseClient } from '../support/sse-client';
 import type { HttpAnswer, RunResult, RunningApp } from './consumer-app';
 import {
@@ -53,15 +54,6 @@ const APPS: readonly ConsumerAppSpec[] = [
 
 /** A folder with the tarball and Nest 11 but no prom-client: the metrics entry must say so. */
 const NO_PROM_CLIENT = 'nest11-no-prom-client';
-
-const LEGACY_KEYS = [
-  'status',
-  'timestamp',
-  'version',
-  'ai_model_available',
-  'resilience_healthy',
-  'cache_healthy',
-];
 
 const SETUP_TIMEOUT_MS = 8 * 60_000;
 
