@@ -297,11 +297,10 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The layer without checks this instance does not have (another version of the service). */
   private registeredOnly(layer: ConfigLayer): ConfigLayer {
-    const registered = this.health.configuration().checks;
     return {
       defaults: layer.defaults,
       checks: Object.fromEntries(
-        Object.entries(layer.checks).filter(([name]) => name in registered),
+        Object.entries(layer.checks).filter(([name]) => this.health.has(name)),
       ),
     };
   }
