@@ -68,7 +68,7 @@ describe('resolveHealthOptions', () => {
     [
       'a negative timeout',
       { defaultTimeoutMs: -5 },
-      /defaultTimeoutMs: -5 \(expected a number of milliseconds from 1 to 2147483647\)/,
+      /defaultTimeoutMs: -5 \(expected an integer number of milliseconds from 1 to 2147483647\)/,
     ],
     ['a zero timeout', { defaultTimeoutMs: 0 }, /defaultTimeoutMs: 0/],
     ['a non-numeric timeout', { defaultTimeoutMs: 'abc' as never }, /defaultTimeoutMs: "abc"/],
@@ -346,10 +346,10 @@ describe('consumer settings, each resolved from the module options', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(() => resolveHealthOptions({ components: { x: { tags: circular as never } } })).toThrow(
-      /tags: object/,
+      /tags: an object \(/,
     );
     expect(() => resolveHealthOptions({ version: (() => 1) as never })).toThrow(
-      /version: function/,
+      /version: a function \(/,
     );
   });
 });

@@ -5,7 +5,7 @@ import { systemClock } from './core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from './core/health-check';
 import { CHECK_MODES } from './core/health-check';
 import { isHealthStatus } from './core/health-status';
-import { COMPONENT_NAME_PATTERN } from './core/names';
+import { COMPONENT_NAME_PATTERN, isComponentName } from './core/names';
 import type { HealthHttpOptions } from './http/http.options';
 import type { TrendOptions } from './trends/trend.options';
 
@@ -180,33 +180,79 @@ export function resolveHealthOptions(options: HealthModuleOptions = {}): Resolve
   };
 }
 
+/** At most this many tags per check, each 1 to 64 of `A-Z a-z 0-9 _ . : / -`. */
+export const MAX_TAGS = 32;
+const TAG = /^[A-Za-z0-9_.:/-]{1,64}$/;
+
+/** At most this many thresholds per check, each named like a JavaScript identifier. */
+export const MAX_THRESHOLDS = 32;
+export const THRESHOLD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+const flag = (where: string, value: unknown): void => {
+  if (typeof value !== 'boolean') throw new HealthConfigurationError(where, value, 'true or false');
+};
+
+/**
+ * How each per-check option is validated, by key: the one rule for options in code, the
+ * environment, the configuration file, the admin endpoint and the fleet.
+ */
+export const CHECK_OPTION_RULES: Readonly<
+  Record<Exclude<keyof HealthCheckOptions, 'thresholds'>, (where: string, value: unknown) => void>
+> = {
+  timeoutMs: (where, value) => milliseconds(where, value, 1),
+  retries: (where, value) => integer(where, value, 0),
+  cacheTtlMs: (where, value) => milliseconds(where, value),
+  failureCacheTtlMs: (where, value) => milliseconds(where, value),
+  degradedAboveMs: (where, value) => milliseconds(where, value),
+  failuresBeforeUnhealthy: (where, value) => integer(where, value, 1),
+  successesBeforeHealthy: (where, value) => integer(where, value, 1),
+  mode: (where, value) => {
+    if (!(CHECK_MODES as readonly unknown[]).includes(value)) {
+      throw new HealthConfigurationError(where, value, 'active or shadow');
+    }
+  },
+  timeoutStatus: (where, value) => {
+    if (!isHealthStatus(value)) {
+      throw new HealthConfigurationError(where, value, 'healthy, degraded or unhealthy');
+    }
+  },
+  critical: flag,
+  abortable: flag,
+  enabled: flag,
+  tags: (where, value) => {
+    const valid =
+      Array.isArray(value) &&
+      value.length <= MAX_TAGS &&
+      value.every((tag) => typeof tag === 'string' && TAG.test(tag));
+    if (!valid) {
+      throw new HealthConfigurationError(
+        where,
+        value,
+        `an array of at most ${MAX_TAGS} tags of 1 to 64 characters A-Z a-z 0-9 _ . : / -`,
+      );
+    }
+  },
+};
+
+/** Validates one threshold: a finite number under a name like `minHitRatio`. */
+export function validateThreshold(where: string, name: string, value: unknown): void {
+  if (!THRESHOLD_NAME.test(name)) {
+    throw new HealthConfigurationError(where, name, 'threshold names like minHitRatio');
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new HealthConfigurationError(`${where}.${name}`, value, 'a number');
+  }
+}
+
 /** Validates the options a check carries; `where` names it in errors. */
 export function validateCheckOptions(options: HealthCheckOptions | undefined, where: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') {
     throw new HealthConfigurationError(where, options, 'an object of check options');
   }
-  if (options.timeoutMs !== undefined) milliseconds(`${where}.timeoutMs`, options.timeoutMs, 1);
-  if (options.retries !== undefined) integer(`${where}.retries`, options.retries, 0);
-  if (options.cacheTtlMs !== undefined) milliseconds(`${where}.cacheTtlMs`, options.cacheTtlMs);
-  if (options.failureCacheTtlMs !== undefined) {
-    milliseconds(`${where}.failureCacheTtlMs`, options.failureCacheTtlMs);
-  }
-  if (options.degradedAboveMs !== undefined) {
-    milliseconds(`${where}.degradedAboveMs`, options.degradedAboveMs);
-  }
-  for (const key of ['failuresBeforeUnhealthy', 'successesBeforeHealthy'] as const) {
-    if (options[key] !== undefined) integer(`${where}.${key}`, options[key], 1);
-  }
-  if (options.mode !== undefined && !(CHECK_MODES as readonly unknown[]).includes(options.mode)) {
-    throw new HealthConfigurationError(`${where}.mode`, options.mode, 'active or shadow');
-  }
-  if (options.timeoutStatus !== undefined && !isHealthStatus(options.timeoutStatus)) {
-    throw new HealthConfigurationError(
-      `${where}.timeoutStatus`,
-      options.timeoutStatus,
-      'healthy, degraded or unhealthy',
-    );
+  for (const [key, rule] of Object.entries(CHECK_OPTION_RULES)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) rule(`${where}.${key}`, value);
   }
   if (options.thresholds !== undefined) {
     const thresholds: unknown = options.thresholds;
@@ -217,26 +263,15 @@ export function validateCheckOptions(options: HealthCheckOptions | undefined, wh
         'an object of numbers by name',
       );
     }
-    for (const [key, value] of Object.entries(thresholds)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new HealthConfigurationError(`${where}.thresholds.${key}`, value, 'a number');
-      }
+    const entries = Object.entries(thresholds);
+    if (entries.length > MAX_THRESHOLDS) {
+      throw new HealthConfigurationError(
+        `${where}.thresholds`,
+        thresholds,
+        `at most ${MAX_THRESHOLDS} thresholds`,
+      );
     }
-  }
-  for (const flag of ['critical', 'abortable', 'enabled'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new HealthConfigurationError(`${where}.${flag}`, options[flag], 'true or false');
-    }
-  }
-  if (
-    options.tags !== undefined &&
-    !(Array.isArray(options.tags) && options.tags.every((t) => typeof t === 'string' && t !== ''))
-  ) {
-    throw new HealthConfigurationError(
-      `${where}.tags`,
-      options.tags,
-      'an array of non-empty strings',
-    );
+    for (const [name, value] of entries) validateThreshold(`${where}.thresholds`, name, value);
   }
 }
 
@@ -252,11 +287,13 @@ export function validateDefinition(definition: HealthCheckDefinition, where: str
 }
 
 export function validateComponentName(name: unknown, where = 'name'): string {
-  if (typeof name !== 'string' || !COMPONENT_NAME_PATTERN.test(name)) {
-    throw new HealthConfigurationError(where, name, 'a component name matching [a-z0-9_-]{1,64}');
-  }
+  if (!isComponentName(name))
+    throw new HealthConfigurationError(where, name, COMPONENT_NAME_EXPECTED);
   return name;
 }
+
+export const COMPONENT_NAME_EXPECTED =
+  'a component name matching [a-z0-9_-]{1,64}, other than __proto__, constructor and prototype';
 
 function validateVersion(version: unknown): string {
   if (version === undefined) return HEALTH_DEFAULTS.version;
@@ -292,16 +329,19 @@ function validateEnabled(enabled: readonly string[] | undefined): ReadonlySet<st
   return new Set(enabled);
 }
 
-/** A number of milliseconds from `min` to 2^31-1 (what Node's timers honour). */
+/**
+ * A whole number of milliseconds from `min` to 2^31-1 (what Node's timers honour): the same rule
+ * as the environment's `*_MS` variables.
+ */
 export function milliseconds(setting: string, value: unknown, min = 0): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > MAX_TIMER_MS) {
     throw new HealthConfigurationError(
       setting,
       value,
-      `a number of milliseconds from ${min} to ${MAX_TIMER_MS}`,
+      `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`,
     );
   }
-  return value;
+  return value as number;
 }
 
 /** An integer >= min. */

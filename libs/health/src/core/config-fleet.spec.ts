@@ -198,28 +198,60 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     expect(a.fleet.revision).toBe(4);
   });
 
-  it('leaves out checks this instance does not have and ignores bad messages', async () => {
+  it('leaves out checks this instance does not have; a message is only a hint to read the key', async () => {
     const a = await start({}, ['db', 'cache', 'queue']);
     const b = await start({}, ['db']);
-    await a.fleet.change({ checks: { queue: { timeoutMs: 500 }, db: { retries: 1 } } });
-    await until(() => b.health.configuration().checks.db.retries.value === 1);
+    await a.fleet.change({ checks: { queue: { timeoutMs: 500 }, db: { retries: 3 } } });
+    await until(() => b.health.configuration().checks.db.retries.value === 3);
     expect(b.health.configuration().checks.queue).toBeUndefined();
+    expect(logs.join('\n')).toMatch(
+      /fleet revision 1 sets checks this instance does not have, left out here: queue/,
+    );
 
     const client = new Redis(redis.url);
+    // Published states are never applied: not junk, not a valid one, not one with a huge revision.
     await client.publish(CONFIG_FLEET_KEY, 'not json');
-    await client.publish(CONFIG_FLEET_KEY, JSON.stringify({ layer: {} }));
-    // A stored revision with a value the engine rejects: kept out, counted, logged.
     await client.publish(
       CONFIG_FLEET_KEY,
-      JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: -1 } } } }),
+      JSON.stringify({ revision: 9007199254740991, layer: { checks: { db: { timeoutMs: 0 } } } }),
     );
-    await until(() => b.health.configReloadFailures === 1);
+    await client.publish(
+      CONFIG_FLEET_KEY,
+      JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: 777 } } } }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
     expect(b.health.configuration().checks.db.timeoutMs.value).toBe(2000);
-    expect(logs.join('\n')).toMatch(/ignored a fleet configuration message/);
-    expect(logs.join('\n')).toMatch(/revision 7 not applied/);
-    // An unreadable stored value: a change says so and stores nothing.
+    expect(b.fleet.revision).toBe(1);
+    // The same state stored: read, applied with its revision.
+    await client.set(
+      CONFIG_FLEET_KEY,
+      JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: 777 } } } }),
+    );
+    await client.publish(CONFIG_FLEET_KEY, 'read it');
+    await until(() => b.health.configuration().checks.db.timeoutMs.value === 777);
+    expect(b.fleet.revision).toBe(7);
+    // A stored value the engine rejects: kept out, counted, logged, the revision not advanced.
+    await client.set(
+      CONFIG_FLEET_KEY,
+      JSON.stringify({ revision: 8, layer: { checks: { db: { timeoutMs: -1 } } } }),
+    );
+    await client.publish(CONFIG_FLEET_KEY, 'read it');
+    await until(() => b.health.configReloadFailures === 1);
+    expect(b.health.configuration().checks.db.timeoutMs.value).toBe(777);
+    expect(b.fleet.revision).toBe(7);
+    expect(await b.fleet.status()).toMatchObject({ revision: 7, storedRevision: 8, inSync: false });
+    expect(logs.join('\n')).toMatch(
+      /stored configuration is unreadable: Invalid setting checks\.db\.timeoutMs: a number/,
+    );
+    // An unreadable stored value: a change says so and stores nothing; a reset replaces it.
     await client.set(CONFIG_FLEET_KEY, '{"revision":"x"}');
     await expect(a.fleet.change({ defaults: { retries: 1 } })).rejects.toThrow(/unreadable/);
+    const reset = await a.fleet.reset();
+    expect(reset.revision).toBeGreaterThan(0);
+    expect(JSON.parse((await client.get(CONFIG_FLEET_KEY))!)).toMatchObject({
+      revision: reset.revision,
+      layer: { checks: {} },
+    });
     client.disconnect();
   });
 

@@ -4,10 +4,26 @@ import type Redis from 'ioredis';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions } from '../health.options';
 import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
+import type { FleetState, StoredRead } from './config-fleet.store';
+import {
+  compareAndSet,
+  digestOf,
+  MAX_FLEET_REVISION,
+  MAX_FLEET_STATE_BYTES,
+  readStored,
+  stateText,
+} from './config-fleet.store';
 import { errorText } from './error-text';
 import { HealthConfigurationError } from './errors';
 import type { ConfigChangeEvent, ConfigLayer } from './health-configuration';
-import { layerPatch, mergePatch } from './health-configuration';
+import {
+  describeChanges,
+  EMPTY_LAYER,
+  layerPatch,
+  mergePatch,
+  parsePatch,
+  sameLayer,
+} from './health-configuration';
 import { HealthService } from './health.service';
 
 /** Where a fleet of instances keeps its shared runtime configuration. */
@@ -32,45 +48,45 @@ const COMMAND_TIMEOUT_MS = 1000;
 /** How long startup waits to load the fleet's configuration before going on without it. */
 const STARTUP_LOAD_MS = 2000;
 
+/** The stored key is read this often too, whatever the messages say (one may have been lost). */
+const RECONCILE_MS = 15_000;
+
 /** How many times a change is retried when another instance changed the configuration first. */
 const ATTEMPTS = 5;
 
-/** Thrown when the fleet's store cannot take a change: nothing was applied anywhere. */
+/** Thrown when the fleet's store cannot take a change; the message says whether it may still apply. */
 export class ConfigFleetUnavailableError extends Error {
   override readonly name = 'ConfigFleetUnavailableError';
-}
-
-/** What the fleet keeps in Redis: its runtime layer and the revision that wrote it. */
-interface FleetState {
-  revision: number;
-  layer: ConfigLayer;
-  actor?: string;
-  at?: string;
 }
 
 /** A change applied through the fleet: this instance's event and the fleet's revision. */
 export type FleetChangeEvent = ConfigChangeEvent & { revision: number };
 
-const EMPTY: ConfigLayer = { defaults: {}, checks: {} };
+/** How this instance stands with the fleet's stored configuration (`GET <base>/config`). */
+export interface FleetStatus {
+  /** The revision applied here (0: none yet). */
+  revision: number;
+  /** Whether the store answers now. */
+  connected: boolean;
+  /** The revision stored in Redis, when it could be read (null: unreadable or unknown). */
+  storedRevision: number | null;
+  /** Whether this instance runs what is stored (false: see `problem`). */
+  inSync: boolean;
+  /** Why this instance differs from the store, or why the store cannot be read. */
+  problem?: string;
+}
 
-/**
- * Writes the new state only when the stored revision is the one the change was based on, and
- * publishes it on the same name: one round trip, no lost update between instances.
- */
-const COMPARE_AND_SET = `
-local current = redis.call('GET', KEYS[1])
-local revision = 0
-if current then revision = cjson.decode(current).revision end
-if revision ~= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('PUBLISH', KEYS[1], ARGV[2])
-return 1`;
+/** How a command ended: `failed` was refused or never sent; `unknown` sent, no answer in time. */
+type Outcome<T> =
+  { ok: true; value: T } | { ok: false; kind: 'failed' | 'unknown'; reason: string };
 
 /**
  * The runtime configuration of a fleet (`configFleet`, env `HEALTH_CONFIG_REDIS_URL`): an admin
- * change is stored in Redis with a revision and published; every instance applies it on the
- * message, and an instance that starts (or reconnects) later loads the stored one. Off without
- * options: the admin endpoint then changes this instance only.
+ * change is stored in Redis with a revision (written only over the value it was based on) and
+ * published. The stored key is the truth: a message only says "read it again", so no message can
+ * set a configuration or a revision; the key is also read when the connection comes back and
+ * every 15 s. A stored state this instance cannot apply is not applied and does not count as
+ * applied. Off without options: the admin endpoint then changes this instance only.
  */
 @Injectable()
 export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
@@ -80,9 +96,18 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
   private redis?: Redis;
   private subscriber?: Redis;
   /** The fleet's layer as this instance applied it (checks it does not have left out). */
-  private applied: { revision: number; layer: ConfigLayer } = { revision: 0, layer: EMPTY };
-  /** The revision this instance is writing: its own message must not apply it twice. */
-  private pending?: number;
+  private applied: { revision: number; layer: ConfigLayer; digest: string } = {
+    revision: 0,
+    layer: EMPTY_LAYER,
+    digest: '',
+  };
+  /** The latest read of the store, and why it is not what runs here, if it is not. */
+  private lastRead?: StoredRead;
+  private problem?: string;
+  /** One read-and-apply or change at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private syncQueued = false;
+  private timer?: NodeJS.Timeout;
   private lastError?: string;
   private closing = false;
 
@@ -131,29 +156,32 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.redis = connect();
     this.subscriber = connect();
-    // Subscribed (again) once both connections are up, then the stored state is read: a change
-    // published while this instance was away is not missed.
-    const sync = (): void => {
-      if (this.redis?.status !== 'ready' || this.subscriber?.status !== 'ready') return;
-      this.subscriber
-        .subscribe(this.key)
-        .then(() => this.refresh())
-        .then(
-          () => this.loaded(),
+    const loaded = new Promise<void>((resolve) => {
+      // Subscribed (again) once both connections are up, then the stored state is read: a change
+      // published while this instance was away is not missed.
+      const resubscribe = (): void => {
+        if (this.redis?.status !== 'ready' || this.subscriber?.status !== 'ready') return;
+        this.subscriber.subscribe(this.key).then(
+          () => this.sync().then(resolve),
           (error: unknown) => this.noteError(error),
         );
-    };
-    this.subscriber.on('ready', sync);
-    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    this.redis.on('ready', () => {
-      this.lastError = undefined;
-      sync();
+      };
+      this.subscriber!.on('ready', resubscribe);
+      this.redis!.on('ready', () => {
+        this.lastError = undefined;
+        resubscribe();
+      });
     });
-    await this.loadAtStartup();
+    // What a message holds is never applied: it only says the key changed.
+    this.subscriber.on('message', () => void this.sync());
+    this.timer = setInterval(() => void this.sync(), RECONCILE_MS);
+    this.timer.unref();
+    await this.loadAtStartup(loaded);
   }
 
   onModuleDestroy(): void {
     this.closing = true;
+    clearInterval(this.timer);
     this.redis?.disconnect();
     this.subscriber?.disconnect();
   }
@@ -161,18 +189,34 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * Applies a JSON merge patch to the fleet: validated here first (a bad value throws a
    * `HealthConfigurationError` and nothing is stored), then stored with the next revision and
-   * published, then applied here. Throws `ConfigFleetUnavailableError` when Redis cannot take
-   * it: then nothing changed anywhere.
+   * published, then applied here. Throws `ConfigFleetUnavailableError` when Redis does not take
+   * it; its message says whether nothing was applied or the outcome is not known.
    */
   async change(patch: unknown, who: { actor?: string } = {}): Promise<FleetChangeEvent> {
     // A bad patch is refused as such, whether or not Redis answers.
     this.health.previewConfiguration(patch);
-    return this.commit(who, (layer) => mergePatch(layer, patch));
+    const parsed = parsePatch(patch, { quote: true });
+    return this.exclusive(() => this.commit(who, (layer) => mergePatch(layer, parsed)));
   }
 
-  /** Drops every runtime value, on every instance. */
+  /** Drops every runtime value, on every instance; also replaces a stored value that is junk. */
   reset(who: { actor?: string } = {}): Promise<FleetChangeEvent> {
-    return this.commit(who, () => EMPTY, true);
+    return this.exclusive(() => this.commit(who, () => EMPTY_LAYER, true));
+  }
+
+  /** Reads the store now, applies what it holds if this instance can, and says where it stands. */
+  async status(): Promise<FleetStatus> {
+    await this.sync();
+    const read = this.lastRead;
+    const storedRevision = read?.revision ?? null;
+    const inSync = read !== undefined && read.digest === this.applied.digest && !this.problem;
+    return {
+      revision: this.applied.revision,
+      connected: this.connected,
+      storedRevision,
+      inSync,
+      ...(this.problem ? { problem: this.problem } : {}),
+    };
   }
 
   private async commit(
@@ -181,63 +225,83 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
     reset = false,
   ): Promise<FleetChangeEvent> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const state = await this.read();
-      this.adopt(state);
-      const layer = next(state.layer);
+      const read = await this.read('did not take the change');
+      if (read.state) this.adopt(read);
+      else if (!reset) {
+        throw new ConfigFleetUnavailableError(
+          `the fleet's stored configuration (key ${this.key}) is unreadable (${read.problem}): nothing applied; DELETE the configuration to reset it`,
+        );
+      }
+      const base = read.state ?? { revision: this.applied.revision, layer: EMPTY_LAYER };
+      const layer = next(base.layer);
       // What this change changes, validated against this instance's checks.
-      const delta = layerPatch(state.layer, layer);
+      const delta = layerPatch(base.layer, layer);
       this.health.previewConfiguration(delta);
-      if (JSON.stringify(layer) === JSON.stringify(state.layer)) {
+      if (read.state && sameLayer(layer, base.layer)) {
         // Nothing to store; a reset still drops what code set on this instance.
         const event = reset
           ? this.health.resetConfiguration(who)
           : this.health.applyConfiguration({}, who);
-        return { ...event, revision: state.revision };
+        return { ...event, revision: base.revision };
       }
-      const revision = state.revision + 1;
-      const stored: FleetState = {
-        revision,
+      const state: FleetState = {
+        revision: Math.min(base.revision + 1, MAX_FLEET_REVISION),
         layer,
         ...(who.actor ? { actor: who.actor } : {}),
         at: new Date().toISOString(),
       };
-      this.pending = revision;
-      let written: boolean;
-      try {
-        written = await this.write(state.revision, stored);
-      } finally {
-        this.pending = undefined;
+      const text = stateText(state);
+      if (Buffer.byteLength(text) > MAX_FLEET_STATE_BYTES) {
+        throw new HealthConfigurationError(
+          'checks',
+          `${Buffer.byteLength(text)} bytes`,
+          `a fleet configuration of at most ${MAX_FLEET_STATE_BYTES} bytes`,
+        );
       }
-      if (!written) continue;
+      if (!(await this.write(read.digest, text, state.revision))) continue;
       const event = reset
         ? this.health.resetConfiguration(who)
         : this.health.applyConfiguration(delta, who);
-      // A later revision's message may have been applied first: it already holds this change.
-      if (this.applied.revision < revision) {
-        this.applied = { revision, layer: this.registeredOnly(layer) };
-      }
-      return { ...event, revision };
+      this.applied = {
+        revision: state.revision,
+        layer: this.registeredOnly(layer),
+        digest: digestOf(text),
+      };
+      this.problem = undefined;
+      this.lastRead = { digest: digestOf(text), state, revision: state.revision };
+      return { ...event, revision: state.revision };
     }
     throw new ConfigFleetUnavailableError(
       `the fleet's configuration changed ${ATTEMPTS} times while this change was made: nothing applied, try again`,
     );
   }
 
-  /** Resolves the first load (subscribed, then the stored state read). */
-  private loaded: () => void = () => undefined;
+  /**
+   * Writes over `digest`; false when another change came first. A write that got no answer in
+   * time is checked by reading the key again: the change is either there, or its outcome is not
+   * known (a paused or failing-over Redis may still apply it), and the error says so.
+   */
+  private async write(digest: string, text: string, revision: number): Promise<boolean> {
+    const written = await this.command(() => compareAndSet(this.redis!, this.key, digest, text));
+    if (written.ok) return written.value;
+    if (written.kind === 'failed') {
+      throw this.unavailable(`did not take the change (${written.reason}): nothing applied`);
+    }
+    const check = await this.command(() => readStored(this.redis!, this.key));
+    if (check.ok && check.value.digest === digestOf(text)) return true;
+    throw this.unavailable(
+      `did not confirm the change within ${COMMAND_TIMEOUT_MS} ms (${written.reason}): ` +
+        `it may still be applied on every instance; GET the configuration and look at ` +
+        `fleet.storedRevision (${revision} if it was) before trying again`,
+    );
+  }
 
-  private async loadAtStartup(): Promise<void> {
+  private async loadAtStartup(loaded: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    let done = false;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        this.loaded = () => {
-          done = true;
-          resolve();
-        };
-      }),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, STARTUP_LOAD_MS);
+    const done = await Promise.race([
+      loaded.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), STARTUP_LOAD_MS);
       }),
     ]);
     clearTimeout(timer);
@@ -249,103 +313,112 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Reads the stored state and applies it if it is newer than what runs here. */
-  private async refresh(): Promise<void> {
-    this.adopt(await this.read());
+  /** Reads the store and applies it; calls while one runs are folded into one more read. */
+  private sync(): Promise<void> {
+    if (this.syncQueued || !this.redis) return this.queue.then(() => undefined);
+    this.syncQueued = true;
+    return this.exclusive(async () => {
+      this.syncQueued = false;
+      const read = await this.command(() => readStored(this.redis!, this.key));
+      if (!read.ok) return;
+      this.lastRead = read.value;
+      if (read.value.state) this.adopt(read.value);
+      else this.refuse(read.value.problem!, 'the stored configuration is unreadable');
+    });
   }
 
-  private receive(message: string): void {
-    let state: FleetState;
-    try {
-      state = parseState(message);
-    } catch (error) {
-      this.logger.warn(`ignored a fleet configuration message: ${errorText(error)}`);
-      return;
-    }
-    if (state.revision === this.pending) return;
-    this.adopt(state);
+  /** Runs `task` after every earlier one has finished (a failure does not stop the queue). */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
-  /** Applies a newer fleet state here: only what changed since the last one applied. */
-  private adopt(state: FleetState): void {
-    if (state.revision <= this.applied.revision) return;
-    const layer = this.registeredOnly(state.layer);
+  /** Applies a stored state here when it differs from what runs here: only what changed. */
+  private adopt(read: StoredRead): void {
+    const state = read.state!;
+    if (read.digest === this.applied.digest) return;
+    const layer = this.registeredOnly(state.layer, state.revision);
     try {
       const event = this.health.applyConfiguration(layerPatch(this.applied.layer, layer), {
         ...(state.actor ? { actor: state.actor } : {}),
+        quote: false,
       });
-      this.applied = { revision: state.revision, layer };
+      this.applied = { revision: state.revision, layer, digest: read.digest };
+      this.problem = undefined;
       if (event.changes.length > 0) {
-        const what = event.changes
-          .map((c) => `${c.path} ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`)
-          .join(', ');
         this.logger.log(
           `configuration v${event.version} from fleet revision ${state.revision}` +
-            `${state.actor ? ` by ${state.actor}` : ''}: ${what}`,
+            `${event.actor ? ` by ${event.actor}` : ''}: ${describeChanges(event.changes)}`,
         );
       }
     } catch (error) {
-      this.health.noteConfigReloadFailure();
-      this.logger.warn(
-        `fleet configuration revision ${state.revision} not applied, keeping version ` +
-          `${this.health.configVersion}: ${errorText(error)}`,
-      );
-      // Not retried on every message: the next revision is.
-      this.applied = { ...this.applied, revision: state.revision };
+      // Not applied, and not counted as applied: the next change or a fixed key is.
+      this.refuse(errorText(error), `revision ${state.revision} not applied here`);
     }
+  }
+
+  /** Notes (and logs once) why the stored state does not run here. */
+  private refuse(reason: string, what: string): void {
+    const problem = `${what}: ${reason}`;
+    if (problem === this.problem) return;
+    this.problem = problem;
+    this.health.noteConfigReloadFailure();
+    this.logger.warn(
+      `fleet configuration (key ${this.key}) ${problem}; keeping version ${this.health.configVersion}`,
+    );
   }
 
   /** The layer without checks this instance does not have (another version of the service). */
-  private registeredOnly(layer: ConfigLayer): ConfigLayer {
+  private registeredOnly(layer: ConfigLayer, revision?: number): ConfigLayer {
+    const missing = [...layer.checks.keys()].filter((name) => !this.health.has(name));
+    if (missing.length === 0) return layer;
+    if (revision !== undefined) {
+      this.logger.warn(
+        `fleet revision ${revision} sets checks this instance does not have, left out here: ${missing.slice(0, 20).join(', ')}`,
+      );
+    }
     return {
       defaults: layer.defaults,
-      checks: Object.fromEntries(
-        Object.entries(layer.checks).filter(([name]) => this.health.has(name)),
-      ),
+      checks: new Map([...layer.checks].filter(([name]) => this.health.has(name))),
     };
   }
 
-  private async read(): Promise<FleetState> {
-    const text = await this.command(() => this.redis!.get(this.key));
-    if (text === null) return { revision: 0, layer: EMPTY };
-    try {
-      return parseState(text);
-    } catch (error) {
-      throw new ConfigFleetUnavailableError(
-        `the fleet's stored configuration (key ${this.key}) is unreadable: ${errorText(error)}`,
-      );
-    }
+  private async read(what: string): Promise<StoredRead> {
+    const read = await this.command(() => readStored(this.redis!, this.key));
+    // Nothing was written yet, whatever the read's fault.
+    if (!read.ok) throw this.unavailable(`${what} (${read.reason}): nothing applied`);
+    this.lastRead = read.value;
+    return read.value;
   }
 
-  private async write(expected: number, state: FleetState): Promise<boolean> {
-    const result = await this.command(() =>
-      this.redis!.eval(COMPARE_AND_SET, 1, this.key, String(expected), JSON.stringify(state)),
-    );
-    return result === 1;
-  }
-
-  /** Runs a Redis command with a deadline; any failure is `ConfigFleetUnavailableError`. */
-  private async command<T>(run: () => Promise<T>): Promise<T> {
-    if (!this.redis) {
-      throw new ConfigFleetUnavailableError('the fleet configuration store is not started');
-    }
+  /** Runs a Redis command with a deadline, telling a refusal from a missing answer. */
+  private async command<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+    if (!this.redis) return { ok: false, kind: 'failed', reason: 'the store is not started' };
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    const timeout = new Promise<Outcome<T>>((resolve) => {
       timer = setTimeout(
-        () => reject(new Error(`no answer in ${COMMAND_TIMEOUT_MS} ms`)),
+        () =>
+          resolve({ ok: false, kind: 'unknown', reason: `no answer in ${COMMAND_TIMEOUT_MS} ms` }),
         COMMAND_TIMEOUT_MS,
       );
     });
     try {
-      return await Promise.race([run(), timeout]);
+      return await Promise.race([
+        run().then((value): Outcome<T> => ({ ok: true, value })),
+        timeout,
+      ]);
     } catch (error) {
       this.noteError(error);
-      throw new ConfigFleetUnavailableError(
-        `the fleet configuration store ${describeTarget(this.options!.redisUrl)} did not take the change (${errorText(error)}): nothing applied`,
-      );
+      return { ok: false, kind: 'failed', reason: errorText(error) };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private unavailable(what: string): ConfigFleetUnavailableError {
+    const target = this.options ? ` ${describeTarget(this.options.redisUrl)}` : '';
+    return new ConfigFleetUnavailableError(`the fleet configuration store${target} ${what}`);
   }
 
   /** Logs once per distinct message; never the URL's credentials. */
@@ -357,23 +430,6 @@ export class ConfigFleet implements OnApplicationBootstrap, OnModuleDestroy {
       `fleet configuration store ${describeTarget(this.options!.redisUrl)}: ${message}`,
     );
   }
-}
-
-function parseState(text: string): FleetState {
-  const state = JSON.parse(text) as Partial<FleetState> | null;
-  if (
-    state === null ||
-    typeof state !== 'object' ||
-    !Number.isSafeInteger(state.revision) ||
-    (state.revision as number) < 0
-  ) {
-    throw new Error('no revision');
-  }
-  return {
-    revision: state.revision as number,
-    layer: mergePatch(EMPTY, state.layer ?? {}),
-    ...(typeof state.actor === 'string' ? { actor: state.actor } : {}),
-  };
 }
 
 /** Host, port and database of a Redis URL: never its user name or password. */

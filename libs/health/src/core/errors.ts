@@ -35,8 +35,23 @@ export class HealthConfigurationError extends Error {
   }
 }
 
+/**
+ * A value shown in an error by what it is, not by its content: for values from a file or a
+ * fleet message, which may be anything (a secret the path was pointed at, say).
+ */
+export class ValueKind {
+  readonly text: string;
+  constructor(value: unknown) {
+    this.text = kindWithoutContent(value);
+  }
+}
+
+/** Long values are cut: an error message (and the log line holding it) stays one short line. */
+const MAX_SHOWN = 80;
+
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof ValueKind) return value.text;
+  if (typeof value === 'string') return JSON.stringify(cut(value));
   if (
     typeof value === 'number' ||
     typeof value === 'boolean' ||
@@ -45,9 +60,42 @@ function describeValue(value: unknown): string {
   ) {
     return String(value);
   }
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return typeof value;
+  // Small flat values are shown whole; anything large or deep by its kind (never stringified whole).
+  if (Array.isArray(value) && value.length <= 10 && value.every(isFlat)) {
+    return cut(JSON.stringify(value));
+  }
+  if (isPlainRecord(value)) {
+    const entries = Object.values(value);
+    if (entries.length <= 10 && entries.every(isFlat)) return cut(JSON.stringify(value) ?? '');
+  }
+  return kindWithoutContent(value);
+}
+
+function isFlat(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+}
+
+function kindWithoutContent(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  switch (typeof value) {
+    case 'string':
+      return `a string of ${value.length} characters`;
+    case 'object':
+      return 'an object';
+    case 'undefined':
+      return 'undefined';
+    default:
+      return `a ${typeof value}`;
   }
 }

@@ -1,6 +1,14 @@
-import { integer, milliseconds, validateCheckOptions } from '../health.options';
-import { HealthConfigurationError } from './errors';
+import {
+  CHECK_OPTION_RULES,
+  COMPONENT_NAME_EXPECTED,
+  integer,
+  MAX_THRESHOLDS,
+  milliseconds,
+  validateThreshold,
+} from '../health.options';
+import { HealthConfigurationError, ValueKind } from './errors';
 import type { HealthCheckOptions } from './health-check';
+import { isComponentName } from './names';
 
 /** Where a value of the effective configuration comes from. */
 export type ConfigSource = 'default' | 'code' | 'options' | 'environment' | 'file' | 'runtime';
@@ -38,6 +46,9 @@ export const TUNABLE_DEFAULT_KEYS = [
 ] as const;
 export type TunableDefaultKey = (typeof TUNABLE_DEFAULT_KEYS)[number];
 export type TunableDefaults = Partial<Record<TunableDefaultKey, number>>;
+
+/** At most this many checks in one patch, file or fleet state. */
+export const MAX_CONFIG_CHECKS = 256;
 
 export type CheckConfiguration = {
   [K in TunableCheckKey]-?: ConfigValue<NonNullable<HealthCheckOptions[K]>>;
@@ -77,97 +88,239 @@ export interface ConfigChangeEvent {
   actor?: string;
 }
 
-/** The layer of values set at runtime or from a file. */
+/**
+ * A layer of values set at runtime, from a file or by the fleet. Built only by `mergePatch` from
+ * a validated patch: a Map of checks by name, each a frozen null-prototype object of known keys.
+ */
 export interface ConfigLayer {
-  defaults: TunableDefaults;
-  checks: Record<string, TunableCheckOptions>;
+  readonly defaults: Readonly<TunableDefaults>;
+  readonly checks: ReadonlyMap<string, Readonly<TunableCheckOptions>>;
 }
 
-/** Merges a patch into a layer, into a new layer; the patch's shape is checked, values are not. */
-export function mergePatch(layer: ConfigLayer, patch: unknown): ConfigLayer {
-  if (!isObject(patch)) throw new HealthConfigurationError('patch', typeof patch, 'a JSON object');
-  for (const key of Object.keys(patch)) {
-    if (key !== 'defaults' && key !== 'checks') {
-      throw new HealthConfigurationError(key, '…', 'defaults or checks');
-    }
+export const EMPTY_LAYER: ConfigLayer = Object.freeze({
+  defaults: frozen({}),
+  checks: new Map<string, Readonly<TunableCheckOptions>>(),
+});
+
+/** A check's part of a validated patch; thresholds are a Map of their own (merged key by key). */
+export type CheckPatch = ReadonlyMap<TunableCheckKey, unknown>;
+
+/** A patch as every door hands it over after `parsePatch`: validated, in Maps only. */
+export interface ParsedPatch {
+  readonly defaults: ReadonlyMap<TunableDefaultKey, number | null>;
+  readonly checks: ReadonlyMap<string, CheckPatch | null>;
+}
+
+/**
+ * How a door's errors may show what they refuse: the admin endpoint and code get their own
+ * values back; a file or a fleet message is shown by kind only (it may hold anything).
+ */
+export interface PatchReading {
+  quote: boolean;
+}
+
+const CHECK_KEYS: ReadonlySet<string> = new Set(TUNABLE_CHECK_KEYS);
+const DEFAULT_KEYS: ReadonlySet<string> = new Set(TUNABLE_DEFAULT_KEYS);
+
+/**
+ * Reads a JSON merge patch from outside (a request body, a file, a fleet message): only known
+ * keys, component names, bounded sizes, every value validated as the same setting is at startup.
+ * Throws a `HealthConfigurationError` naming the first bad field; never reads a key that is not
+ * the value's own, never writes one into a plain object.
+ */
+export function parsePatch(input: unknown, reading: PatchReading): ParsedPatch {
+  const read = new PatchReader(reading);
+  const root = read.record('patch', input, 'a JSON object of defaults and checks');
+  const defaults = new Map<TunableDefaultKey, number | null>();
+  const checks = new Map<string, CheckPatch | null>();
+  for (const [key, value] of root) {
+    if (key === 'defaults') read.defaults(value, defaults);
+    else if (key === 'checks') read.checks(value, checks);
+    else throw read.refuse(read.path('', key), value, 'only the keys defaults and checks');
   }
-  const next: ConfigLayer = {
-    defaults: { ...layer.defaults },
-    checks: Object.fromEntries(Object.entries(layer.checks).map(([n, o]) => [n, { ...o }])),
-  };
-  const { defaults, checks } = patch as ConfigPatch;
-  if (defaults !== undefined) {
-    if (!isObject(defaults))
-      throw new HealthConfigurationError('defaults', typeof defaults, 'an object');
-    for (const [key, value] of Object.entries(defaults)) {
-      if (!(TUNABLE_DEFAULT_KEYS as readonly string[]).includes(key)) {
-        throw new HealthConfigurationError(
-          `defaults.${key}`,
-          value,
-          `one of ${TUNABLE_DEFAULT_KEYS.join(', ')}`,
+  return { defaults, checks };
+}
+
+class PatchReader {
+  constructor(private readonly reading: PatchReading) {}
+
+  defaults(input: unknown, into: Map<TunableDefaultKey, number | null>): void {
+    for (const [key, value] of this.record('defaults', input, 'an object')) {
+      const where = this.path('defaults', key);
+      if (!DEFAULT_KEYS.has(key)) {
+        throw this.refuse(where, value, `one of ${TUNABLE_DEFAULT_KEYS.join(', ')}`);
+      }
+      if (value !== null) {
+        this.guard(value, () =>
+          key === 'retries'
+            ? integer(where, value, 0)
+            : milliseconds(where, value, key === 'timeoutMs' ? 1 : 0),
         );
       }
-      setOrRemove(next.defaults as Record<string, unknown>, key, value);
+      into.set(key as TunableDefaultKey, value as number | null);
     }
   }
-  if (checks !== undefined) {
-    if (!isObject(checks)) throw new HealthConfigurationError('checks', typeof checks, 'an object');
-    for (const [name, options] of Object.entries(checks)) {
-      if (options === null) {
-        delete next.checks[name];
-        continue;
-      }
-      if (!isObject(options)) {
-        throw new HealthConfigurationError(`checks.${name}`, typeof options, 'an object or null');
-      }
-      const target = (next.checks[name] ??= {}) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(options)) {
-        if (!(TUNABLE_CHECK_KEYS as readonly string[]).includes(key)) {
-          throw new HealthConfigurationError(
-            `checks.${name}.${key}`,
-            value,
-            `one of ${TUNABLE_CHECK_KEYS.join(', ')}`,
-          );
-        }
-        if (key === 'thresholds' && isObject(value)) {
-          // Merged key by key: `{ thresholds: { minHitRatio: null } }` removes that one only.
-          const merged = { ...(isObject(target[key]) ? target[key] : {}) };
-          for (const [limit, number] of Object.entries(value)) setOrRemove(merged, limit, number);
-          if (Object.keys(merged).length > 0) target[key] = merged;
-          else delete target[key];
-        } else {
-          setOrRemove(target, key, value);
-        }
-      }
-      if (Object.keys(target).length === 0) delete next.checks[name];
+
+  checks(input: unknown, into: Map<string, CheckPatch | null>): void {
+    const entries = this.record('checks', input, 'an object of checks by name');
+    if (entries.length > MAX_CONFIG_CHECKS) {
+      throw this.refuse('checks', input, `at most ${MAX_CONFIG_CHECKS} checks`);
+    }
+    for (const [name, options] of entries) {
+      if (!isComponentName(name))
+        throw this.refuse(this.path('checks', name), name, COMPONENT_NAME_EXPECTED);
+      into.set(name, options === null ? null : this.check(`checks.${name}`, options));
     }
   }
-  return next;
-}
 
-function setOrRemove(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (value === null) delete target[key];
-  else target[key] = value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Checks every value of a layer as startup settings are checked; throws the first bad one. */
-export function validateLayer(layer: ConfigLayer): void {
-  for (const [name, options] of Object.entries(layer.checks)) {
-    validateCheckOptions(options, `checks.${name}`);
+  private check(where: string, input: unknown): CheckPatch {
+    const values = new Map<TunableCheckKey, unknown>();
+    for (const [key, value] of this.record(where, input, 'an object of check settings, or null')) {
+      const path = this.path(where, key);
+      if (!CHECK_KEYS.has(key)) {
+        throw this.refuse(path, value, `one of ${TUNABLE_CHECK_KEYS.join(', ')}`);
+      }
+      if (value === null) values.set(key as TunableCheckKey, null);
+      else if (key === 'thresholds') values.set('thresholds', this.thresholds(path, value));
+      else {
+        const rule = CHECK_OPTION_RULES[key as Exclude<TunableCheckKey, 'thresholds'>];
+        this.guard(value, () => rule(path, value));
+        // Arrays (tags) are copied: nothing outside keeps a handle on what is applied.
+        values.set(
+          key as TunableCheckKey,
+          Array.isArray(value) ? Object.freeze([...value]) : value,
+        );
+      }
+    }
+    return values;
   }
-  for (const [key, value] of Object.entries(layer.defaults)) {
-    if (key === 'retries') integer(`defaults.${key}`, value, 0);
-    else milliseconds(`defaults.${key}`, value, key === 'timeoutMs' ? 1 : 0);
+
+  private thresholds(where: string, input: unknown): ReadonlyMap<string, number | null> {
+    const entries = this.record(where, input, 'an object of numbers by name, or null');
+    if (entries.length > MAX_THRESHOLDS) {
+      throw this.refuse(where, input, `at most ${MAX_THRESHOLDS} thresholds`);
+    }
+    const limits = new Map<string, number | null>();
+    for (const [name, value] of entries) {
+      if (value !== null) this.guard(value, () => validateThreshold(where, name, value));
+      limits.set(name, value as number | null);
+    }
+    return limits;
+  }
+
+  /** The object's own entries; anything but a plain JSON object is refused. */
+  record(where: string, input: unknown, expected: string): [string, unknown][] {
+    if (!isPlainObject(input)) throw this.refuse(where, input, expected);
+    return Object.entries(input);
+  }
+
+  /** A path segment is shown as written only when it is a plain name. */
+  path(parent: string, key: string): string {
+    const shown = /^[A-Za-z0-9_-]{1,64}$/.test(key)
+      ? key
+      : this.reading.quote
+        ? JSON.stringify(key.slice(0, 40))
+        : '(a key that is not a name)';
+    return parent ? `${parent}.${shown}` : shown;
+  }
+
+  refuse(where: string, value: unknown, expected: string): HealthConfigurationError {
+    return new HealthConfigurationError(where, this.shown(value), expected);
+  }
+
+  /** Runs a validator; when values must not be quoted, its error is remade without the value. */
+  private guard(value: unknown, validate: () => unknown): void {
+    try {
+      validate();
+    } catch (error) {
+      if (this.reading.quote || !(error instanceof HealthConfigurationError)) throw error;
+      throw new HealthConfigurationError(error.setting, new ValueKind(value), error.expected);
+    }
+  }
+
+  private shown(value: unknown): unknown {
+    return this.reading.quote ? value : new ValueKind(value);
   }
 }
 
-/** Reads a configuration file's content (`{ defaults, checks }`) and validates every value. */
-export function validateConfigurationContent(content: unknown): void {
-  validateLayer(mergePatch({ defaults: {}, checks: {} }, content));
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** A frozen null-prototype copy: nothing in it answers to a name it was not given. */
+function frozen<T extends object>(values: T): Readonly<T> {
+  return Object.freeze(Object.assign(Object.create(null) as T, values));
+}
+
+/** Merges a validated patch into a layer, into a new layer. */
+export function mergePatch(layer: ConfigLayer, patch: ParsedPatch): ConfigLayer {
+  const defaults = Object.assign(Object.create(null) as TunableDefaults, layer.defaults);
+  for (const [key, value] of patch.defaults) {
+    if (value === null) delete defaults[key];
+    else defaults[key] = value;
+  }
+  const checks = new Map(layer.checks);
+  for (const [name, values] of patch.checks) {
+    const merged = values && mergeCheck(checks.get(name), values);
+    if (merged && Object.keys(merged).length > 0) checks.set(name, merged);
+    else checks.delete(name);
+  }
+  return { defaults: Object.freeze(defaults), checks };
+}
+
+function mergeCheck(
+  current: Readonly<TunableCheckOptions> | undefined,
+  patch: CheckPatch,
+): Readonly<TunableCheckOptions> {
+  const target: Record<string, unknown> = Object.assign(Object.create(null) as object, current);
+  for (const [key, value] of patch) {
+    if (value instanceof Map) {
+      // Merged key by key: `{ thresholds: { minHitRatio: null } }` removes that one only.
+      const limits = Object.assign(
+        Object.create(null) as Record<string, number>,
+        target.thresholds as Record<string, number> | undefined,
+      );
+      for (const [name, limit] of value as ReadonlyMap<string, number | null>) {
+        if (limit === null) delete limits[name];
+        else limits[name] = limit;
+      }
+      if (Object.keys(limits).length > 0) target.thresholds = Object.freeze(limits);
+      else delete target.thresholds;
+    } else if (value === null) {
+      delete target[key];
+    } else {
+      target[key] = value;
+    }
+  }
+  return Object.freeze(target) as Readonly<TunableCheckOptions>;
+}
+
+/** A layer as plain JSON data (to store, send or compare), every key in order. */
+export function layerToJson(layer: ConfigLayer): Required<ConfigPatch> {
+  return {
+    defaults: sorted(layer.defaults),
+    checks: Object.fromEntries(
+      [...layer.checks.keys()].sort().map((name) => {
+        const { thresholds, ...values } = layer.checks.get(name)!;
+        return [name, sorted(thresholds ? { ...values, thresholds: sorted(thresholds) } : values)];
+      }),
+    ),
+  };
+}
+
+/** Whether two layers hold the same values. */
+export function sameLayer(a: ConfigLayer, b: ConfigLayer): boolean {
+  return same(layerToJson(a), layerToJson(b));
+}
+
+function sorted<T extends object>(values: T): T {
+  return Object.fromEntries(
+    Object.keys(values)
+      .sort()
+      .map((key) => [key, (values as Record<string, unknown>)[key]]),
+  ) as T;
 }
 
 /**
@@ -175,30 +328,79 @@ export function validateConfigurationContent(content: unknown): void {
  * gone is `null`. Applied to a layer holding `from` plus values of its own, it keeps those.
  */
 export function layerPatch(from: ConfigLayer, to: ConfigLayer): ConfigPatch {
-  const patch: Required<ConfigPatch> = { defaults: {}, checks: {} };
-  const defaults = patch.defaults as Record<string, unknown>;
-  for (const key of Object.keys(from.defaults)) {
-    if (!(key in to.defaults)) defaults[key] = null;
+  const defaults: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  diffInto(defaults, from.defaults, to.defaults);
+  const checks = new Map<string, Record<string, unknown> | null>();
+  for (const name of from.checks.keys()) if (!to.checks.has(name)) checks.set(name, null);
+  for (const [name, options] of to.checks) {
+    const changed = Object.create(null) as Record<string, unknown>;
+    diffInto(changed, from.checks.get(name) ?? {}, options);
+    if (Object.keys(changed).length > 0) checks.set(name, changed);
   }
-  for (const [key, value] of Object.entries(to.defaults)) {
-    if (!same((from.defaults as Record<string, unknown>)[key], value)) defaults[key] = value;
-  }
-  for (const name of Object.keys(from.checks)) {
-    if (!(name in to.checks)) patch.checks[name] = null;
-  }
-  for (const [name, options] of Object.entries(to.checks)) {
-    const before = (from.checks[name] ?? {}) as Record<string, unknown>;
-    const after = options as Record<string, unknown>;
-    const changed: Record<string, unknown> = {};
-    for (const key of Object.keys(before)) if (!(key in after)) changed[key] = null;
-    for (const [key, value] of Object.entries(after)) {
-      if (!same(before[key], value)) changed[key] = value;
-    }
-    if (Object.keys(changed).length > 0) patch.checks[name] = changed;
-  }
-  return patch;
+  return {
+    defaults: { ...defaults } as ConfigPatch['defaults'],
+    checks: Object.fromEntries(checks) as ConfigPatch['checks'],
+  };
 }
 
-function same(a: unknown, b: unknown): boolean {
+function diffInto(into: Record<string, unknown>, before: object, after: object): void {
+  const was = before as Record<string, unknown>;
+  const is = after as Record<string, unknown>;
+  for (const key of Object.keys(was)) if (!Object.hasOwn(is, key)) into[key] = null;
+  for (const [key, value] of Object.entries(is)) {
+    if (!Object.hasOwn(was, key) || !same(was[key], value)) into[key] = value;
+  }
+}
+
+/**
+ * Reads and validates a configuration file's content (`{ defaults, checks }`) as any door's
+ * patch is, never quoting what it holds; throws a `HealthConfigurationError` naming the field.
+ */
+export function validateConfigurationContent(content: unknown): ParsedPatch {
+  return parsePatch(content, { quote: false });
+}
+
+/** Whether two setting values (numbers, strings, flags, tag lists, thresholds) are equal. */
+export function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Control, bidirectional and invisible format characters: what can forge or hide a log line. */
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
+/** The longest `actor` kept: a key fingerprint, a file path, a name. */
+const MAX_ACTOR = 120;
+
+/**
+ * An `actor` fit for one log line: printable characters only (no line breaks, no escapes, no
+ * bidirectional controls), at most 120 of them; undefined when nothing printable is left.
+ */
+export function sanitizeActor(actor: unknown): string | undefined {
+  if (typeof actor !== 'string') return undefined;
+  const printable = actor.replace(UNPRINTABLE, '').trim();
+  if (printable === '') return undefined;
+  return printable.length > MAX_ACTOR ? `${printable.slice(0, MAX_ACTOR - 1)}…` : printable;
+}
+
+/** The longest description of changes one log line carries. */
+const MAX_CHANGES_TEXT = 2000;
+
+/** The changes as one bounded line: `path from -> to, ...`, then how many more were left out. */
+export function describeChanges(changes: readonly ConfigChange[], withFrom = true): string {
+  let text = '';
+  for (let i = 0; i < changes.length; i++) {
+    const { path, from, to } = changes[i];
+    const part = `${path} ${withFrom ? `${JSON.stringify(from)} -> ` : '-> '}${JSON.stringify(to)}`;
+    if (!text) {
+      text = part.length > MAX_CHANGES_TEXT ? `${part.slice(0, MAX_CHANGES_TEXT)}…` : part;
+      continue;
+    }
+    if (text.length + part.length + 2 > MAX_CHANGES_TEXT) {
+      return `${text}, … (${changes.length - i} more changes)`;
+    }
+    text = `${text}, ${part}`;
+  }
+  return text;
 }

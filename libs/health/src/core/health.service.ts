@@ -9,7 +9,6 @@ import type {
   ConfigChange,
   ConfigChangeEvent,
   ConfigLayer,
-  ConfigPatch,
   ConfigSource,
   ConfigValue,
   HealthConfiguration,
@@ -17,11 +16,15 @@ import type {
   TunableDefaultKey,
 } from './health-configuration';
 import {
+  EMPTY_LAYER,
   mergePatch,
+  parsePatch,
+  same,
+  sanitizeActor,
   TUNABLE_CHECK_KEYS,
   TUNABLE_DEFAULT_KEYS,
-  validateLayer,
 } from './health-configuration';
+import { READINESS_TAG } from './names';
 import { aggregateStatus } from './aggregate';
 import type { PolicyState } from './check-policy';
 import { applyPolicy } from './check-policy';
@@ -29,7 +32,7 @@ import type { HealthClock } from './clock';
 import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
 import { runCheck } from './check-runner';
 import { Deadlines } from './deadlines';
-import { DuplicateHealthCheckError, UnknownComponentError } from './errors';
+import { DuplicateHealthCheckError, UnknownComponentError, ValueKind } from './errors';
 import type {
   HealthCheckDefinition,
   HealthCheckOptions,
@@ -94,7 +97,16 @@ interface Entry {
 
 const FULL = '{}';
 
-const EMPTY_LAYER: ConfigLayer = { defaults: {}, checks: {} };
+/** Who asks for a configuration change, and whether errors may quote the values refused. */
+export interface ConfigChangeOrigin {
+  /** Named in the change event and the audit line (sanitised, at most 120 characters). */
+  actor?: string;
+  /** False for values from a file or a fleet message: errors then name kinds, never content. */
+  quote?: boolean;
+}
+
+/** A configuration file loaded: the change, and the checks it names that are not registered. */
+export type FileLoadEvent = ConfigChangeEvent & { unregistered: string[] };
 
 /** The code's defaults of the per-check settings that have no module-wide default. */
 const CHECK_DEFAULTS: Omit<
@@ -124,7 +136,7 @@ const DEFAULT_OPTION = {
 function diff(before: HealthConfiguration, after: HealthConfiguration): ConfigChange[] {
   const changes: ConfigChange[] = [];
   const compare = (path: string, from: unknown, to: unknown) => {
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ path, from, to });
+    if (!same(from, to)) changes.push({ path, from, to });
   };
   for (const key of TUNABLE_DEFAULT_KEYS) {
     compare(`defaults.${key}`, before.defaults[key].value, after.defaults[key].value);
@@ -453,8 +465,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       ['code', check.tunableThresholds?.defaults],
       ['code', options.thresholds],
       [this.sourceOf(`components.${name}.thresholds`), this.options.components[name]?.thresholds],
-      ['file', this.fileLayer.checks[name]?.thresholds],
-      ['runtime', this.layer.checks[name]?.thresholds],
+      ['file', this.fileLayer.checks.get(name)?.thresholds],
+      ['runtime', this.layer.checks.get(name)?.thresholds],
     ];
     let value: Readonly<Record<string, number>> = {};
     let source: ConfigSource = 'default';
@@ -524,9 +536,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   ): ConfigValue<NonNullable<HealthCheckOptions[K]>> {
     type V = NonNullable<HealthCheckOptions[K]>;
     if (key === 'thresholds') return this.thresholdsOf(check, options) as ConfigValue<V>;
-    const runtime = this.layer.checks[check.name]?.[key];
+    const runtime = this.layer.checks.get(check.name)?.[key];
     if (runtime !== undefined) return { value: runtime as V, source: 'runtime' };
-    const file = this.fileLayer.checks[check.name]?.[key];
+    const file = this.fileLayer.checks.get(check.name)?.[key];
     if (file !== undefined) return { value: file as V, source: 'file' };
     const operator = this.options.components[check.name]?.[key];
     if (operator !== undefined) {
@@ -583,46 +595,39 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
    * Effective from the next evaluation (cached results of a changed check are dropped); announced
    * to `onConfigChange` listeners. A patch that changes nothing bumps nothing.
    */
-  applyConfiguration(patch: unknown, who: { actor?: string } = {}): ConfigChangeEvent {
-    return this.commit('runtime', mergePatch(this.layer, patch), who);
+  applyConfiguration(patch: unknown, who: ConfigChangeOrigin = {}): ConfigChangeEvent {
+    const parsed = parsePatch(patch, { quote: who.quote ?? true });
+    return this.commit('runtime', mergePatch(this.layer, parsed), who);
   }
 
   /**
    * What `applyConfiguration(patch)` would change, validated the same way (a bad value throws a
    * `HealthConfigurationError` naming its field), without changing anything: a dry run.
    */
-  previewConfiguration(patch: unknown): ConfigChangeEvent {
-    return this.commit('runtime', mergePatch(this.layer, patch), {}, true);
+  previewConfiguration(patch: unknown, who: ConfigChangeOrigin = {}): ConfigChangeEvent {
+    const parsed = parsePatch(patch, { quote: who.quote ?? true });
+    return this.commit('runtime', mergePatch(this.layer, parsed), {}, true);
   }
 
   /**
    * Replaces the file layer with this content (the whole file, not a patch): same shape, same
-   * validation, all or nothing; a check not registered (yet) is kept for when it is. Runtime
-   * values still win over the file's.
+   * validation (never quoting the file's values), all or nothing. A check it names that is not
+   * registered is not applied; it is listed in `unregistered`, and applies if such a check is
+   * registered later. Runtime values still win over the file's.
    */
-  loadConfigurationFile(content: unknown, who: { actor?: string } = {}): ConfigChangeEvent {
-    return this.commit('file', mergePatch(EMPTY_LAYER, content), who);
+  loadConfigurationFile(content: unknown, who: ConfigChangeOrigin = {}): FileLoadEvent {
+    const next = mergePatch(EMPTY_LAYER, parsePatch(content, { quote: false }));
+    const event = this.commit('file', next, { ...who, quote: false });
+    return { ...event, unregistered: [...next.checks.keys()].filter((n) => !this.entries.has(n)) };
   }
 
   private commit(
     source: 'runtime' | 'file',
     next: ConfigLayer,
-    who: { actor?: string },
+    who: ConfigChangeOrigin,
     dryRun = false,
   ): ConfigChangeEvent {
-    for (const name of Object.keys(next.checks)) {
-      // Only what this patch sets must name a registered check (an old value of a check since
-      // unregistered does not block every later change).
-      const changed = JSON.stringify(next.checks[name]) !== JSON.stringify(this.layer.checks[name]);
-      if (source === 'runtime' && changed && !this.entries.has(name)) {
-        throw new HealthConfigurationError(
-          `checks.${name}`,
-          name,
-          'the name of a registered check',
-        );
-      }
-    }
-    validateLayer(next);
+    if (source === 'runtime') this.requireRegistered(next);
     const before = this.configuration();
     const previous = { runtime: this.layer, file: this.fileLayer };
     if (source === 'runtime') this.layer = next;
@@ -634,6 +639,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
         this.checkThresholds(entry.definition, check.thresholds);
         resolved.set(name, check);
       }
+      requireReadiness(this.entries, resolved);
     } catch (error) {
       this.layer = previous.runtime;
       this.fileLayer = previous.file;
@@ -659,14 +665,26 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     this.configurationVersion++;
+    const actor = sanitizeActor(who.actor);
     const event: ConfigChangeEvent = {
       version: this.configurationVersion,
       changes,
       source,
-      ...(who.actor ? { actor: who.actor } : {}),
+      ...(actor ? { actor } : {}),
     };
     this.notify(this.configListeners, event);
     return event;
+  }
+
+  /**
+   * At runtime, what a patch sets must name a registered check (an old value of a check since
+   * unregistered does not block every later change).
+   */
+  private requireRegistered(next: ConfigLayer): void {
+    for (const [name, values] of next.checks) {
+      if (this.entries.has(name) || same(values, this.layer.checks.get(name))) continue;
+      throw new HealthConfigurationError(`checks.${name}`, name, 'the name of a registered check');
+    }
   }
 
   /** The configuration version: 1 at startup, bumped by every applied change. */
@@ -685,12 +703,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Drops every runtime value: the file, environment, options and defaults show again. */
-  resetConfiguration(who: { actor?: string } = {}): ConfigChangeEvent {
-    const patch: ConfigPatch = {
-      defaults: Object.fromEntries(Object.keys(this.layer.defaults).map((k) => [k, null])),
-      checks: Object.fromEntries(Object.keys(this.layer.checks).map((n) => [n, null])),
-    };
-    return this.applyConfiguration(patch, who);
+  resetConfiguration(who: ConfigChangeOrigin = {}): ConfigChangeEvent {
+    return this.commit('runtime', EMPTY_LAYER, who);
   }
 
   /** Subscribes to applied configuration changes. */
@@ -787,6 +801,27 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`A health listener failed: ${this.context.redactor.text(message)}`);
   }
+}
+
+/** The checks readiness covers: the active ones tagged `ready` if any, else the active critical ones. */
+function readinessCovers(checks: Iterable<ResolvedCheck>): string[] {
+  const active = [...checks].filter((check) => check.enabled && check.mode === 'active');
+  const tagged = active.filter((check) => check.tags.includes(READINESS_TAG));
+  return (tagged.length > 0 ? tagged : active.filter((check) => check.critical)).map((c) => c.name);
+}
+
+/** Refuses a change that would leave readiness covering no check when it covered some. */
+function requireReadiness(
+  entries: ReadonlyMap<string, Entry>,
+  resolved: ReadonlyMap<string, ResolvedCheck>,
+): void {
+  const before = readinessCovers([...entries.values()].map((entry) => entry.check));
+  if (before.length === 0 || readinessCovers(resolved.values()).length > 0) return;
+  throw new HealthConfigurationError(
+    'checks',
+    new ValueKind('a change that leaves readiness no check'),
+    `at least one check that readiness covers (now ${before.join(', ')}): enabled, active, and critical or tagged "${READINESS_TAG}"`,
+  );
 }
 
 function selectionKey({ tags, criticalOnly, exclude }: CheckSelection): string {

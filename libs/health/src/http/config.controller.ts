@@ -6,22 +6,33 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpException,
   Logger,
   NotFoundException,
   Patch,
-  Query,
+  PayloadTooLargeException,
   Req,
   ServiceUnavailableException,
   UnauthorizedException,
   VERSION_NEUTRAL,
 } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { HttpAdapterHost } from '@nestjs/core';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ConfigFleet, ConfigFleetUnavailableError } from '../core/config-fleet';
 import { HealthConfigurationError } from '../core/errors';
 import type { ConfigChangeEvent, HealthConfiguration } from '../core/health-configuration';
+import { describeChanges } from '../core/health-configuration';
 import { HealthService } from '../core/health.service';
-import { isAuthorized, presentedApiKey } from './api-key';
+import {
+  adminAccessProblem,
+  hasBody,
+  installAdminGate,
+  MAX_PATCH_BYTES,
+  PATCH_MEDIA_TYPES,
+  patchHeadersProblem,
+} from './admin-gate';
+import { presentedApiKey } from './api-key';
 import { HealthHttpSettings } from './health-http.settings';
 import type { ResolvedRoutes } from './http.options';
 
@@ -30,11 +41,14 @@ type Scope = 'fleet' | 'instance';
 
 type ChangeAnswer = ConfigChangeEvent & { scope: Scope; revision?: number };
 
+type AdminRequest = IncomingMessage & { originalUrl?: string };
+
 /**
  * `GET <base>/config` (the effective configuration with sources), `PATCH <base>/config` (a JSON
  * merge patch of the runtime layer) and `DELETE <base>/config` (drop every runtime value). Off
- * (404) unless admin keys are configured; without a valid one, 401 and nothing else. Every
- * applied change writes one audit line: who (a key's short fingerprint), what, from what to what.
+ * (404) unless admin keys are configured; without a valid one, 401 and nothing else, before the
+ * body is read (`admin-gate.ts`). Every applied change writes one audit line: who (a key's
+ * fingerprint), what, from what to what.
  */
 export function configController({ basePath, version }: ResolvedRoutes): Type {
   @Controller({ path: `${basePath}/config`, version: version ?? VERSION_NEUTRAL })
@@ -45,33 +59,45 @@ export function configController({ basePath, version }: ResolvedRoutes): Type {
       readonly health: HealthService,
       readonly http: HealthHttpSettings,
       readonly fleet: ConfigFleet,
-    ) {}
+      adapterHost: HttpAdapterHost,
+    ) {
+      const keys = () => this.http.settings.adminKeys;
+      const install = () => installAdminGate(adapterHost.httpAdapter, basePath, keys);
+      // The adapter is known before the app's body parsers are registered (at init).
+      if (adapterHost.init$) adapterHost.init$.subscribe(install);
+      else if (adapterHost.httpAdapter) install();
+    }
 
     @Get()
-    get(@Req() req: IncomingMessage): HealthConfiguration & { scope: Scope } {
-      this.admin(req);
+    async get(@Req() req: AdminRequest): Promise<HealthConfiguration & { scope: Scope }> {
+      this.admin(req, 'GET');
       const configuration = this.health.configuration();
       if (!this.fleet.enabled) return { ...configuration, scope: 'instance' };
       return {
         ...configuration,
         scope: 'fleet',
-        fleet: { revision: this.fleet.revision, connected: this.fleet.connected },
+        fleet: await this.fleet.status(),
       } as HealthConfiguration & { scope: Scope };
     }
 
     /** `?dryRun=true`: validated and answered with what would change; nothing is applied. */
     @Patch()
     @HttpCode(200)
-    patch(
-      @Req() req: IncomingMessage,
-      @Body() body: unknown,
-      @Query('dryRun') dryRun?: string,
-    ): Promise<ChangeAnswer> {
-      const actor = this.admin(req);
-      if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
-        throw new BadRequestException(`Invalid dryRun: expected true or false`);
+    patch(@Req() req: AdminRequest, @Body() body: unknown): Promise<ChangeAnswer> {
+      const { actor, dryRun } = this.admin(req, 'PATCH');
+      const problem = patchHeadersProblem(req.headers);
+      if (problem) throw new HttpException(problem.message, problem.status);
+      if (body === undefined || !hasBody(req.headers)) {
+        throw new BadRequestException(
+          `A JSON merge patch is required as the body (${PATCH_MEDIA_TYPES.join(' or ')})`,
+        );
       }
-      if (dryRun === 'true') {
+      if (JSON.stringify(body).length > MAX_PATCH_BYTES) {
+        throw new PayloadTooLargeException(
+          `A configuration patch has at most ${MAX_PATCH_BYTES} bytes`,
+        );
+      }
+      if (dryRun) {
         return this.apply(async () => ({
           ...this.health.previewConfiguration(body),
           dryRun: true,
@@ -86,8 +112,8 @@ export function configController({ basePath, version }: ResolvedRoutes): Type {
 
     @Delete()
     @HttpCode(200)
-    reset(@Req() req: IncomingMessage): Promise<ChangeAnswer> {
-      const actor = this.admin(req);
+    reset(@Req() req: AdminRequest): Promise<ChangeAnswer> {
+      const { actor } = this.admin(req, 'DELETE');
       return this.apply(() =>
         this.fleet.enabled
           ? this.fleet.reset({ actor })
@@ -112,25 +138,63 @@ export function configController({ basePath, version }: ResolvedRoutes): Type {
       return { ...event, scope: this.fleet.enabled ? 'fleet' : 'instance' };
     }
 
-    /** The caller's key fingerprint; 404 while the endpoint is off, 401 without a valid key. */
-    private admin(req: IncomingMessage): string {
-      const keys = this.http.settings.adminKeys;
-      if (keys.length === 0) throw new NotFoundException();
-      if (!isAuthorized(req.headers, keys)) throw new UnauthorizedException();
-      return `key:${fingerprint(presentedApiKey(req.headers) ?? '')}`;
+    /**
+     * The caller's key fingerprint and the query's `dryRun`; 404 while the endpoint is off, 401
+     * without a valid key (the gate said so already, before the body), 400 for a query parameter
+     * the method does not take.
+     */
+    private admin(req: AdminRequest, method: AdminMethod): { actor: string; dryRun: boolean } {
+      const refusal = adminAccessProblem(req.headers, this.http.settings.adminKeys);
+      if (refusal?.status === 404) throw new NotFoundException();
+      if (refusal) throw new UnauthorizedException();
+      const query = parseAdminQuery(req.originalUrl ?? req.url, method);
+      if (typeof query === 'string') throw new BadRequestException(query);
+      return {
+        actor: `key:${fingerprint(presentedApiKey(req.headers) ?? '')}`,
+        dryRun: query.dryRun,
+      };
     }
   }
   return HealthConfigController;
 }
 
-/** A key's short fingerprint: enough to tell keys apart in an audit line, nothing to reuse. */
-export function fingerprint(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+type AdminMethod = 'GET' | 'PATCH' | 'DELETE';
+
+/**
+ * The admin endpoint's query: PATCH takes `dryRun=true|false` once; nothing else takes any.
+ * Returns the problem as text when there is one: a misspelt `dryrun` must not apply for real.
+ */
+export function parseAdminQuery(
+  url: string | undefined,
+  method: AdminMethod,
+): { dryRun: boolean } | string {
+  const query = (url ?? '').split('?').slice(1).join('?');
+  let dryRun: boolean | undefined;
+  for (const [name, value] of new URLSearchParams(query)) {
+    const shown = JSON.stringify(name.slice(0, 40));
+    if (method !== 'PATCH' || name !== 'dryRun') {
+      const takes = method === 'PATCH' ? 'only dryRun=true or dryRun=false' : 'no query parameter';
+      return `Unknown query parameter ${shown}: ${method} takes ${takes}`;
+    }
+    if (dryRun !== undefined) return 'Query parameter "dryRun" given twice';
+    if (value !== 'true' && value !== 'false') return 'Invalid dryRun: expected true or false';
+    dryRun = value === 'true';
+  }
+  return { dryRun: dryRun ?? false };
+}
+
+/** The key that fingerprints are made with: random per process (see `fingerprint`). */
+const FINGERPRINT_KEY = randomBytes(32);
+
+/**
+ * A key's short fingerprint for audit lines: 8 hex digits of an HMAC-SHA256 under a secret of
+ * the process, so that whoever reads the logs cannot test a guessed key against it offline.
+ * Within one process, one key has one fingerprint.
+ */
+export function fingerprint(key: string, secret: Buffer = FINGERPRINT_KEY): string {
+  return createHmac('sha256', secret).update(key).digest('hex').slice(0, 8);
 }
 
 function auditLine({ version, actor, changes }: ConfigChangeEvent): string {
-  const what = changes
-    .map(({ path, from, to }) => `${path} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`)
-    .join(', ');
-  return `configuration v${version} by ${actor ?? 'code'}: ${what}`;
+  return `configuration v${version} by ${actor ?? 'code'}: ${describeChanges(changes)}`;
 }

@@ -2,9 +2,9 @@ import type { CheckSelection } from '../core/health.service';
 import { HealthService } from '../core/health.service';
 import type { ComponentStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
+import { READINESS_TAG } from '../core/names';
 
-/** Checks tagged with this run for readiness; when none is, the critical checks do. */
-export const READINESS_TAG = 'ready';
+export { READINESS_TAG };
 
 /** One check as readiness sees it: its last status, if any, and why it passes or not. */
 interface Verdict {
