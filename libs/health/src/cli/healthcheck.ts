@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 /**
  * A health check for container runtimes, for images without curl: GET one URL, exit 0 on a 2xx
- * answer, 1 on anything else (another status, a refused connection, no answer in time), 2 on bad
- * arguments. One line of output either way. Node built-ins only: it loads nothing of Nest.
+ * answer whose body arrived whole, 1 on anything else (another status, a refused connection, a
+ * body cut short, no whole answer in time), 2 on bad arguments. One line of output either way.
+ * Node built-ins only: it loads nothing of Nest.
+ *
+ * The body is read to its end, within the timeout: an answer is whole when every byte its
+ * Content-Length announced came, or its final chunk did, or (with neither) the server closed the
+ * connection without a reset. Only the first MAX_BODY_BYTES are kept, for the summary; the rest
+ * is read and dropped, so a big whole body is healthy and a body that never ends is not.
+ *
+ * Everything printed passes through `printable`: control characters, bidirectional controls and
+ * other invisible format characters from the server (body, certificate names in TLS errors)
+ * never reach the terminal or the log.
  *
  *   node node_modules/@nest-health/core/cli/healthcheck.js \
  *     --url http://127.0.0.1:8000/v1/health/ready --timeout 2000
@@ -17,9 +27,10 @@ export const HEALTHCHECK_USAGE =
 
 export const DEFAULT_TIMEOUT_MS = 2000;
 const MAX_TIMEOUT_MS = 600_000;
-/** Enough of the body for its summary; the rest is not read. */
+/** Enough of the body for its summary; the rest is read (to know it came whole) and dropped. */
 const MAX_BODY_BYTES = 8192;
 const MAX_SUMMARY_CHARS = 200;
+const MAX_ERROR_CHARS = 200;
 
 export interface HealthcheckOptions {
   url: URL;
@@ -140,35 +151,32 @@ export function runHealthcheck(options: HealthcheckOptions): Promise<Healthcheck
   const elapsed = () => `${Number((process.hrtime.bigint() - started) / 1_000_000n)} ms`;
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: HealthcheckResult) => {
+    let body: BodyReader | undefined;
+    const finish = (ok: boolean, line: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      resolve(result);
+      resolve({ ok, line: printable(line) });
     };
-    const request = send(options, (response) =>
-      readSummary(response, (summary) => {
-        const status = response.statusCode ?? 0;
-        const ok = status >= 200 && status < 300;
-        const tail = summary ? `: ${summary}` : '';
-        finish({
-          ok,
-          line: `${ok ? 'healthy' : 'unhealthy'}: HTTP ${status} from ${target} in ${elapsed()}${tail}`,
-        });
-      }),
-    );
-    request.on('error', (error: NodeJS.ErrnoException) =>
-      finish({ ok: false, line: `unhealthy: no answer from ${target}: ${describe(error)}` }),
-    );
-    const timer = setTimeout(
-      () =>
-        finish({
-          ok: false,
-          line: `unhealthy: no answer from ${target} within ${options.timeoutMs} ms`,
-        }),
-      options.timeoutMs,
-    );
+    const request = send(options, (response) => {
+      body = new BodyReader(response, (read) => {
+        const answer = `HTTP ${read.status} from ${target} in ${elapsed()}`;
+        if (!read.whole) return finish(false, `unhealthy: ${answer}, ${read.cutShort()}`);
+        const ok = read.status >= 200 && read.status < 300;
+        finish(ok, `${ok ? 'healthy' : 'unhealthy'}: ${answer}${read.summary()}`);
+      });
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (body) return body.fail(describe(error));
+      finish(false, `unhealthy: no answer from ${target}: ${describe(error)}`);
+    });
+    const timer = setTimeout(() => {
+      const within = `within ${options.timeoutMs} ms`;
+      if (!body) return finish(false, `unhealthy: no answer from ${target} ${within}`);
+      const progress = `body not finished ${within}, ${body.progress()} came`;
+      finish(false, `unhealthy: HTTP ${body.status} from ${target}, ${progress}${body.summary()}`);
+    }, options.timeoutMs);
   });
 }
 
@@ -191,58 +199,134 @@ function send(
   return request;
 }
 
-/** Reads at most MAX_BODY_BYTES of the body and sums it up in one line. */
-function readSummary(response: IncomingMessage, done: (summary: string) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let reported = false;
-  const report = () => {
-    if (reported) return;
-    reported = true;
-    done(summarize(Buffer.concat(chunks).toString('utf8')));
-  };
-  response.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= MAX_BODY_BYTES) report();
-  });
-  response.on('end', report);
-  response.on('error', report);
-  response.on('close', report);
+/**
+ * Reads a body to its end, keeping its first MAX_BODY_BYTES for the summary, and reports once:
+ * at its end, or when the response closes before it.
+ */
+class BodyReader {
+  readonly status: number;
+  private readonly expected?: number;
+  private readonly head: Buffer[] = [];
+  private kept = 0;
+  private received = 0;
+  /** What went wrong on the connection before the body was complete. */
+  private failure?: string;
+  private reported = false;
+
+  constructor(
+    private readonly response: IncomingMessage,
+    private readonly done: (body: BodyReader) => void,
+  ) {
+    this.status = response.statusCode ?? 0;
+    const length = response.headers['content-length'];
+    if (length !== undefined && /^\d+$/.test(length)) this.expected = Number(length);
+    response.on('data', (chunk: Buffer) => this.take(chunk));
+    // An error is followed by 'close', with the body not complete.
+    response.on('error', () => undefined);
+    response.on('end', () => this.report());
+    response.on('close', () => this.report());
+  }
+
+  /** Every byte announced came, and nothing went wrong on the way. */
+  get whole(): boolean {
+    return this.response.complete && this.failure === undefined;
+  }
+
+  /**
+   * An error on the connection. After a complete body it changes nothing (curl, too, ignores
+   * bytes after the announced end); before, it means the body may be cut short, even when Node
+   * counts a body that runs to the end of the connection as complete after a reset.
+   */
+  fail(reason: string): void {
+    if (!this.response.complete) this.failure ??= reason;
+  }
+
+  /** `2 of 1000 bytes`, or `20000 bytes` when no length was announced. */
+  progress(): string {
+    const of = this.expected === undefined ? '' : ` of ${this.expected}`;
+    return `${this.received}${of} bytes`;
+  }
+
+  cutShort(): string {
+    const chunked = /\bchunked\b/i.test(String(this.response.headers['transfer-encoding']));
+    const why = this.failure ?? (chunked ? 'no final chunk' : undefined);
+    return `body cut short after ${this.progress()}${why ? `, ${why}` : ''}${this.summary()}`;
+  }
+
+  /** `: <summary>` of what came, or nothing for an empty body. */
+  summary(): string {
+    const text = summarize(Buffer.concat(this.head).toString('utf8'));
+    return text ? `: ${text}` : '';
+  }
+
+  private take(chunk: Buffer): void {
+    this.received += chunk.length;
+    if (this.kept >= MAX_BODY_BYTES) return;
+    const part = chunk.subarray(0, MAX_BODY_BYTES - this.kept);
+    this.head.push(part);
+    this.kept += part.length;
+  }
+
+  private report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.done(this);
+  }
 }
 
 /**
  * The body's last line; with the Kubernetes probe format, also the checks that failed
- * (`[-]database failed`). Control characters are dropped and the line is cut short.
+ * (`[-]database failed`). Made printable, and cut to MAX_SUMMARY_CHARS.
  */
 export function summarize(body: string): string {
   const lines = body
     .split(/\r?\n/)
-    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
-    .map((line) => line.replace(/[\u0000-\u001f\u007f]/g, ' ').trim())
+    .map((line) => printable(line).trim())
     .filter((line) => line.length > 0);
   if (lines.length === 0) return '';
   const failed = lines.filter((line) => line.startsWith('[-]')).map((line) => line.slice(3));
   const last = lines[lines.length - 1];
-  const summary = failed.length > 0 ? `${last} (${failed.join('; ')})` : last;
-  return summary.length > MAX_SUMMARY_CHARS
-    ? `${summary.slice(0, MAX_SUMMARY_CHARS - 3)}...`
-    : summary;
+  return shorten(failed.length > 0 ? `${last} (${failed.join('; ')})` : last, MAX_SUMMARY_CHARS);
 }
 
-const ERROR_TEXT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
+/** Control characters and line or paragraph separators: each becomes a space. */
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+/**
+ * Format characters (the bidirectional controls U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+ * U+061C among them), lone surrogates and the other default-ignorable code points (zero-width
+ * spaces and joiners, fillers, variation selectors, tags): invisible, or able to reorder or
+ * disguise the text around them. Each is dropped.
+ */
+const INVISIBLE = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
+const UNPRINTABLE = new RegExp(`${CONTROL.source}|${INVISIBLE.source}`, 'gu');
+
+/** `text` with nothing that could move the cursor, break the line or disguise what it says. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => (CONTROL.test(char) ? ' ' : ''));
+}
+
+/** At most `max` UTF-16 units, ending in `...` when cut; never half of a surrogate pair. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 3);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}...`;
+}
+
+const ERROR_TEXT = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ECONNRESET', 'connection reset'],
+  ['ENOTFOUND', 'host not found'],
+  ['EAI_AGAIN', 'host name lookup failed'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENETUNREACH', 'network unreachable'],
+]);
 
 function describe(error: NodeJS.ErrnoException): string {
-  const known = error.code === undefined ? undefined : ERROR_TEXT[error.code];
+  const known = error.code === undefined ? undefined : ERROR_TEXT.get(error.code);
   if (known) return `${known} (${error.code})`;
-  return error.code ? `${error.message} (${error.code})` : error.message;
+  // The message may quote the server (a certificate's name): bounded, and printed printable.
+  const message = shorten(printable(error.message), MAX_ERROR_CHARS);
+  return error.code ? `${message} (${printable(error.code)})` : message;
 }
 
 export interface HealthcheckOutput {
@@ -268,7 +352,7 @@ export async function healthcheckMain(
   try {
     options = parseHealthcheckArguments(argv);
   } catch (error) {
-    output.err(`healthcheck: ${(error as Error).message}`);
+    output.err(printable(`healthcheck: ${(error as Error).message}`));
     output.err(HEALTHCHECK_USAGE);
     return 2;
   }
