@@ -4,13 +4,15 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlackHole } from './support/black-hole';
+import { RawHttpServer } from './support/raw-http-server';
 import { freePort } from './support/redis-server';
 import { ServiceProcess } from './support/service-process';
 
 /**
  * The health-check CLI as a container runs it: the BUILT file, reached through the installed
  * package (node_modules/@nest-health/core/cli/healthcheck.js, a link to dist/libs/health), as
- * a child process, against the BUILT service: 200, 503, a refused port and a black hole.
+ * a child process, against the BUILT service: 200, 503, a refused port and a black hole; and
+ * against a raw server that cuts its bodies short.
  */
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'node_modules/@nest-health/core/cli/healthcheck.js');
@@ -154,5 +156,67 @@ describe('healthcheck CLI (built, in a child process) against the built service'
       readFileSync(join(ROOT, 'node_modules/@nest-health/core/package.json'), 'utf8'),
     ) as { bin: Record<string, string> };
     expect(pkg.bin).toEqual({ 'nest-health-check': './cli/healthcheck.js' });
+  });
+});
+
+describe('healthcheck CLI (built, in a child process) against a body cut short', () => {
+  let raw: RawHttpServer;
+  const head = (headers: string) => `HTTP/1.1 200 OK\r\n${headers}\r\n\r\n`;
+
+  beforeAll(async () => {
+    raw = await RawHttpServer.start((socket, path) => {
+      if (path === '/short') return void socket.end(`${head('Content-Length: 1000')}ok`);
+      if (path === '/chunked-reset') {
+        return void socket.write(`${head('Transfer-Encoding: chunked')}2\r\nok\r\n`, () =>
+          setTimeout(() => socket.resetAndDestroy(), 20),
+        );
+      }
+      if (path === '/stalled') return void socket.write(`${head('Content-Length: 1000')}ok`);
+      socket.end(`${head('Content-Length: 18')}ok \u202Etxt.exe\u001b[2J\n`);
+    });
+  });
+
+  afterAll(() => raw.close());
+
+  const url = (path: string) => `http://127.0.0.1:${raw.port}${path}`;
+
+  it('exits 1 when fewer bytes come than Content-Length announced', async () => {
+    expect(await healthcheck(['--url', url('/short')])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^unhealthy: HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/short in \d+ ms, body cut short after 2 of 1000 bytes: ok\n$/,
+      ),
+    });
+  });
+
+  it('exits 1 when a chunked body ends with a reset instead of its final chunk', async () => {
+    expect(await healthcheck(['--url', url('/chunked-reset')])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^unhealthy: HTTP 200 from .*\/chunked-reset in \d+ ms, body cut short after 2 bytes, connection reset \(ECONNRESET\): ok\n$/,
+      ),
+    });
+  });
+
+  it('exits 1 at its timeout when the body stops coming', async () => {
+    const run = await healthcheck(['--url', url('/stalled'), '--timeout', '500'], CLI, 10_000);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `unhealthy: HTTP 200 from ${url('/stalled')}, body not finished within 500 ms, 2 of 1000 bytes came: ok\n`,
+    });
+  });
+
+  it('prints the summary of a whole body without its bidirectional controls or escapes', async () => {
+    const run = await healthcheck(['--url', url('/bidi')]);
+    expect(run).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(
+        /^healthy: HTTP 200 from .*\/bidi in \d+ ms: ok txt\.exe \[2J\n$/,
+      ),
+      stderr: '',
+    });
   });
 });
