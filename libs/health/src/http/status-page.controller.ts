@@ -43,6 +43,18 @@ const PAGE_HEADERS: Record<string, string> = {
 };
 
 /**
+ * The event stream's link, relative to the page at `path` (the request's, without its query):
+ * `events` is mounted beside `status` (same base path, version and global prefix), so the browser
+ * resolves it under whatever came before, spelled as it was (letter case, a proxy's own prefix).
+ * Past a trailing slash (`status/`, which Express routes too) one `../` per slash.
+ */
+export function eventsLink(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return `${'../'.repeat(path.length - end)}events`;
+}
+
+/**
  * `GET <base>/status?window=15m|1h|6h|24h`: the status page, rendered on the server from the
  * last report and the trends (it runs no check). Messages follow the details rule. Sent through
  * Nest (the host's interceptors run), always 200: it is for people, probes have their own routes.
@@ -69,13 +81,13 @@ export function statusPageController(routes: ResolvedRoutes): Type {
       if (!isTrendWindow(chosen)) throw new BadRequestException(TREND_WINDOW_ERROR);
       const details = await this.http.details(req);
       const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
-      const html = renderStatusPage(this.model(chosen, details, path));
+      const html = renderStatusPage(this.model(chosen, details, eventsLink(path)));
       res.status(200);
       for (const [name, value] of Object.entries(PAGE_HEADERS)) res.header(name, value);
       return html;
     }
 
-    private model(window: TrendWindow, details: boolean, path: string): StatusPageModel {
+    private model(window: TrendWindow, details: boolean, eventsPath: string): StatusPageModel {
       const report = this.health.getLastReport();
       const nowMs = this.health.clock.epochMs();
       const trends = this.trends.analyze(window).components;
@@ -104,8 +116,7 @@ export function statusPageController(routes: ResolvedRoutes): Type {
         components,
         details,
         draining: this.health.isDraining,
-        // `<base>/status` -> `<base>/events`, under whatever prefix the request came through.
-        eventsPath: endpoints.events ? path.replace(/\/status\/?$/, '/events') : undefined,
+        eventsPath: endpoints.events ? eventsPath : undefined,
       };
     }
 

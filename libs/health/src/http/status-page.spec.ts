@@ -1,8 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
+import { VersioningType } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { Script } from 'node:vm';
+import { SseClient } from '../../../../test/support/sse-client';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import type { HealthModuleExtras } from '../health.module-definition';
@@ -12,7 +15,7 @@ import { HealthTrends } from '../trends/health-trends.service';
 import { TREND_STORE } from '../trends/trend.store';
 import { HealthHttpSettings } from './health-http.settings';
 import { resolveRoutes } from './http.options';
-import { statusPageController } from './status-page.controller';
+import { eventsLink, statusPageController } from './status-page.controller';
 import {
   PALETTE,
   STATUS_PAGE_CSP,
@@ -207,6 +210,31 @@ describe('PALETTE', () => {
   });
 });
 
+describe('eventsLink', () => {
+  const segment = fc.stringMatching(/^[A-Za-z0-9_~-]{1,12}$/);
+  const status = fc
+    .array(fc.boolean(), { minLength: 6, maxLength: 6 })
+    .map((upper) => [...'status'].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+
+  it('resolves, against any page URL of the route, to `events` beside `status`', () => {
+    fc.assert(
+      fc.property(
+        fc.array(segment, { maxLength: 6 }),
+        status,
+        fc.nat(3),
+        fc.option(fc.stringMatching(/^[A-Za-z0-9=&_-]{0,20}$/)),
+        (prefix, name, slashes, query) => {
+          const path = `/${[...prefix, name].join('/')}${'/'.repeat(slashes)}`;
+          const page = `http://h${path}${query === null ? '' : `?${query}`}`;
+          const resolved = new URL(eventsLink(path), page);
+          expect(resolved.pathname).toBe(`${prefix.map((s) => `/${s}`).join('')}/events`);
+          expect(resolved.search).toBe('');
+        },
+      ),
+    );
+  });
+});
+
 describe('GET <base>/status', () => {
   let app: INestApplication | undefined;
   const KEY = 'status-key-1234';
@@ -218,7 +246,7 @@ describe('GET <base>/status', () => {
 
   async function boot(
     options: HealthModuleOptions & HealthModuleExtras = {},
-    prefix?: string,
+    setup?: (app: INestApplication) => void,
     waitForStart = true,
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
@@ -235,7 +263,7 @@ describe('GET <base>/status', () => {
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    if (prefix) app.setGlobalPrefix(prefix);
+    setup?.(app);
     await app.init();
     const health = app.get(HealthService);
     const deadline = Date.now() + 5000;
@@ -260,7 +288,7 @@ describe('GET <base>/status', () => {
     expect(res.text).toContain('<tr data-component="cache" data-status="degraded">');
     expect(res.text).toContain('<tr data-component="db" data-status="healthy">');
     expect(res.text).toContain('Degraded: cache degraded');
-    expect(res.text).toContain('<body data-events="/v1/health/events">');
+    expect(res.text).toContain('<body data-events="events">');
     // Samples every 50 ms: availability and a sparkline per component.
     expect(res.text).toContain('<td class="num">0.00 %</td>');
     expect(res.text).toContain('<td class="num">100.00 %</td>');
@@ -286,10 +314,42 @@ describe('GET <base>/status', () => {
     }
   });
 
-  it('points the script at the event stream under the global prefix and base path', async () => {
-    await boot({ http: { basePath: 'ops/health' } }, 'api');
-    const res = await http().get('/api/ops/health/status/').expect(200);
-    expect(res.text).toContain('<body data-events="/api/ops/health/events">');
+  /** The page at `path`, its stream link resolved against it as a browser does, and that stream. */
+  async function streamLinkedFrom(path: string): Promise<{ link: string; stream: SseClient }> {
+    const page = await http().get(path).expect(200);
+    const link = /<body data-events="([^"]*)">/.exec(page.text)![1];
+    const stream = await SseClient.connect(new URL(link, `${await app!.getUrl()}${path}`).href);
+    stream.close();
+    return { link, stream };
+  }
+
+  it.each([
+    ['/v1/health/status', 'events'],
+    ['/V1/HEALTH/STATUS', 'events'],
+    ['/v1/health/status/', '../events'],
+    ['/V1/Health/Status/?window=15m', '../events'],
+    ['/v1/health/status?window=6h', 'events'],
+  ])('links %s to a stream that answers text/event-stream', async (path, expected) => {
+    await boot();
+    await app!.listen(0, '127.0.0.1');
+    const { link, stream } = await streamLinkedFrom(path);
+    expect(link).toBe(expected);
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+  });
+
+  it('links to the stream under a global prefix, a base path and URI versioning, in any case', async () => {
+    const versioned = (nest: INestApplication) => {
+      nest.setGlobalPrefix('api');
+      nest.enableVersioning({ type: VersioningType.URI });
+    };
+    await boot({ http: { basePath: 'ops/health', version: '2' } }, versioned);
+    await app!.listen(0, '127.0.0.1');
+    for (const path of ['/API/V2/OPS/HEALTH/STATUS', '/api/v2/ops/health/status/?window=24h']) {
+      const { stream } = await streamLinkedFrom(path);
+      expect(stream.status).toBe(200);
+      expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    }
   });
 
   it('has no live path with the events endpoint off; is off itself with endpoints.status false', async () => {
@@ -346,10 +406,10 @@ describe('GET <base>/status', () => {
       page(window: unknown, req: object, res: object): Promise<string>;
     };
     const res = { status: () => undefined, header: () => undefined };
-    const fastify = await page.page(undefined, { headers: {}, url: '/x/status?window=1h' }, res);
-    expect(fastify).toContain('data-events="/x/events"');
+    const fastify = await page.page(undefined, { headers: {}, url: '/x/status/?window=1h' }, res);
+    expect(fastify).toContain('data-events="../events"');
     const none = await page.page('15m', { headers: {} }, res);
-    expect(none).toContain('<body>');
+    expect(none).toContain('<body data-events="events">');
   });
 
   it('says so while the service drains', async () => {

@@ -30,7 +30,7 @@ export interface StatusPageModel {
   components: StatusPageComponent[];
   details: boolean;
   draining: boolean;
-  /** Path of the event stream; undefined when that endpoint is off. */
+  /** Link to the event stream, relative to the page (`events`); undefined when it is off. */
   eventsPath?: string;
 }
 
