@@ -20,6 +20,8 @@ import { PrivateRedis } from '../test/support/redis-server';
  * 2. The 1,001st client is refused (503): the default `maxClients` bound.
  * 3. 200 of the clients stop reading while 60 s of full evaluations are asked for over HTTP:
  *    report events stay at one a second, and the service's memory must not grow with them.
+ * Each client connects from a loopback address of its own (127.1.x.y; 127.2.x.y for the stalled
+ * ones): the service takes at most `maxClientsPerAddress` (20) from one address.
  * Memory is the service's own (heap used after a full GC, and RSS), over IPC through
  * bench/support/preload.mjs. Run with
  * `npx ts-node --transpile-only -r tsconfig-paths/register bench/events.bench.ts`.
@@ -98,9 +100,9 @@ class Reader {
     res.on('data', (chunk: string) => this.read(chunk));
   }
 
-  static open(url: string): Promise<Reader> {
+  static open(url: string, localAddress: string): Promise<Reader> {
     return new Promise((resolve, reject) => {
-      const req = request(`${url}/v1/health/events`, { agent: false }, (res) => {
+      const req = request(`${url}/v1/health/events`, { agent: false, localAddress }, (res) => {
         if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
         else resolve(new Reader(req, res));
       });
@@ -134,15 +136,18 @@ class Reader {
   }
 }
 
-async function stalled(url: string): Promise<Socket> {
+async function stalled(url: string, localAddress: string): Promise<Socket> {
   const { port } = new URL(url);
-  const socket = connect({ port: Number(port), host: '127.0.0.1' });
+  const socket = connect({ port: Number(port), host: '127.0.0.1', localAddress });
   await once(socket, 'connect');
   socket.on('error', () => undefined);
   socket.write(`GET /v1/health/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
   socket.pause();
   return socket;
 }
+
+/** The `i`th address of the loopback network `127.<net>.0.0/16`. */
+const loopback = (net: number, i: number) => `127.${net}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -195,7 +200,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < CLIENTS; i += 50) {
       const batch = Math.min(50, CLIENTS - i);
       readers.push(
-        ...(await Promise.all(Array.from({ length: batch }, () => Reader.open(service.url)))),
+        ...(await Promise.all(
+          Array.from({ length: batch }, (_, j) => Reader.open(service.url, loopback(1, i + j))),
+        )),
       );
     }
     await until(() => readers.every((r) => r.reports > 0), 30_000, 'every snapshot');
@@ -204,7 +211,8 @@ async function main(): Promise<void> {
     console.log(`${CLIENTS} clients connected in ${ms(connectMs)} ms`);
 
     const refused = await new Promise<number>((resolve) => {
-      request(`${service.url}/v1/health/events`, { agent: false }, (res) => {
+      const localAddress = loopback(1, CLIENTS);
+      request(`${service.url}/v1/health/events`, { agent: false, localAddress }, (res) => {
         resolve(res.statusCode ?? 0);
         res.destroy();
       }).end();
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
     // Scenario 3: some clients stop reading while full evaluations are asked for over HTTP.
     for (const reader of readers.splice(0, STALLED)) reader.close();
     const stalledSockets = await Promise.all(
-      Array.from({ length: STALLED }, () => stalled(service.url)),
+      Array.from({ length: STALLED }, (_, i) => stalled(service.url, loopback(2, i))),
     );
     await sleep(1000);
     const reportsBefore = readers[0].reports;

@@ -36,11 +36,15 @@ export class SseClient {
     res.on('error', () => undefined);
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+  /** `localAddress`: the address to connect from (another loopback address is another client). */
+  static connect(
+    url: string,
+    headers: Record<string, string> = {},
+    { localAddress }: { localAddress?: string } = {},
+  ): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { Accept: 'text/event-stream', ...headers } }, (res) =>
-        resolve(new SseClient(res)),
-      );
+      const options = { headers: { Accept: 'text/event-stream', ...headers }, localAddress };
+      const req = request(url, options, (res) => resolve(new SseClient(res)));
       req.on('error', reject);
       req.end();
     });

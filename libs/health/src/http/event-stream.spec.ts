@@ -40,13 +40,14 @@ describe('GET <base>/events', () => {
     options: HealthModuleOptions & HealthModuleExtras = {},
     prefix?: string,
     waitForStart = true,
+    host = '127.0.0.1',
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
       imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, ...options })],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     if (prefix) app.setGlobalPrefix(prefix);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(0, host);
     base = await app.getUrl();
     // The evaluation at bootstrap: its report is every new client's first event.
     if (waitForStart) await waitUntil(() => app!.get(HealthService).started);
@@ -349,6 +350,99 @@ describe('GET <base>/events', () => {
     clients[0].close();
     await waitUntil(() => stream().clientCount === 1);
     expect((await sse()).status).toBe(200);
+  });
+
+  it('refuses a client past maxClientsPerAddress with 429, Retry-After and a reason; other addresses still connect', async () => {
+    // Listening on every address: 127.0.0.2 is another client on the same machine.
+    await boot(
+      { checks: [flipper().check], events: { maxClientsPerAddress: 2 } },
+      undefined,
+      true,
+      '0.0.0.0',
+    );
+    const port = new URL(base).port;
+    const from = (localAddress: string, headers: Record<string, string> = {}) =>
+      SseClient.connect(`http://127.0.0.1:${port}/v1/health/events`, headers, {
+        localAddress,
+      }).then((client) => (clients.push(client), client));
+    expect((await from('127.0.0.1')).status).toBe(200);
+    expect((await from('127.0.0.1')).status).toBe(200);
+    // A forwarded-for header is the client's own word: it changes nothing.
+    const third = await from('127.0.0.1', { 'X-Forwarded-For': '203.0.113.9' });
+    expect(third.status).toBe(429);
+    expect(third.headers['retry-after']).toBe('5');
+    await third.closed;
+    expect(third.text).toBe(
+      'too many event-stream clients from one address (limit 2 per address): retry later\n',
+    );
+    const other = await from('127.0.0.2');
+    expect(other.status).toBe(200);
+    await other.waitFor((events) => events.length === 1);
+    expect(stream().clientCount).toBe(3);
+    // The place is free again once one of that address's clients leaves.
+    clients[0].close();
+    await waitUntil(() => stream().clientCount === 2);
+    expect((await from('127.0.0.1')).status).toBe(200);
+    expect((await from('127.0.0.1')).status).toBe(429);
+  });
+
+  it('counts an IPv4-mapped address as its IPv4 address, and an IPv6 address by its /64', async () => {
+    await boot({ checks: [flipper().check], events: { maxClientsPerAddress: 2 } });
+    // The socket's address, played by a header of this test server only.
+    const server = createServer((req, res) => {
+      const remoteAddress = req.headers['x-test-remote'] as string;
+      void stream().connect({ headers: req.headers, url: req.url, socket: { remoteAddress } }, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const as = async (remote: string) => {
+        const client = await SseClient.connect(`http://127.0.0.1:${port}/`, {
+          'X-Test-Remote': remote,
+        });
+        clients.push(client);
+        return client.status;
+      };
+      expect(await as('::ffff:10.0.0.1')).toBe(200);
+      expect(await as('10.0.0.1')).toBe(200);
+      expect(await as('::FFFF:10.0.0.1')).toBe(429);
+      expect(await as('10.0.0.2')).toBe(200);
+      expect(await as('2001:db8::1')).toBe(200);
+      expect(await as('2001:db8:0:0:ffff::2')).toBe(200);
+      expect(await as('2001:db8::3%eth0')).toBe(429);
+      expect(await as('2001:db8:0:1::1')).toBe(200);
+    } finally {
+      for (const client of clients.splice(0)) client.close();
+      server.close();
+    }
+  });
+
+  it('frees the place of a client dropped for not reading once, not twice', async () => {
+    const { state, check } = flipper();
+    await boot({
+      checks: [check],
+      details: 'always',
+      events: { reportIntervalMs: 0, maxBufferedBytes: 32_768, replay: 0, maxClientsPerAddress: 2 },
+    });
+    const port = Number(new URL(base).port);
+    const stalled = await stalledClient(port, '/v1/health/events');
+    stalled.on('data', () => undefined);
+    const reader = await sse();
+    await waitUntil(() => stream().clientCount === 2);
+    expect((await sse()).status).toBe(429);
+    state.metadata = { blob: 'x'.repeat(8000) };
+    for (let sent = 0; stream().dropped === 0 && sent < 5000; sent++) {
+      await health().check();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(stream().dropped).toBe(1);
+    stalled.destroy();
+    await once(stalled, 'close');
+    // One place of this address is free (the dropped one), and only one.
+    expect((await sse()).status).toBe(200);
+    expect((await sse()).status).toBe(429);
+    expect(reader.ended).toBe(false);
   });
 
   it('drops a client that stops reading, and keeps serving the others', async () => {

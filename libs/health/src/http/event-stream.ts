@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { Unregister } from '../core/health-check';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
+import { clientAddressKey } from './client-address';
 import type { ResolvedEventsSettings } from './events.options';
 import type { HealthEvent } from './health-event';
 import { EventLog, reportEventData, transitionsBetween } from './health-event';
@@ -14,7 +15,14 @@ import type { RawResponse } from './send';
 interface Client {
   res: ServerResponse;
   details: boolean;
+  /** Who it counts as for `maxClientsPerAddress`. */
+  address: string;
 }
+
+/** The request, with the socket it came on (Node's request and Fastify's both have it). */
+export type StreamRequest = HealthRequest & {
+  readonly socket?: { readonly remoteAddress?: string };
+};
 
 /** How often a connected stream looks whether the service has begun to drain. */
 const DRAIN_POLL_MS = 250;
@@ -31,10 +39,13 @@ const STREAM_HEADERS = {
 
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 
+/** Seconds a client refused for a limit is told to wait: a place frees when a stream ends. */
+const LIMIT_RETRY_AFTER = '5';
+
 /**
  * `GET <base>/events`: every full report (`event: report`) and every status change
  * (`event: transition`) as server-sent events, with the reports' details rule. Bounded
- * everywhere: clients (`maxClients`), the events kept for `Last-Event-ID` (`replay`), the bytes a
+ * everywhere: clients (`maxClients`, and `maxClientsPerAddress` from one address), the events kept for `Last-Event-ID` (`replay`), the bytes a
  * client may leave unread (`maxBufferedBytes`: past it, the client is dropped), report events
  * per second (`reportIntervalMs`). Streams end when the service drains or closes.
  */
@@ -44,6 +55,7 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
   private readonly settings: ResolvedEventsSettings;
   private readonly log: EventLog;
   private readonly clients = new Set<Client>();
+  private readonly perAddress = new Map<string, number>();
   private unsubscribe?: Unregister;
   private previous?: SystemHealthStatus;
   private baselined = false;
@@ -88,23 +100,24 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Takes a request over as a stream: 503 while draining or when `maxClients` are connected;
-   * otherwise `retry:`, then the events after `Last-Event-ID` (header, or `?lastEventId=`) when
+   * Takes a request over as a stream: 503 while draining or when `maxClients` are connected, 429
+   * when `maxClientsPerAddress` are connected from the request's address; otherwise `retry:`, then the events after `Last-Event-ID` (header, or `?lastEventId=`) when
    * they are all still kept, else the latest report; then every event as it comes.
    */
-  async connect(req: HealthRequest, response: RawResponse): Promise<void> {
-    if (this.refuse(response)) return;
+  async connect(req: StreamRequest, response: RawResponse): Promise<void> {
+    const address = clientAddressKey(req.socket?.remoteAddress);
+    if (this.refuse(response, address)) return;
     const details = await this.http.details(req);
     // Checked again: the details hook may have taken a while.
-    if (this.refuse(response)) return;
+    if (this.refuse(response, address)) return;
     // A report held back by `reportIntervalMs` is newer than the latest one sent: a client that
     // connects now must start from it (the page it comes from shows it already), so it goes out.
     if (this.held) this.sendReport(this.held.report, this.held.checkedAt);
     const res = takeOver(response);
     // Node's server sets no delay on its sockets: each event leaves at once.
     res.writeHead(200, STREAM_HEADERS);
-    const client: Client = { res, details };
-    this.clients.add(client);
+    const client: Client = { res, details, address };
+    this.add(client);
     res.on('close', () => this.remove(client));
     this.send(client, `retry: ${this.settings.retryMs}\n\n`);
     const missed = this.log.after(lastEventIdOf(req));
@@ -187,23 +200,42 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
     res.destroy();
   }
 
-  /** Answers 503 (and returns true) while the stream takes no more clients. */
-  private refuse(response: RawResponse): boolean {
+  /**
+   * Answers (and returns true) while the stream takes no more clients: 503 for all of them, 429
+   * for this address only (the service is not unavailable, and a proxy does not retry a 429 on
+   * the next instance, where the same address would take places too).
+   */
+  private refuse(response: RawResponse, address: string): boolean {
     const retryAfter = String(Math.ceil(this.settings.retryMs / 1000));
     if (this.closed || this.health.isDraining) {
       plain(response, 503, 'the service is draining: connect to another instance\n', retryAfter);
       return true;
     }
-    if (this.clients.size >= this.settings.maxClients) {
-      const limit = this.settings.maxClients;
-      plain(response, 503, `too many event-stream clients (limit ${limit}): retry later\n`, '5');
+    const { maxClients, maxClientsPerAddress } = this.settings;
+    if (this.clients.size >= maxClients) {
+      const body = `too many event-stream clients (limit ${maxClients}): retry later\n`;
+      plain(response, 503, body, LIMIT_RETRY_AFTER);
+      return true;
+    }
+    if ((this.perAddress.get(address) ?? 0) >= maxClientsPerAddress) {
+      const body = `too many event-stream clients from one address (limit ${maxClientsPerAddress} per address): retry later\n`;
+      plain(response, 429, body, LIMIT_RETRY_AFTER);
       return true;
     }
     return false;
   }
 
+  private add(client: Client): void {
+    this.clients.add(client);
+    this.perAddress.set(client.address, (this.perAddress.get(client.address) ?? 0) + 1);
+  }
+
+  /** Frees the client's places (once: a dropped client closes after it was removed). */
   private remove(client: Client): void {
-    this.clients.delete(client);
+    if (!this.clients.delete(client)) return;
+    const left = this.perAddress.get(client.address)! - 1;
+    if (left > 0) this.perAddress.set(client.address, left);
+    else this.perAddress.delete(client.address);
     if (this.clients.size === 0) this.stopTimers();
   }
 
@@ -214,6 +246,7 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
       if (res.writableLength > 0) res.destroy();
     }
     this.clients.clear();
+    this.perAddress.clear();
     this.stopTimers();
   }
 

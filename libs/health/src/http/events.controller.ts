@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { Controller, Get, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import type { StreamRequest } from './event-stream';
 import { HealthEventStream } from './event-stream';
-import type { HealthRequest, ResolvedRoutes } from './http.options';
+import type { ResolvedRoutes } from './http.options';
 import type { RawResponse } from './send';
 
 /**
@@ -15,7 +16,7 @@ export function eventsController({ basePath, version }: ResolvedRoutes): Type {
     constructor(readonly stream: HealthEventStream) {}
 
     @Get('events')
-    async events(@Req() req: HealthRequest, @Res() res: RawResponse): Promise<void> {
+    async events(@Req() req: StreamRequest, @Res() res: RawResponse): Promise<void> {
       await this.stream.connect(req, res);
     }
   }

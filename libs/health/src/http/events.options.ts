@@ -5,6 +5,13 @@ import { budgetedInteger, integer, milliseconds } from '../health.options';
 export interface HealthEventsOptions {
   /** Clients connected at once; one more gets 503 with `Retry-After`. Default 1000. */
   maxClients?: number;
+  /**
+   * Clients connected at once from one address (the socket's; an IPv6 address by its /64), from 1
+   * to `maxClients`; one more gets 429 with `Retry-After`. Default 20 (or `maxClients`, if lower):
+   * a person's tabs and dashboards, or a small office behind one NAT address, while one address
+   * alone can no longer take every place. Behind a proxy every client has the proxy's address.
+   */
+  maxClientsPerAddress?: number;
   /** A comment line to every client this often, so proxies keep the stream open. Default 15000. */
   heartbeatMs?: number;
   /** Events kept for a client that reconnects with `Last-Event-ID`. Default 100. */
@@ -27,6 +34,7 @@ export type ResolvedEventsSettings = Required<HealthEventsOptions>;
 
 export const EVENTS_DEFAULTS: ResolvedEventsSettings = {
   maxClients: 1000,
+  maxClientsPerAddress: 20,
   heartbeatMs: 15_000,
   replay: 100,
   maxBufferedBytes: 65_536,
@@ -51,8 +59,10 @@ export function resolveEventsSettings(options: HealthEventsOptions = {}): Resolv
   }
   const value = <K extends keyof HealthEventsOptions>(key: K) =>
     options[key] ?? EVENTS_DEFAULTS[key];
+  const maxClients = integer('events.maxClients', value('maxClients'), 1);
   return {
-    maxClients: integer('events.maxClients', value('maxClients'), 1),
+    maxClients,
+    maxClientsPerAddress: perAddress(options.maxClientsPerAddress, maxClients),
     heartbeatMs: milliseconds('events.heartbeatMs', value('heartbeatMs'), 1000),
     replay: budgetedInteger(
       'events.replay',
@@ -65,4 +75,18 @@ export function resolveEventsSettings(options: HealthEventsOptions = {}): Resolv
     reportIntervalMs: milliseconds('events.reportIntervalMs', value('reportIntervalMs'), 0),
     retryMs: milliseconds('events.retryMs', value('retryMs'), 100),
   };
+}
+
+/** From 1 to `maxClients`; unset, the default or `maxClients` when that is lower. */
+function perAddress(given: unknown, maxClients: number): number {
+  if (given === undefined || given === null)
+    return Math.min(EVENTS_DEFAULTS.maxClientsPerAddress, maxClients);
+  if (!Number.isSafeInteger(given) || (given as number) < 1 || (given as number) > maxClients) {
+    throw new HealthConfigurationError(
+      'events.maxClientsPerAddress',
+      given,
+      `an integer from 1 to ${maxClients} (events.maxClients)`,
+    );
+  }
+  return given as number;
 }
