@@ -90,6 +90,57 @@ describe('GET /v1/health/events (built service)', () => {
     }
   });
 
+  it('takes at most 20 streams from one address (429 past it), still takes other addresses, and frees a place when a stream ends', async () => {
+    // No Redis needed: the service listens on every address (`::`), so 127.0.0.2 and ::1 are
+    // other clients of the same machine.
+    const service = await ServiceProcess.start({
+      API_KEY: KEY,
+      HEALTH_EVALUATION_INTERVAL_MS: '1000',
+      HEALTH_SHUTDOWN_DELAY_MS: '0',
+    });
+    cleanups.push(() => service.kill());
+    const { port } = new URL(service.url);
+    const from = async (
+      host: string,
+      localAddress: string,
+      headers: Record<string, string> = {},
+    ) => {
+      const client = await SseClient.connect(`http://${host}:${port}/v1/health/events`, headers, {
+        localAddress,
+      });
+      cleanups.push(() => client.close());
+      return client;
+    };
+    const taken: SseClient[] = [];
+    for (let i = 0; i < 20; i++) taken.push(await from('127.0.0.1', '127.0.0.1'));
+    expect(taken.map((client) => client.status)).toEqual(new Array(20).fill(200));
+
+    // The 21st from that address, whatever it claims to be forwarded for.
+    const refused = await from('127.0.0.1', '127.0.0.1', { 'X-Forwarded-For': '198.51.100.7' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('5');
+    await refused.closed;
+    expect(refused.text).toBe(
+      'too many event-stream clients from one address (limit 20 per address): retry later\n',
+    );
+
+    // Everyone else still gets the live view.
+    for (const other of [await from('127.0.0.2', '127.0.0.2'), await from('[::1]', '::1')]) {
+      expect(other.status).toBe(200);
+      await other.waitFor((events) => events.some((e) => e.event === 'report'));
+    }
+
+    // One of the 20 leaves: its address may connect once more, and only once.
+    taken[0].close();
+    let again = await from('127.0.0.1', '127.0.0.1');
+    for (let i = 0; again.status !== 200 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await from('127.0.0.1', '127.0.0.1');
+    }
+    expect(again.status).toBe(200);
+    expect((await from('127.0.0.1', '127.0.0.1')).status).toBe(429);
+  });
+
   it('ends its streams at SIGTERM, refuses new ones while draining, and the process exits by itself', async () => {
     const { service } = await setUp({
       HEALTH_SHUTDOWN_DELAY_MS: '1500',

@@ -3,6 +3,9 @@ import request from 'supertest';
 import { HealthService } from '@nest-health/core';
 import { createApiApp } from './support/api-app';
 import { PrivateRedis } from './support/redis-server';
+import type { RunningService } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
+import { SseClient } from './support/sse-client';
 
 /**
  * `GET /v1/health/status` of apps/api: every component of the service, messages by the details
@@ -69,4 +72,28 @@ describe('GET /v1/health/status (apps/api)', () => {
       expect(res.text).not.toContain(PASSWORD);
     }
   });
+});
+
+describe('the status page of the built service', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await ServiceProcess.start({ API_KEY: KEY, HEALTH_SHUTDOWN_DELAY_MS: '0' });
+  }, 60_000);
+
+  afterAll(() => service?.kill());
+
+  it.each(['/V1/HEALTH/STATUS', '/v1/health/status/', '/V1/Health/Status/?window=15m'])(
+    'opened as %s, links to a stream that answers text/event-stream',
+    async (path) => {
+      const page = await fetch(`${service.url}${path}`);
+      expect(page.status).toBe(200);
+      const link = /<body data-events="([^"]*)">/.exec(await page.text())![1];
+      // Resolved against the page, as the browser's EventSource does.
+      const stream = await SseClient.connect(new URL(link, page.url).href);
+      stream.close();
+      expect(stream.status).toBe(200);
+      expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    },
+  );
 });
