@@ -238,6 +238,7 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
     expect(media('GET /metrics', '200')).toEqual(['text/plain; version=0.0.4']);
     if (operations.has('GET /v1/health/events')) {
       expect(media('GET /v1/health/events', '200')).toEqual(['text/event-stream']);
+      expect(statuses('GET /v1/health/events')).toEqual(['200', '429', '503']);
     }
     if (operations.has('GET /v1/health/status')) {
       expect(media('GET /v1/health/status', '200')).toEqual(['text/html']);

@@ -41,6 +41,10 @@ const NO_STORE: HeadersObject = {
   },
 };
 
+const RETRY_AFTER: HeadersObject = {
+  'Retry-After': { description: 'Seconds.', schema: { type: 'integer' } },
+};
+
 const model = (name: string) => ({ schema: { $ref: getSchemaPath(name) } });
 
 const json = (name: string): ContentObject => ({ 'application/json': model(name) });
@@ -337,11 +341,19 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
             },
           },
           {
+            status: 429,
+            description:
+              "Too many streams from the caller's address (`maxClientsPerAddress`, default 20; the socket's address, never `X-Forwarded-For`): a place frees when one of them ends.",
+            headers: RETRY_AFTER,
+            content: text(
+              'too many event-stream clients from one address (limit 20 per address): retry later\n',
+            ),
+          },
+          {
             status: 503,
-            description: 'The service is draining, or too many clients are connected.',
-            headers: {
-              'Retry-After': { description: 'Seconds.', schema: { type: 'integer' } },
-            },
+            description:
+              'The service is draining, or too many clients are connected (`maxClients`).',
+            headers: RETRY_AFTER,
             content: text('the service is draining: connect to another instance\n'),
           },
         ],
