@@ -384,6 +384,33 @@ describe('GET <base>/events', () => {
     await waitUntil(() => stream().clientCount === 2);
     expect((await from('127.0.0.1')).status).toBe(200);
     expect((await from('127.0.0.1')).status).toBe(429);
+    expect(stream().addressCount).toBe(2);
+    // An address is forgotten with its last stream: what is kept is bounded by the clients.
+    for (const client of clients) client.close();
+    await waitUntil(() => stream().clientCount === 0);
+    expect(stream().addressCount).toBe(0);
+  });
+
+  it('holds the per-address limit for clients that connect at once, while the details hook decides', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    await boot({
+      checks: [flipper().check],
+      authorizeDetails: async () => {
+        asked++;
+        await gate;
+        return false;
+      },
+      events: { maxClientsPerAddress: 1 },
+    });
+    const both = Promise.all([sse(), sse()]);
+    // Both have passed the first look at the limit, and wait for the hook.
+    await waitUntil(() => asked === 2);
+    release();
+    const statuses = (await both).map((client) => client.status).sort();
+    expect(statuses).toEqual([200, 429]);
+    expect(stream().clientCount).toBe(1);
   });
 
   it('counts an IPv4-mapped address as its IPv4 address, and an IPv6 address by its /64', async () => {

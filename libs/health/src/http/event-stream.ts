@@ -81,6 +81,11 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
     return this.clients.size;
   }
 
+  /** Addresses with a stream now: an address is forgotten with its last stream. */
+  get addressCount(): number {
+    return this.perAddress.size;
+  }
+
   /** Clients dropped since startup for leaving more than `maxBufferedBytes` unread. */
   get dropped(): number {
     return this.droppedClients;
