@@ -1,6 +1,23 @@
+import fc from 'fast-check';
 import { HealthConfigurationError } from './core/errors';
-import { envList, healthOptionsFromEnv } from './health.env';
+import { envList, envSecretList, healthOptionsFromEnv } from './health.env';
+import { isAccessSecret } from './shared/access-secret';
 import { healthWebhookOptionsFromEnv } from './webhooks/webhook.env';
+
+const DETAILS_1 = 'details-key-9f3a1c0b7e';
+const DETAILS_2 = 'details-key-10d4e8b2a6';
+const ADMIN = 'admin-key-5c2e9b71f0a4';
+const SECRET_VARIABLES = ['HEALTH_DETAILS_KEYS', 'HEALTH_ADMIN_KEYS'];
+
+/** The error a call throws, or undefined. */
+function thrown(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 describe('healthOptionsFromEnv', () => {
   it('leaves every setting to the defaults when nothing is set', () => {
@@ -42,13 +59,13 @@ describe('healthOptionsFromEnv', () => {
     expect(
       healthOptionsFromEnv({
         HEALTH_DETAILS: 'always',
-        HEALTH_DETAILS_KEYS: ' k-9 , k-10 ',
+        HEALTH_DETAILS_KEYS: ` ${DETAILS_1} , ${DETAILS_2} `,
         HEALTH_SHUTDOWN_DELAY_MS: '0',
       }),
     ).toMatchObject({
       details: 'always',
-      detailsKeys: ['k-9', 'k-10'],
-      secrets: ['k-9', 'k-10'],
+      detailsKeys: [DETAILS_1, DETAILS_2],
+      secrets: [DETAILS_1, DETAILS_2],
       shutdownDelayMs: 0,
     });
     expect(() => healthOptionsFromEnv({ HEALTH_DETAILS: 'yes' })).toThrow(
@@ -183,6 +200,95 @@ describe('healthOptionsFromEnv', () => {
   it('refuses a retry count below 0', () => {
     expect(() => healthOptionsFromEnv({ HEALTH_CHECK_RETRY_COUNT: '-1' })).toThrow(
       'Invalid setting HEALTH_CHECK_RETRY_COUNT: "-1" (expected an integer >= 0)',
+    );
+  });
+});
+
+describe('the keys: HEALTH_DETAILS_KEYS and HEALTH_ADMIN_KEYS', () => {
+  it('reads them as comma lists or JSON arrays, trimmed, and adds them to the secrets', () => {
+    const options = healthOptionsFromEnv({
+      HEALTH_DETAILS_KEYS: `["${DETAILS_1}", " ${DETAILS_2} "]`,
+      HEALTH_ADMIN_KEYS: ` ${ADMIN} ,`,
+    });
+    expect(options).toMatchObject({
+      detailsKeys: [DETAILS_1, DETAILS_2],
+      adminKeys: [ADMIN],
+      secrets: [DETAILS_1, DETAILS_2, ADMIN],
+    });
+  });
+
+  it.each(SECRET_VARIABLES)('takes %s unset or empty as unset', (variable) => {
+    const option = variable === 'HEALTH_ADMIN_KEYS' ? 'adminKeys' : 'detailsKeys';
+    expect(healthOptionsFromEnv({ [variable]: '' })[option]).toBeUndefined();
+    expect(healthOptionsFromEnv({ [variable]: undefined })[option]).toBeUndefined();
+  });
+
+  it.each(
+    SECRET_VARIABLES.flatMap((variable) =>
+      ['a', 'admin', 'admin-key-1', 'has a space in the key', `${ADMIN},short`].map(
+        (value) => [variable, value] as const,
+      ),
+    ),
+  )('refuses a weak key in %s (%j), naming the variable, never the value', (variable, value) => {
+    const error = thrown(() => healthOptionsFromEnv({ [variable]: value }));
+    expect(error).toBeInstanceOf(HealthConfigurationError);
+    expect((error as Error).message).toBe(
+      `Invalid setting ${variable}: "***" (expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))`,
+    );
+  });
+
+  it.each(
+    SECRET_VARIABLES.flatMap((variable) =>
+      [' ', '\t', ' , ', ',', ',,,', '[]', '[" "]'].map((value) => [variable, value] as const),
+    ),
+  )('refuses %s set but blank (%j): a blank secret is not "unset"', (variable, value) => {
+    expect(() => healthOptionsFromEnv({ [variable]: value })).toThrow(
+      `Invalid setting ${variable}: "***" (expected one or more secrets, not a blank value (leave it unset or empty for none))`,
+    );
+  });
+
+  it('refuses a malformed JSON list without quoting it', () => {
+    expect(() => healthOptionsFromEnv({ HEALTH_ADMIN_KEYS: `["${ADMIN}"` })).toThrow(
+      'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected a JSON array of strings or comma-separated values)',
+    );
+  });
+
+  it('refuses an admin key that is also a details key, naming both variables, never the key', () => {
+    const error = thrown(() =>
+      healthOptionsFromEnv({
+        HEALTH_DETAILS_KEYS: `${DETAILS_1},${ADMIN}`,
+        HEALTH_ADMIN_KEYS: ADMIN,
+      }),
+    );
+    expect((error as Error).message).toBe(
+      'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected keys other than those of HEALTH_DETAILS_KEYS: an admin key may not be a details key)',
+    );
+  });
+
+  it('for any value, either keys that follow the rule or a refusal that shows nothing', () => {
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc
+        .array(fc.oneof(fc.constant(ADMIN), fc.string()), { maxLength: 4 })
+        .map((keys) => keys.join(',')),
+      fc
+        .array(fc.oneof(fc.constant(ADMIN), fc.string()), { maxLength: 4 })
+        .map((keys) => JSON.stringify(keys)),
+    );
+    fc.assert(
+      fc.property(value, (raw) => {
+        const error = thrown(() => envSecretList('V', raw));
+        if (error === undefined) {
+          const keys = envSecretList('V', raw);
+          expect(raw === '' ? keys === undefined : keys!.every(isAccessSecret)).toBe(true);
+        } else {
+          expect(error).toBeInstanceOf(HealthConfigurationError);
+          expect(error).toMatchObject({ setting: 'V', value: '***' });
+          expect((error as Error).message).toMatch(
+            /^Invalid setting V: "\*\*\*" \(expected [^"]*\)$/,
+          );
+        }
+      }),
     );
   });
 });

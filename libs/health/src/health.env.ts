@@ -6,6 +6,7 @@ import type { DetailsVisibility } from './http/http.options';
 import { DETAILS_VISIBILITY } from './http/http.options';
 import type { HealthModuleOptions } from './health.options';
 import { MAX_TIMER_MS } from './health.options';
+import { accessSecret, adminKeysApart, BLANK_SECRET_EXPECTED } from './shared/access-secret';
 
 /** Where variables are read from: `process.env`, a `ConfigService`, or any getter. */
 export type HealthEnv =
@@ -29,20 +30,24 @@ export interface HealthEnvOptions {
  * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_ADMIN_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
  * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, and `APP_VERSION`.
  * Unset or empty variables keep their defaults. A bad value throws a `HealthConfigurationError`
- * naming the variable and the value.
+ * naming the variable and the value. The keys (`HEALTH_DETAILS_KEYS`, `HEALTH_ADMIN_KEYS`) are
+ * held to the access-secret rule (see `envSecretList`); set but blank is an error, an admin key
+ * that is also a details key too, and their values are never shown.
  */
 export function healthOptionsFromEnv(
   env: HealthEnv,
   options: HealthEnvOptions = {},
 ): HealthModuleOptions {
   const read = envReader(env);
+  const raw = envGetter(env);
   const components: Record<string, HealthCheckOptions> = {};
   for (const name of componentNames(env, options.components ?? [])) {
     const own = componentFromEnv(read, `HEALTH_CHECK_${name.toUpperCase()}_`);
     if (Object.keys(own).length > 0) components[name] = own;
   }
-  const keys = envList('HEALTH_DETAILS_KEYS', read('HEALTH_DETAILS_KEYS'));
-  const adminKeys = envList('HEALTH_ADMIN_KEYS', read('HEALTH_ADMIN_KEYS'));
+  const keys = envSecretList('HEALTH_DETAILS_KEYS', raw('HEALTH_DETAILS_KEYS'));
+  const adminKeys = envSecretList('HEALTH_ADMIN_KEYS', raw('HEALTH_ADMIN_KEYS'));
+  adminKeysApart('HEALTH_ADMIN_KEYS', adminKeys ?? [], 'HEALTH_DETAILS_KEYS', keys ?? []);
   const fleetUrl = read('HEALTH_CONFIG_REDIS_URL') || undefined;
   const fleetKey = read('HEALTH_CONFIG_REDIS_KEY') || undefined;
   const interval =
@@ -108,6 +113,12 @@ export function healthOptionsFromEnv(
 
 /** A getter over any `HealthEnv`: values trimmed, null and undefined as unset. */
 export function envReader(env: HealthEnv): (key: string) => string | undefined {
+  const get = envGetter(env);
+  return (key) => get(key)?.trim();
+}
+
+/** A getter over any `HealthEnv`, values as written (untrimmed): null and undefined as unset. */
+export function envGetter(env: HealthEnv): (key: string) => string | undefined {
   const get =
     typeof env === 'function'
       ? env
@@ -116,8 +127,7 @@ export function envReader(env: HealthEnv): (key: string) => string | undefined {
         : (key: string) => (env as Record<string, unknown>)[key];
   return (key) => {
     const value = get(key);
-    if (value === undefined || value === null) return undefined;
-    return String(value).trim();
+    return value === undefined || value === null ? undefined : String(value);
   };
 }
 
@@ -155,41 +165,54 @@ export function envMilliseconds(
   return envInteger(variable, raw, min, MAX_TIMER_MS, expected);
 }
 
+const LIST_EXPECTED = 'a JSON array of strings or comma-separated values';
+
 /**
  * A list as comma-separated values or a JSON array of strings (`["a", "b"]`); unset or empty:
  * undefined; a list with no item in it is an error.
  */
 export function envList(variable: string, raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
-  let items: unknown[];
-  if (raw.startsWith('[')) {
-    try {
-      items = JSON.parse(raw) as unknown[];
-    } catch {
-      throw new HealthConfigurationError(
-        variable,
-        raw,
-        'a JSON array of strings or comma-separated values',
-      );
-    }
-    if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) {
-      throw new HealthConfigurationError(
-        variable,
-        raw,
-        'a JSON array of strings or comma-separated values',
-      );
-    }
-  } else {
-    items = raw.split(',');
-  }
-  const values = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
-  if (values.length === 0) {
+  const items = listItems(raw);
+  if (items === undefined) throw new HealthConfigurationError(variable, raw, LIST_EXPECTED);
+  if (items.length === 0) {
     throw new HealthConfigurationError(
       variable,
       raw,
       'at least one value (leave it unset for the default)',
     );
   }
+  return items;
+}
+
+/**
+ * Access secrets (keys, tokens) from a variable as written, untrimmed: comma-separated or a JSON
+ * array of strings, each held to the access-secret rule. Unset or `''`: undefined. Set but blank
+ * (only whitespace or commas, `[]`): an error, not "unset", so a secret meant to be set is never
+ * silently left open. Errors name the variable and never show the value.
+ */
+export function envSecretList(variable: string, raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const items = listItems(raw.trim());
+  if (items === undefined) throw new HealthConfigurationError(variable, '***', LIST_EXPECTED);
+  if (items.length === 0) {
+    throw new HealthConfigurationError(variable, '***', BLANK_SECRET_EXPECTED);
+  }
+  return items.map((item) => accessSecret(variable, item));
+}
+
+/** The trimmed, non-empty, distinct items of a list; undefined when it is not one. */
+function listItems(raw: string): string[] | undefined {
+  let items: unknown = raw.split(',');
+  if (raw.startsWith('[')) {
+    try {
+      items = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) return undefined;
+  }
+  const values = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
   return [...new Set(values)];
 }
 

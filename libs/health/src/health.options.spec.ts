@@ -233,9 +233,9 @@ describe('consumer settings, each resolved from the module options', () => {
   });
 
   it('resolves the HTTP settings: details, keys, the legacy fields and writers', () => {
-    const settings = resolveHttpSettings({ detailsKeys: [' k1 ', undefined, ''] });
+    const settings = resolveHttpSettings({ detailsKeys: [' details-key-0001 ', undefined, ''] });
     expect(settings.details).toBe('when-authorized');
-    expect(settings.detailsKeys).toEqual(['k1']);
+    expect(settings.detailsKeys).toEqual(['details-key-0001']);
     expect(settings.legacy.fields.map((f) => f.key)).toEqual([
       'ai_model_available',
       'resilience_healthy',
@@ -265,6 +265,21 @@ describe('consumer settings, each resolved from the module options', () => {
       /details: "sometimes" \(expected one of never, when-authorized, always\)/,
     ],
     ['keys that are not a list', { detailsKeys: 'k' as never }, /detailsKeys: "\*\*\*"/],
+    [
+      'a weak details key',
+      { detailsKeys: ['details-key-0001', 'weak-key'] },
+      /^Invalid setting detailsKeys: "\*\*\*" \(expected a secret of at least 16 characters/,
+    ],
+    [
+      'a blank admin key',
+      { adminKeys: [' '] },
+      /^Invalid setting adminKeys: "\*\*\*" \(expected one or more secrets, not a blank value/,
+    ],
+    [
+      'an admin key that is also a details key',
+      { adminKeys: ['shared-key-000001'], detailsKeys: ['shared-key-000001'] },
+      /^Invalid setting adminKeys: "\*\*\*" \(expected keys other than those of detailsKeys: an admin key may not be a details key\)$/,
+    ],
     ['a hook that is not a function', { authorizeDetails: 5 as never }, /authorizeDetails/],
     ['a writer without a media type', { writers: [{ write: () => 1 }] as never }, /writers/],
     [

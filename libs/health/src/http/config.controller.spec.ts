@@ -7,7 +7,7 @@ import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
 import { fingerprint } from './config.controller';
 
-const ADMIN = 'admin-key-0001';
+const ADMIN = 'admin-key-0001-7c3e5a9b';
 const DETAILS = 'details-key-0002';
 
 describe('GET|PATCH|DELETE /v1/health/config', () => {

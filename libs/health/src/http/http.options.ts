@@ -2,6 +2,7 @@ import type { VERSION_NEUTRAL } from '@nestjs/common';
 import { HealthConfigurationError } from '../core/errors';
 import { milliseconds } from '../health.options';
 import { LEGACY_TEMPLATE_FIELDS } from '../formats/legacy.format';
+import { accessSecretList, adminKeysApart } from '../shared/access-secret';
 import type { HealthEventsOptions, ResolvedEventsSettings } from './events.options';
 import { resolveEventsSettings } from './events.options';
 import type { HealthWriter } from './writers';
@@ -46,7 +47,10 @@ export interface LegacyBodyOptions {
 export interface HealthHttpOptions {
   /** Who sees messages and metadata. Default `when-authorized`. */
   details?: DetailsVisibility;
-  /** Keys that authorize a caller to see details (`Authorization: Bearer` or `X-API-Key`). */
+  /**
+   * Keys that authorize a caller to see details (`Authorization: Bearer` or `X-API-Key`), each
+   * at least 16 characters of `A-Z a-z 0-9 - . _ ~ + /` (then optional `=`), trimmed.
+   */
   detailsKeys?: readonly (string | undefined)[];
   /** Decides who sees details instead of (or beside) the keys: true authorizes. */
   authorizeDetails?: (request: HealthRequest) => boolean | Promise<boolean>;
@@ -61,7 +65,8 @@ export interface HealthHttpOptions {
   probeTimeoutMs?: number;
   /**
    * Keys that may read and change the configuration (`GET|PATCH|DELETE <base>/config`),
-   * separate from the details keys. None: the endpoint is off (404).
+   * separate from the details keys (none may be both). None: the endpoint is off (404). The
+   * same rule as `detailsKeys`.
    */
   adminKeys?: readonly (string | undefined)[];
   /** The event stream's bounds: clients, heartbeat, replay buffer, unread bytes per client. */
@@ -169,11 +174,9 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
       `one of ${DETAILS_VISIBILITY.join(', ')}`,
     );
   }
-  const keys = options.detailsKeys ?? [];
-  if (!Array.isArray(keys)) {
-    // Whatever it is, it may be a key: never shown.
-    throw new HealthConfigurationError('detailsKeys', '***', 'an array of keys');
-  }
+  const detailsKeys = accessSecretList('detailsKeys', options.detailsKeys);
+  const adminKeys = accessSecretList('adminKeys', options.adminKeys);
+  adminKeysApart('adminKeys', adminKeys, 'detailsKeys', detailsKeys);
   if (options.authorizeDetails !== undefined && typeof options.authorizeDetails !== 'function') {
     throw new HealthConfigurationError(
       'authorizeDetails',
@@ -187,11 +190,11 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
   }
   return {
     details,
-    detailsKeys: keys.map((k) => (typeof k === 'string' ? k.trim() : '')).filter(Boolean),
+    detailsKeys,
     authorizeDetails: options.authorizeDetails,
     legacy: resolveLegacy(options.legacy),
     writers,
-    adminKeys: keyList('adminKeys', options.adminKeys),
+    adminKeys,
     events: resolveEventsSettings(options.events),
     probeTimeoutMs: milliseconds(
       'probeTimeoutMs',
@@ -253,11 +256,4 @@ function isWriter(value: unknown): value is HealthWriter {
   return (
     typeof w?.mediaType === 'string' && w.mediaType.includes('/') && typeof w.write === 'function'
   );
-}
-
-/** A list of keys, trimmed, empty ones dropped; anything else refused without showing it. */
-function keyList(setting: string, keys: unknown): string[] {
-  if (keys === undefined) return [];
-  if (!Array.isArray(keys)) throw new HealthConfigurationError(setting, '***', 'an array of keys');
-  return keys.map((k: unknown) => (typeof k === 'string' ? k.trim() : '')).filter(Boolean);
 }

@@ -237,7 +237,7 @@ describe('eventsLink', () => {
 
 describe('GET <base>/status', () => {
   let app: INestApplication | undefined;
-  const KEY = 'status-key-1234';
+  const KEY = 'status-key-1234-5678';
 
   afterEach(async () => {
     await app?.close();

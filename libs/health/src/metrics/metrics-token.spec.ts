@@ -111,6 +111,16 @@ describe('HealthMetricsModule: the scrape token, forRootAsync and collectors', (
       await scrape(app, `bearer   ${TOKEN}`).expect(200);
     });
 
+    it('takes the token in X-API-Key too, as every access secret', async () => {
+      const app = await boot(options());
+      const res = await request(app.getHttpServer())
+        .get('/metrics')
+        .set('X-API-Key', TOKEN)
+        .expect(200);
+      expect(res.text).toContain(HEALTH_METRIC_NAMES.componentStatus);
+      await request(app.getHttpServer()).get('/metrics').set('X-API-Key', `${TOKEN}x`).expect(401);
+    });
+
     it('takes any of several tokens, to rotate without downtime', async () => {
       const app = await boot(options({ token: [TOKEN, NEXT_TOKEN] }));
       await scrape(app, `Bearer ${TOKEN}`).expect(200);
@@ -137,7 +147,7 @@ describe('HealthMetricsModule: the scrape token, forRootAsync and collectors', (
         HealthMetricsModule.forRoot({ token: token as string, registry: new Registry() });
       expect(build).toThrow(HealthConfigurationError);
       expect(build).toThrow(
-        'Invalid setting metrics.token: "***" (expected a bearer token of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))',
+        'Invalid setting metrics.token: "***" (expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))',
       );
     });
   });
@@ -249,19 +259,31 @@ describe('HealthMetricsModule: the scrape token, forRootAsync and collectors', (
   describe('healthMetricsOptionsFromEnv', () => {
     it('reads HEALTH_METRICS_TOKEN: one token, or several separated by commas', () => {
       expect(healthMetricsOptionsFromEnv({})).toEqual({});
-      expect(healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: '  ' })).toEqual({});
+      expect(healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: '' })).toEqual({});
       expect(healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: TOKEN })).toEqual({
         token: [TOKEN],
       });
       expect(
         healthMetricsOptionsFromEnv((key) =>
-          key === 'HEALTH_METRICS_TOKEN' ? `${TOKEN} , ${NEXT_TOKEN}` : undefined,
+          key === 'HEALTH_METRICS_TOKEN' ? `${TOKEN} , ${NEXT_TOKEN},` : undefined,
         ),
+      ).toEqual({ token: [TOKEN, NEXT_TOKEN] });
+      expect(
+        healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: JSON.stringify([TOKEN, NEXT_TOKEN]) }),
       ).toEqual({ token: [TOKEN, NEXT_TOKEN] });
     });
 
+    it.each([' ', '  \t', ',', ' , ', '[]'])(
+      'refuses HEALTH_METRICS_TOKEN set but blank (%j) instead of leaving /metrics open',
+      (value) => {
+        expect(() => healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: value })).toThrow(
+          'Invalid setting HEALTH_METRICS_TOKEN: "***" (expected one or more secrets, not a blank value (leave it unset or empty for none))',
+        );
+      },
+    );
+
     it('names the variable on a bad token and never shows it', () => {
-      for (const value of ['tooshort', `${TOKEN},`, `${TOKEN} extra`]) {
+      for (const value of ['tooshort', `${TOKEN},short`, `${TOKEN} extra`]) {
         let error: unknown;
         try {
           healthMetricsOptionsFromEnv({ HEALTH_METRICS_TOKEN: value });

@@ -1,4 +1,5 @@
 import { HealthConfigurationError } from '../core/errors';
+import { accessSecret, ACCESS_SECRET_EXPECTED } from '../shared/access-secret';
 import type { HealthMetricsCollector } from './metrics-collector';
 import { isMetricsCollector } from './metrics-collector';
 
@@ -7,9 +8,10 @@ export interface HealthMetricsRuntimeOptions {
   /** Also collect Node's process metrics (prom-client's default metrics). Default false. */
   defaultMetrics?: boolean;
   /**
-   * Bearer token(s) a scrape must present (`Authorization: Bearer <token>`); without a valid one
-   * the answer is 401 and nothing else. Several: any of them (to rotate). Unset: open to all.
-   * At least 16 characters of `A-Z a-z 0-9 - . _ ~ + /`, then optional `=`.
+   * Token(s) a scrape must present (`Authorization: Bearer <token>` or `X-API-Key: <token>`);
+   * without a valid one the answer is 401 and nothing else. Several: any of them (to rotate).
+   * Unset: open to all. The rule of every access secret: at least 16 characters of
+   * `A-Z a-z 0-9 - . _ ~ + /`, then optional `=`.
    */
   token?: string | readonly string[];
   /** More metrics in the registry, attached while the module lives (cache, circuit breakers). */
@@ -25,12 +27,6 @@ export interface ResolvedMetricsSettings {
   tokens: readonly string[];
   collectors: readonly HealthMetricsCollector[];
 }
-
-/** RFC 6750's b64token, at least 16 characters: `openssl rand -hex 32` and `-base64 32` fit. */
-const TOKEN = /^[A-Za-z0-9\-._~+/]{16,}=*$/;
-
-export const METRICS_TOKEN_EXPECTED =
-  'a bearer token of at least 16 characters: letters, digits, - . _ ~ + / (then optional =)';
 
 export function resolveMetricsSettings(
   options: HealthMetricsRuntimeOptions | undefined,
@@ -56,12 +52,11 @@ export function resolveMetricsSettings(
   };
 }
 
-/** A token or a list of them, each checked; a bad one is refused without being shown. */
-export function resolveTokens(setting: string, token: unknown): string[] {
+/** A token or a non-empty list of them, each held to the access-secret rule, never shown. */
+function resolveTokens(setting: string, token: unknown): string[] {
   if (token === undefined) return [];
   const tokens: unknown[] = Array.isArray(token) ? token : [token];
-  if (tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && TOKEN.test(t))) {
-    throw new HealthConfigurationError(setting, '***', METRICS_TOKEN_EXPECTED);
-  }
-  return tokens as string[];
+  if (tokens.length === 0)
+    throw new HealthConfigurationError(setting, '***', ACCESS_SECRET_EXPECTED);
+  return tokens.map((t) => accessSecret(setting, t));
 }

@@ -120,6 +120,9 @@ describe('documentHealthEndpoints', () => {
     expect(ops.get('LegacyHealthController_legacy')?.path).toBe('/api/ops/health');
     expect(ops.get('ProbesController_ready')?.path).toBe('/api/ops/health/ready');
     expect(ops.get('HealthMetricsController_scrape')?.path).toBe('/api/metrics');
+    // The metrics token is presented as every access secret is: Bearer or X-API-Key.
+    const scrape = ops.get('HealthMetricsController_scrape')?.operation.description;
+    expect(scrape).toContain('`Authorization: Bearer <token>` or `X-API-Key: <token>`');
     expect(ops.get('TerminusFormatController_report')?.path).toBe('/api/terminus');
     expect(document.components?.schemas?.HealthResponse).toBeDefined();
   });

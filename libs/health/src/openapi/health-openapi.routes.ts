@@ -422,7 +422,7 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
       scrape: {
         summary: 'Prometheus metrics',
         description:
-          'The Prometheus registry: health, cache and circuit breaker series (and the process metrics when collected). A scrape never runs a check. With a metrics token (`HEALTH_METRICS_TOKEN`, `token`), only `Authorization: Bearer <token>` gets them.',
+          'The Prometheus registry: health, cache and circuit breaker series (and the process metrics when collected). A scrape never runs a check. With a metrics token (`HEALTH_METRICS_TOKEN`, `token`), only a request presenting it gets them, as `Authorization: Bearer <token>` or `X-API-Key: <token>` (as every key of these endpoints).',
         responses: [
           {
             status: 200,
