@@ -64,13 +64,41 @@ describe('the template preset with every API key', () => {
   const env = {
     API_KEY: ' svc-key ',
     ADDITIONAL_API_KEYS: 'extra-1, extra-2',
-    HEALTH_DETAILS_KEYS: 'ops-key',
+    HEALTH_DETAILS_KEYS: 'ops-details-key-0001',
   };
 
-  it('makes every key a details key and a secret', () => {
+  it('lets every key see details, and makes each a secret', () => {
     const options = templateHealthOptions(env);
-    expect(options.detailsKeys).toEqual(['ops-key', 'svc-key', 'extra-1', 'extra-2']);
-    expect(options.secrets).toEqual(expect.arrayContaining(['svc-key', 'extra-1', 'extra-2']));
+    // The template's keys keep its own rule (its .env ships key1,key2,key3): they authorize
+    // through the hook, since detailsKeys take only keys of the library's rule.
+    expect(options.detailsKeys).toEqual(['ops-details-key-0001']);
+    for (const key of ['svc-key', 'extra-1', 'extra-2']) {
+      expect(options.authorizeDetails?.({ headers: { authorization: `Bearer ${key}` } })).toBe(
+        true,
+      );
+    }
+    expect(options.authorizeDetails?.({ headers: { 'x-api-key': 'extra-3' } })).toBe(false);
+    expect(options.secrets).toEqual(
+      expect.arrayContaining(['ops-details-key-0001', 'svc-key', 'extra-1', 'extra-2']),
+    );
+  });
+
+  it.each([
+    ['API_KEY', { API_KEY: 'shared-key-0123456789' }],
+    ['ADDITIONAL_API_KEYS', { API_KEY: 'svc-key', ADDITIONAL_API_KEYS: 'x,shared-key-0123456789' }],
+  ])('refuses an admin key that is one of %s, naming both, never the key', (variable, keys) => {
+    let error: unknown;
+    try {
+      templateHealthOptions({
+        ...keys,
+        HEALTH_ADMIN_KEYS: 'admin-key-0123456789,shared-key-0123456789',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).toBe(
+      `Invalid setting HEALTH_ADMIN_KEYS: "***" (expected keys other than those of ${variable}: an admin key may not be a details key)`,
+    );
   });
 
   it('refuses a bad ADDITIONAL_API_KEYS, naming it', () => {

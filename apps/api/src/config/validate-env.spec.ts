@@ -109,6 +109,76 @@ describe('validateEnvironment', () => {
     );
   });
 
+  describe('the secrets that grant access', () => {
+    const ADMIN = 'admin-key-5c2e9b71f0a4';
+    const RULE =
+      'expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =)';
+    const BLANK =
+      'expected one or more secrets, not a blank value (leave it unset or empty for none)';
+
+    /** The lines of the startup error, or [] when the settings pass. */
+    function problems(env: Record<string, string>): readonly string[] {
+      try {
+        validateEnvironment(env);
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(EnvironmentError);
+        return (error as EnvironmentError).problems;
+      }
+    }
+
+    it.each([
+      [{ HEALTH_ADMIN_KEYS: 'a' }, `Invalid setting HEALTH_ADMIN_KEYS: "***" (${RULE})`],
+      [{ HEALTH_DETAILS_KEYS: 'ops-key' }, `Invalid setting HEALTH_DETAILS_KEYS: "***" (${RULE})`],
+      [
+        { HEALTH_METRICS_TOKEN: 'short-token' },
+        `Invalid setting HEALTH_METRICS_TOKEN: "***" (${RULE})`,
+      ],
+      [{ HEALTH_METRICS_TOKEN: ' ' }, `Invalid setting HEALTH_METRICS_TOKEN: "***" (${BLANK})`],
+      [{ HEALTH_ADMIN_KEYS: ' , ' }, `Invalid setting HEALTH_ADMIN_KEYS: "***" (${BLANK})`],
+      [{ HEALTH_DETAILS_KEYS: '\t' }, `Invalid setting HEALTH_DETAILS_KEYS: "***" (${BLANK})`],
+      [
+        { HEALTH_ADMIN_KEYS: ADMIN, API_KEY: ADMIN },
+        'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected keys other than those of API_KEY: an admin key may not be a details key)',
+      ],
+      [
+        { HEALTH_ADMIN_KEYS: ADMIN, API_KEY: 'svc-key', ADDITIONAL_API_KEYS: `k1,${ADMIN}` },
+        'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected keys other than those of ADDITIONAL_API_KEYS: an admin key may not be a details key)',
+      ],
+      [
+        { HEALTH_ADMIN_KEYS: ADMIN, HEALTH_DETAILS_KEYS: ADMIN },
+        'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected keys other than those of HEALTH_DETAILS_KEYS: an admin key may not be a details key)',
+      ],
+    ])('stops startup on %j with one line naming the variable, never the value', (env, line) => {
+      expect(problems(env)).toEqual([line]);
+    });
+
+    it('reports a weak key beside every other bad setting, at once', () => {
+      const found = problems({
+        HEALTH_ADMIN_KEYS: 'a',
+        HEALTH_METRICS_TOKEN: ' ',
+        HEALTH_CHECK_TIMEOUT_MS: 'abc',
+      });
+      expect(found.map((p) => /^Invalid setting (\w+):/.exec(p)?.[1]).sort()).toEqual([
+        'HEALTH_ADMIN_KEYS',
+        'HEALTH_CHECK_TIMEOUT_MS',
+        'HEALTH_METRICS_TOKEN',
+      ]);
+    });
+
+    it("keeps the template's own rule for API_KEY and ADDITIONAL_API_KEYS, and '' as unset", () => {
+      expect(
+        problems({
+          API_KEY: 'test-api-key-12345',
+          ADDITIONAL_API_KEYS: 'key1,key2,key3',
+          HEALTH_ADMIN_KEYS: ADMIN,
+          HEALTH_DETAILS_KEYS: '',
+          HEALTH_METRICS_TOKEN: '',
+        }),
+      ).toEqual([]);
+    });
+  });
+
   it('masks credentials in a bad URL it shows', () => {
     expect(() => validateEnvironment({ GEMINI_BASE_URL: 'ftp://user:hunter2@x' })).toThrow(
       'Invalid setting GEMINI_BASE_URL: "ftp://user:***@x"',

@@ -46,17 +46,21 @@ describe('the template preset', () => {
         HEALTH_CHECK_DATABASE_TIMEOUT_MS: '3000',
         GEMINI_API_KEY: 'AIza-test-key',
         API_KEY: 'svc-key',
-        HEALTH_DETAILS_KEYS: 'ops-key',
+        HEALTH_DETAILS_KEYS: 'ops-details-key-0001',
       },
       [],
     );
     expect(options).toMatchObject({
       version: '3.1.0',
       components: { ai_model: { timeoutMs: 900 }, database: { timeoutMs: 3000 } },
-      detailsKeys: ['ops-key', 'svc-key'],
+      detailsKeys: ['ops-details-key-0001'],
       legacy: { fallback: { ai_model_available: true } },
       checks: [],
     });
+    // API_KEY keeps the template's rule: it authorizes details through the hook.
+    expect(options.authorizeDetails?.({ headers: { 'x-api-key': 'svc-key' } })).toBe(true);
+    expect(options.authorizeDetails?.({ headers: { 'x-api-key': 'svc-key-2' } })).toBe(false);
+    expect(templateHealthOptions({}).authorizeDetails).toBeUndefined();
     // The template's list picks which of its components are built, never filtering the app's.
     expect(options.enabledComponents).toBeUndefined();
     expect(templateHealthOptions({}).legacy).toEqual({ fallback: { ai_model_available: false } });

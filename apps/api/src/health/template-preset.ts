@@ -1,5 +1,5 @@
-import type { HealthIndicator, HealthModuleOptions } from '@nest-health/core';
-import { HealthConfigurationError, healthOptionsFromEnv } from '@nest-health/core';
+import type { HealthIndicator, HealthModuleOptions, HealthRequest } from '@nest-health/core';
+import { HealthConfigurationError, healthOptionsFromEnv, isAuthorized } from '@nest-health/core';
 import type { HealthMetricsRuntimeOptions } from '@nest-health/core/metrics';
 import { healthMetricsOptionsFromEnv } from '@nest-health/core/metrics';
 import type { WebhookOptions } from '@nest-health/core/webhooks';
@@ -28,7 +28,7 @@ export const TEMPLATE_DEFAULT_COMPONENTS = ['ai_model', 'cache', 'resilience'] a
 
 /** The components that run: `HEALTH_CHECK_ENABLED_COMPONENTS` (template names only) or the default. */
 export function templateEnabledComponents(env: EnvSource): string[] {
-  const listed = healthOptionsFromEnv(getter(env), { components: [] }).enabledComponents;
+  const listed = healthOptionsFromEnv(asWritten(env), { components: [] }).enabledComponents;
   const names = listed ? [...listed] : undefined;
   for (const name of names ?? []) {
     if (!(TEMPLATE_COMPONENTS as readonly string[]).includes(name)) {
@@ -48,18 +48,23 @@ export function templateHealthOptions(
   env: EnvSource,
   checks: readonly HealthIndicator[] = [],
 ): HealthModuleOptions {
-  const generic = healthOptionsFromEnv(getter(env), { components: TEMPLATE_COMPONENTS });
+  const generic = healthOptionsFromEnv(asWritten(env), { components: TEMPLATE_COMPONENTS });
   const aiKey = readString(env, 'GEMINI_API_KEY');
   const apiKeys = apiKeysFromEnv(env);
+  adminKeysApartFromApiKeys(generic.adminKeys ?? [], env, apiKeys);
   return {
     ...generic,
     // The template's list selects which of its own components are built (HostHealthChecks); it
     // does not filter checks the app registers beside them.
     enabledComponents: undefined,
     checks,
-    // The template's API_KEY and ADDITIONAL_API_KEYS are who may see details, beside any
-    // HEALTH_DETAILS_KEYS.
-    detailsKeys: [...(generic.detailsKeys ?? []), ...apiKeys],
+    // The template's API_KEY and ADDITIONAL_API_KEYS may see details too, beside any
+    // HEALTH_DETAILS_KEYS. They keep the template's own rule (its .env ships key1,key2,key3),
+    // looser than the library's for detailsKeys, so they authorize through the hook.
+    authorizeDetails:
+      apiKeys.length > 0
+        ? (request: HealthRequest) => isAuthorized(request.headers, apiKeys)
+        : undefined,
     secrets: [
       ...(generic.secrets ?? []),
       aiKey,
@@ -98,7 +103,28 @@ export function templateWebhookOptions(env: EnvSource): WebhookOptions {
  * guards `GET /metrics`; unset, it is open. The service also collects the process metrics.
  */
 export function templateMetricsOptions(env: EnvSource): HealthMetricsRuntimeOptions {
-  return { ...healthMetricsOptionsFromEnv(getter(env)), defaultMetrics: true };
+  return { ...healthMetricsOptionsFromEnv(asWritten(env)), defaultMetrics: true };
+}
+
+/**
+ * An admin key may not be one of the template's API keys: those open `/process` and show
+ * details. Names both variables, never the key.
+ */
+function adminKeysApartFromApiKeys(
+  adminKeys: readonly (string | undefined)[],
+  env: EnvSource,
+  apiKeys: readonly string[],
+): void {
+  const primary = readString(env, 'API_KEY');
+  for (const key of adminKeys) {
+    if (key === undefined || !apiKeys.includes(key)) continue;
+    const variable = key === primary ? 'API_KEY' : 'ADDITIONAL_API_KEYS';
+    throw new HealthConfigurationError(
+      'HEALTH_ADMIN_KEYS',
+      '***',
+      `keys other than those of ${variable}: an admin key may not be a details key`,
+    );
+  }
 }
 
 /** The scrape tokens as written, valid or not: masked wherever they might appear. */
@@ -109,6 +135,15 @@ function metricsTokens(env: EnvSource): string[] {
 
 function getter(env: EnvSource): (key: string) => string | undefined {
   return (key) => readString(env, key);
+}
+
+/** Variables as written, untrimmed: the library tells a blank secret (an error) from an unset one. */
+function asWritten(env: EnvSource): (key: string) => string | undefined {
+  return (key) => {
+    const value =
+      typeof env.get === 'function' ? env.get(key) : (env as Record<string, unknown>)[key];
+    return value === undefined || value === null ? undefined : String(value);
+  };
 }
 
 function urlPasswords(...urls: (string | undefined)[]): string[] {
