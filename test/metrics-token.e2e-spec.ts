@@ -182,7 +182,7 @@ describe('a bad HEALTH_METRICS_TOKEN', () => {
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(1);
       expect(output.trim()).toBe(
-        'Invalid setting HEALTH_METRICS_TOKEN: "***" (expected a bearer token of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))',
+        'Invalid setting HEALTH_METRICS_TOKEN: "***" (expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))',
       );
       expect(output).not.toContain('Secret');
     },

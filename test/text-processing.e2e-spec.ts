@@ -337,7 +337,7 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
       // HEALTH_DETAILS, the service's keys, the caller's headers, whether it sees why
       ['never', {}, {}, false],
       ['when-authorized', {}, {}, false],
-      ['when-authorized', {}, { 'x-api-key': 'ops-details-key' }, true],
+      ['when-authorized', {}, { 'x-api-key': 'ops-details-key-01' }, true],
       ['always', {}, {}, true],
       ['never', KEYS, { 'x-api-key': SERVICE_KEY }, false],
       ['when-authorized', KEYS, { authorization: `Bearer ${SERVICE_KEY}` }, true],
@@ -348,7 +348,7 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
       async (details, keys, headers, shown) => {
         await bootUnreachable({
           HEALTH_DETAILS: details,
-          HEALTH_DETAILS_KEYS: 'ops-details-key',
+          HEALTH_DETAILS_KEYS: 'ops-details-key-01',
           ...keys,
         });
         const res = await processText().set(headers).expect(503);
