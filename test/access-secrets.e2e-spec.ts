@@ -70,7 +70,7 @@ describe('secrets that grant access: presented as Bearer or X-API-Key (the built
 
   it('takes the metrics token in X-API-Key as in Authorization: Bearer', async () => {
     for (const headers of [
-      { 'x-api-key': METRICS_TOKEN },
+      { 'x-api-key': METRICS_TOKEN } as Record<string, string>,
       { authorization: `Bearer ${METRICS_TOKEN}` },
     ]) {
       const res = await get('/metrics', headers);
