@@ -31,7 +31,11 @@ export type {
   IndicatorResult,
   SystemHealthStatus,
 } from './core/health-status';
-export { readConfigurationFile } from './core/config-file.watcher';
+export {
+  CONFIG_FILE_MAX_BYTES,
+  CONFIG_FILE_MAX_YAML_BYTES,
+  readConfigurationFile,
+} from './core/config-file.reader';
 export { ConfigFleet, ConfigFleetUnavailableError } from './core/config-fleet';
 export type { ConfigFleetOptions, FleetChangeEvent } from './core/config-fleet';
 export type { TunableThresholds } from './core/health-check';

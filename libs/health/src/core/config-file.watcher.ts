@@ -1,13 +1,12 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
 import type { HealthModuleOptions } from '../health.options';
 import { milliseconds } from '../health.options';
-import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
+import { readConfigurationFileAsync } from './config-file.reader';
 import { errorText } from './error-text';
 import { HealthConfigurationError } from './errors';
-import { validateConfigurationContent } from './health-configuration';
 import { HealthService } from './health.service';
 
 /** How often the file's modification time is looked at, in ms, by default. */
@@ -18,7 +17,9 @@ export const CONFIG_FILE_INTERVAL_MS = 1000;
  * the optional peer `yaml`) of the same shape as the
  * admin endpoint's patch (`{ defaults, checks }`), read at startup (a bad file stops it, naming
  * the file) and again whenever it changes (polled, so a Kubernetes ConfigMap's symlink swap is
- * seen too). A bad file later keeps the last good configuration, is logged, and counted.
+ * seen too). Only a regular file (symlinks followed) within the size cap is read, without
+ * blocking the event loop. A bad or refused file later keeps the last good configuration, is
+ * logged, and counted.
  */
 @Injectable()
 export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
@@ -28,6 +29,8 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   /** What the file looked like when last read (modification time, size, inode). */
   private seen = '';
+  private polling = false;
+  private stopped = false;
   /** Reloads that failed since startup (a bad file, an unreadable one). */
   get failures(): number {
     return this.health.configReloadFailures;
@@ -49,10 +52,10 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (!this.path) return;
     try {
-      this.load();
+      await this.load();
     } catch (error) {
       throw new HealthConfigurationError(
         'configFile',
@@ -61,18 +64,20 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
       );
     }
     // Polled: a ConfigMap update swaps a symlink, which file events can miss.
-    this.timer = setInterval(this.poll, this.intervalMs);
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
   /** Reads and applies the file now; throws when it cannot be read or applied. */
-  load(): void {
-    this.seen = this.look();
-    const content = readConfigurationFile(this.path!);
+  async load(): Promise<void> {
+    this.seen = await this.look();
+    const content = await readConfigurationFileAsync(this.path!);
+    if (this.stopped) return;
     const event = this.health.loadConfigurationFile(content, { actor: `file:${this.path}` });
     if (event.changes.length > 0) {
       const what = event.changes.map((c) => `${c.path} -> ${JSON.stringify(c.to)}`).join(', ');
@@ -80,58 +85,29 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private look(): string {
+  private async look(): Promise<string> {
     try {
-      const { mtimeMs, size, ino } = statSync(this.path!);
+      const { mtimeMs, size, ino } = await stat(this.path!);
       return `${mtimeMs}:${size}:${ino}`;
     } catch {
       return 'missing';
     }
   }
 
-  private readonly poll = (): void => {
-    if (this.look() === this.seen) return;
+  /** One poll at a time: a tick that fires while a slow read still runs is skipped. */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
     try {
-      this.load();
+      if ((await this.look()) !== this.seen) await this.load();
     } catch (error) {
       this.health.noteConfigReloadFailure();
       const version = this.health.configuration().version;
       this.logger.warn(
         `configuration file ${this.path} not applied, keeping version ${version}: ${errorText(error)}`,
       );
+    } finally {
+      this.polling = false;
     }
-  };
-}
-
-/**
- * A configuration file's content, read, parsed and validated (values checked as startup settings
- * are); throws an error saying what is wrong. For apps that validate before Nest starts.
- */
-export function readConfigurationFile(path: string): unknown {
-  const text = readFileSync(path, 'utf8');
-  const content = isYaml(path) ? parseYaml(text) : parseJson(text);
-  validateConfigurationContent(content);
-  return content;
-}
-
-/** `.yaml` and `.yml` files are YAML (with the optional peer `yaml`); any other is JSON. */
-function isYaml(path: string): boolean {
-  return /\.ya?ml$/i.test(path);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON: ${errorText(error)}`);
   }
-}
-
-function parseYaml(text: string): unknown {
-  const yaml = loadPeer<typeof import('yaml')>('yaml', `${PACKAGE_NAME} YAML configFile`);
-  // One document, plain data: no custom tags, no aliases that expand without bound.
-  const document = yaml.parseDocument(text, { schema: 'core', uniqueKeys: true });
-  const problem = document.errors[0] ?? document.warnings[0];
-  if (problem) throw new Error(`not YAML: ${problem.message.split('\n')[0]}`);
-  return document.toJS({ maxAliasCount: 100 }) as unknown;
 }

@@ -1,0 +1,194 @@
+import type { Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
+import { errorText } from './error-text';
+import { validateConfigurationContent } from './health-configuration';
+
+/** The largest JSON configuration file read, in bytes (1 MiB); a bigger one is refused unread. */
+export const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
+/**
+ * The largest YAML configuration file read, in bytes (64 KiB). Lower than JSON's: the `yaml`
+ * parser takes seconds and a gigabyte of memory on 1 MiB of nested brackets.
+ */
+export const CONFIG_FILE_MAX_YAML_BYTES = 64 * 1024;
+
+// O_NONBLOCK: a named pipe swapped in after the stat opens at once instead of waiting for a
+// writer (the fstat of what was opened then refuses it). O_NOCTTY: a terminal never becomes ours.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+/**
+ * A configuration file's content, read, parsed and validated (values checked as startup settings
+ * are); throws an error saying what is wrong. For apps that validate before Nest starts: it
+ * reads synchronously, but only a regular file and at most its cap, so it cannot hang.
+ */
+export function readConfigurationFile(path: string): unknown {
+  return parsed(path, readTextSync(path, capOf(path)));
+}
+
+/** The same, reading without blocking the event loop (what the watcher uses). */
+export async function readConfigurationFileAsync(path: string): Promise<unknown> {
+  return parsed(path, await readText(path, capOf(path)));
+}
+
+function parsed(path: string, text: string): unknown {
+  const content = parseConfigurationText(text, isYaml(path));
+  validateConfigurationContent(content);
+  return content;
+}
+
+/** `.yaml` and `.yml` files are YAML (with the optional peer `yaml`); any other is JSON. */
+function isYaml(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+function capOf(path: string): number {
+  return isYaml(path) ? CONFIG_FILE_MAX_YAML_BYTES : CONFIG_FILE_MAX_BYTES;
+}
+
+// Stat before opening (opening some devices does something by itself), fstat after (the path may
+// name another file by then), and never read more than the cap + 1 bytes (the file may grow).
+function readTextSync(path: string, cap: number): string {
+  refuseUnlessReadable(statSync(path), cap);
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    refuseUnlessReadable(fstatSync(fd), cap);
+    const buffer = Buffer.alloc(cap + 1);
+    let length = 0;
+    let bytesRead: number;
+    do {
+      bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
+      length += bytesRead;
+    } while (bytesRead > 0 && length < buffer.length);
+    return decode(buffer, length, cap);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readText(path: string, cap: number): Promise<string> {
+  refuseUnlessReadable(await stat(path), cap);
+  const handle = await open(path, OPEN_FLAGS);
+  try {
+    refuseUnlessReadable(await handle.stat(), cap);
+    const buffer = Buffer.alloc(cap + 1);
+    let length = 0;
+    let bytesRead: number;
+    do {
+      ({ bytesRead } = await handle.read(buffer, length, buffer.length - length, null));
+      length += bytesRead;
+    } while (bytesRead > 0 && length < buffer.length);
+    return decode(buffer, length, cap);
+  } finally {
+    await handle.close();
+  }
+}
+
+function refuseUnlessReadable(stats: Stats, cap: number): void {
+  if (!stats.isFile()) {
+    throw new Error(`${kindOfFile(stats)}, not a regular file (only regular files are read)`);
+  }
+  if (stats.size > cap) throw new Error(`${stats.size} bytes, ${overCap(cap)}`);
+}
+
+function decode(buffer: Buffer, length: number, cap: number): string {
+  if (length > cap) throw new Error(`grew while being read, ${overCap(cap)}`);
+  return buffer.toString('utf8', 0, length);
+}
+
+function overCap(cap: number): string {
+  const size = cap >= 1024 * 1024 ? `${cap / (1024 * 1024)} MiB` : `${cap / 1024} KiB`;
+  return `over the ${size} cap of a ${cap === CONFIG_FILE_MAX_BYTES ? 'JSON' : 'YAML'} configuration file`;
+}
+
+const FILE_KINDS: readonly (readonly [(stats: Stats) => boolean, string])[] = [
+  [(s) => s.isFIFO(), 'a named pipe'],
+  [(s) => s.isCharacterDevice(), 'a character device'],
+  [(s) => s.isBlockDevice(), 'a block device'],
+  [(s) => s.isDirectory(), 'a directory'],
+  [(s) => s.isSocket(), 'a socket'],
+];
+
+function kindOfFile(stats: Stats): string {
+  return FILE_KINDS.find(([is]) => is(stats))?.[1] ?? 'a special file';
+}
+
+/**
+ * A configuration file's text parsed as JSON or YAML. A parse error names the kind of error and
+ * where (line, column), never the content: the path may point at a file of secrets.
+ */
+export function parseConfigurationText(text: string, yaml: boolean): unknown {
+  return yaml ? parseYaml(text) : parseJson(text);
+}
+
+// V8's own messages quote the text they failed on: only their fixed opening words are matched.
+const JSON_PROBLEMS: readonly (readonly [RegExp, string])[] = [
+  [/^Unexpected end of JSON input/, 'unexpected end of input'],
+  [/^Unterminated string/, 'unterminated string'],
+  [/^Bad control character/, 'control character in a string'],
+  [/^Bad escaped character/, 'bad escape in a string'],
+  [/^Unexpected non-whitespace character after JSON/, 'more content after the value'],
+  [/^Expected (double-quoted )?property name/, 'expected a property name in double quotes'],
+  [/^Expected ':'/, "expected ':' after a property name"],
+  [/^Expected ','/, "expected ',' or a closing bracket"],
+  [/^(No number after minus sign|Exponent part is missing)/, 'incomplete number'],
+];
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(jsonProblem(text, errorText(error)));
+  }
+}
+
+function jsonProblem(text: string, message: string): string {
+  const kind = JSON_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1];
+  const position = / JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
+  const at = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : '';
+  if (!kind && !at) return 'not valid JSON';
+  return `not valid JSON: ${kind ?? 'unexpected character'}${at}`;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, Math.min(position, text.length));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+interface YamlProblem {
+  code: string;
+  linePos?: readonly { line: number; col: number }[];
+}
+
+const ALIAS_PROBLEMS: readonly (readonly [RegExp, string])[] = [
+  [/^Excessive alias count/, 'too many aliases'],
+  [/^Unresolved alias/, 'an alias to no anchor'],
+];
+
+function parseYaml(text: string): unknown {
+  const yaml = loadPeer<typeof import('yaml')>('yaml', `${PACKAGE_NAME} YAML configFile`);
+  // One document, plain data: no custom tags, no aliases that expand without bound. logLevel
+  // 'error': the package's own warnings (process.emitWarning) would quote keys from the file.
+  const document = yaml.parseDocument(text, {
+    schema: 'core',
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) throw new Error(`not valid YAML: ${yamlProblem(problem)}`);
+  try {
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    const message = errorText(error);
+    const kind = ALIAS_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1];
+    throw new Error(`not valid YAML: ${kind ?? 'not plain data'}`);
+  }
+}
+
+/** The `yaml` package's error code and position only: its message carries a frame of the text. */
+function yamlProblem({ code, linePos }: YamlProblem): string {
+  const kind = /^[A-Z_]{1,40}$/.test(code) ? code : 'error';
+  const at = linePos?.[0];
+  return at ? `${kind} at line ${at.line}, column ${at.col}` : kind;
+}
