@@ -23,82 +23,87 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTT
  * reads synchronously, but only a regular file and at most its cap, so it cannot hang.
  */
 export function readConfigurationFile(path: string): unknown {
-  return parsed(path, readTextSync(path, capOf(path)));
+  const format = formatOf(path);
+  return parsed(format, readTextSync(path, format));
 }
 
 /** The same, reading without blocking the event loop (what the watcher uses). */
 export async function readConfigurationFileAsync(path: string): Promise<unknown> {
-  return parsed(path, await readText(path, capOf(path)));
+  const format = formatOf(path);
+  return parsed(format, await readText(path, format));
 }
 
-function parsed(path: string, text: string): unknown {
-  const content = parseConfigurationText(text, isYaml(path));
+function parsed(format: Format, text: string): unknown {
+  const content = parseConfigurationText(text, format.name === 'YAML');
   validateConfigurationContent(content);
   return content;
 }
 
-/** `.yaml` and `.yml` files are YAML (with the optional peer `yaml`); any other is JSON. */
-function isYaml(path: string): boolean {
-  return /\.ya?ml$/i.test(path);
+interface Format {
+  name: 'JSON' | 'YAML';
+  cap: number;
+  capText: string;
 }
+const JSON_FORMAT: Format = { name: 'JSON', cap: CONFIG_FILE_MAX_BYTES, capText: '1 MiB' };
+const YAML_FORMAT: Format = { name: 'YAML', cap: CONFIG_FILE_MAX_YAML_BYTES, capText: '64 KiB' };
 
-function capOf(path: string): number {
-  return isYaml(path) ? CONFIG_FILE_MAX_YAML_BYTES : CONFIG_FILE_MAX_BYTES;
+/** `.yaml` and `.yml` files are YAML (with the optional peer `yaml`); any other is JSON. */
+function formatOf(path: string): Format {
+  return /\.ya?ml$/i.test(path) ? YAML_FORMAT : JSON_FORMAT;
 }
 
 // Stat before opening (opening some devices does something by itself), fstat after (the path may
 // name another file by then), and never read more than the cap + 1 bytes (the file may grow).
-function readTextSync(path: string, cap: number): string {
-  refuseUnlessReadable(statSync(path), cap);
+function readTextSync(path: string, format: Format): string {
+  refuseUnlessReadable(statSync(path), format);
   const fd = openSync(path, OPEN_FLAGS);
   try {
-    refuseUnlessReadable(fstatSync(fd), cap);
-    const buffer = Buffer.alloc(cap + 1);
+    refuseUnlessReadable(fstatSync(fd), format);
+    const buffer = Buffer.alloc(format.cap + 1);
     let length = 0;
     let bytesRead: number;
     do {
       bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       length += bytesRead;
     } while (bytesRead > 0 && length < buffer.length);
-    return decode(buffer, length, cap);
+    return decode(buffer, length, format);
   } finally {
     closeSync(fd);
   }
 }
 
-async function readText(path: string, cap: number): Promise<string> {
-  refuseUnlessReadable(await stat(path), cap);
+async function readText(path: string, format: Format): Promise<string> {
+  refuseUnlessReadable(await stat(path), format);
   const handle = await open(path, OPEN_FLAGS);
   try {
-    refuseUnlessReadable(await handle.stat(), cap);
-    const buffer = Buffer.alloc(cap + 1);
+    refuseUnlessReadable(await handle.stat(), format);
+    const buffer = Buffer.alloc(format.cap + 1);
     let length = 0;
     let bytesRead: number;
     do {
       ({ bytesRead } = await handle.read(buffer, length, buffer.length - length, null));
       length += bytesRead;
     } while (bytesRead > 0 && length < buffer.length);
-    return decode(buffer, length, cap);
+    return decode(buffer, length, format);
   } finally {
     await handle.close();
   }
 }
 
-function refuseUnlessReadable(stats: Stats, cap: number): void {
+function refuseUnlessReadable(stats: Stats, format: Format): void {
   if (!stats.isFile()) {
     throw new Error(`${kindOfFile(stats)}, not a regular file (only regular files are read)`);
   }
-  if (stats.size > cap) throw new Error(`${stats.size} bytes, ${overCap(cap)}`);
+  if (stats.size > format.cap) throw new Error(`${stats.size} bytes, ${overCap(format)}`);
 }
 
-function decode(buffer: Buffer, length: number, cap: number): string {
-  if (length > cap) throw new Error(`grew while being read, ${overCap(cap)}`);
+function decode(buffer: Buffer, length: number, format: Format): string {
+  if (length > format.cap) throw new Error(`grew while being read, ${overCap(format)}`);
   return buffer.toString('utf8', 0, length);
 }
 
-function overCap(cap: number): string {
-  const size = cap >= 1024 * 1024 ? `${cap / (1024 * 1024)} MiB` : `${cap / 1024} KiB`;
-  return `over the ${size} cap of a ${cap === CONFIG_FILE_MAX_BYTES ? 'JSON' : 'YAML'} configuration file`;
+function overCap({ name, capText }: Format): string {
+  return `over the ${capText} cap of a ${name} configuration file`;
 }
 
 const FILE_KINDS: readonly (readonly [(stats: Stats) => boolean, string])[] = [
