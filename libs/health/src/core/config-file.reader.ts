@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { parseJsonText } from '../shared/json-text';
 import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
 import { errorText } from './error-text';
 import { validateConfigurationContent } from './health-configuration';
@@ -123,42 +124,7 @@ function kindOfFile(stats: Stats): string {
  * where (line, column), never the content: the path may point at a file of secrets.
  */
 export function parseConfigurationText(text: string, yaml: boolean): unknown {
-  return yaml ? parseYaml(text) : parseJson(text);
-}
-
-// V8's own messages quote the text they failed on: only their fixed opening words are matched.
-const JSON_PROBLEMS: readonly (readonly [RegExp, string])[] = [
-  [/^Unexpected end of JSON input/, 'unexpected end of input'],
-  [/^Unterminated string/, 'unterminated string'],
-  [/^Bad control character/, 'control character in a string'],
-  [/^Bad escaped character/, 'bad escape in a string'],
-  [/^Unexpected non-whitespace character after JSON/, 'more content after the value'],
-  [/^Expected (double-quoted )?property name/, 'expected a property name in double quotes'],
-  [/^Expected ':'/, "expected ':' after a property name"],
-  [/^Expected ','/, "expected ',' or a closing bracket"],
-  [/^(No number after minus sign|Exponent part is missing)/, 'incomplete number'],
-];
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(jsonProblem(text, errorText(error)));
-  }
-}
-
-function jsonProblem(text: string, message: string): string {
-  const kind = JSON_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1];
-  const position = / JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(message);
-  const at = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : '';
-  if (!kind && !at) return 'not valid JSON';
-  return `not valid JSON: ${kind ?? 'unexpected character'}${at}`;
-}
-
-function lineAndColumn(text: string, position: number): string {
-  const before = text.slice(0, Math.min(position, text.length));
-  const line = before.split('\n').length;
-  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  return yaml ? parseYaml(text) : parseJsonText(text);
 }
 
 interface YamlProblem {

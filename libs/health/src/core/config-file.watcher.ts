@@ -7,6 +7,7 @@ import { milliseconds } from '../health.options';
 import { readConfigurationFileAsync } from './config-file.reader';
 import { errorText } from './error-text';
 import { HealthConfigurationError } from './errors';
+import { describeChanges } from './health-configuration';
 import { HealthService } from './health.service';
 
 /** How often the file's modification time is looked at, in ms, by default. */
@@ -80,8 +81,14 @@ export class ConfigFileWatcher implements OnModuleInit, OnModuleDestroy {
     if (this.stopped) return;
     const event = this.health.loadConfigurationFile(content, { actor: `file:${this.path}` });
     if (event.changes.length > 0) {
-      const what = event.changes.map((c) => `${c.path} -> ${JSON.stringify(c.to)}`).join(', ');
-      this.logger.log(`configuration v${event.version} from ${this.path}: ${what}`);
+      this.logger.log(
+        `configuration v${event.version} from ${this.path}: ${describeChanges(event.changes, false)}`,
+      );
+    }
+    if (event.unregistered.length > 0) {
+      this.logger.warn(
+        `configuration file ${this.path} sets checks that are not registered, not applied unless one is: ${event.unregistered.slice(0, 20).join(', ')}`,
+      );
     }
   }
 

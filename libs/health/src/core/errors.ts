@@ -46,11 +46,16 @@ export class ValueKind {
   }
 }
 
+/** A refusal that is about no single value: shown as this text in place of one. */
+export class Described {
+  constructor(readonly text: string) {}
+}
+
 /** Long values are cut: an error message (and the log line holding it) stays one short line. */
 const MAX_SHOWN = 80;
 
 function describeValue(value: unknown): string {
-  if (value instanceof ValueKind) return value.text;
+  if (value instanceof ValueKind || value instanceof Described) return value.text;
   if (typeof value === 'string') return JSON.stringify(cut(value));
   if (
     typeof value === 'number' ||

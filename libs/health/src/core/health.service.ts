@@ -32,7 +32,7 @@ import type { HealthClock } from './clock';
 import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
 import { runCheck } from './check-runner';
 import { Deadlines } from './deadlines';
-import { DuplicateHealthCheckError, UnknownComponentError, ValueKind } from './errors';
+import { Described, DuplicateHealthCheckError, UnknownComponentError } from './errors';
 import type {
   HealthCheckDefinition,
   HealthCheckOptions,
@@ -819,8 +819,8 @@ function requireReadiness(
   if (before.length === 0 || readinessCovers(resolved.values()).length > 0) return;
   throw new HealthConfigurationError(
     'checks',
-    new ValueKind('a change that leaves readiness no check'),
-    `at least one check that readiness covers (now ${before.join(', ')}): enabled, active, and critical or tagged "${READINESS_TAG}"`,
+    new Described('this change leaves readiness no check'),
+    `at least one of ${before.slice(0, 10).join(', ')}${before.length > 10 ? ', …' : ''} to stay enabled, active, and critical or tagged "${READINESS_TAG}"`,
   );
 }
 

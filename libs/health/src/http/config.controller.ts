@@ -10,7 +10,6 @@ import {
   Logger,
   NotFoundException,
   Patch,
-  PayloadTooLargeException,
   Req,
   ServiceUnavailableException,
   UnauthorizedException,
@@ -28,7 +27,6 @@ import {
   adminAccessProblem,
   hasBody,
   installAdminGate,
-  MAX_PATCH_BYTES,
   PATCH_MEDIA_TYPES,
   patchHeadersProblem,
 } from './admin-gate';
@@ -90,11 +88,6 @@ export function configController({ basePath, version }: ResolvedRoutes): Type {
       if (body === undefined || !hasBody(req.headers)) {
         throw new BadRequestException(
           `A JSON merge patch is required as the body (${PATCH_MEDIA_TYPES.join(' or ')})`,
-        );
-      }
-      if (JSON.stringify(body).length > MAX_PATCH_BYTES) {
-        throw new PayloadTooLargeException(
-          `A configuration patch has at most ${MAX_PATCH_BYTES} bytes`,
         );
       }
       if (dryRun) {
