@@ -2,6 +2,7 @@ import type { INestApplicationContext, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import {
   ApiBody,
+  ApiConsumes,
   ApiExtraModels,
   ApiHeader,
   ApiOperation,
@@ -93,6 +94,7 @@ function describeRoute(type: Type, handler: string, route: HealthRouteDoc): void
     ...(route.headers ?? []).map((header) => ApiHeader(header)),
     ...(route.queries ?? []).map((query) => ApiQuery(query)),
     ...(route.body ? [ApiBody(route.body)] : []),
+    ...(route.consumes ? [ApiConsumes(...route.consumes)] : []),
     ...route.responses.map((response) => ApiResponse(response)),
   ];
   for (const decorate of decorators) decorate(target, handler, descriptor);

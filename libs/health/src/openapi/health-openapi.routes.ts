@@ -19,6 +19,8 @@ export interface HealthRouteDoc {
   headers?: readonly ApiHeaderOptions[];
   queries?: readonly ApiQueryOptions[];
   body?: ApiBodyOptions;
+  /** The media types the body may come as. */
+  consumes?: readonly string[];
   responses: readonly ApiResponseOptions[];
 }
 
@@ -115,7 +117,10 @@ const WINDOW: ApiQueryOptions = {
 
 const admin401 = error(401, 'No valid admin key. Nothing else is said.');
 const admin404 = error(404, 'The endpoint is off: no admin key is configured.');
-const fleet503 = error(503, 'The fleet store cannot be reached: nothing was applied.');
+const fleet503 = error(
+  503,
+  'The fleet store did not take the change: the message says whether nothing was applied or the outcome is not known yet (then `GET` shows `fleet.storedRevision`).',
+);
 
 /**
  * Every health route, by controller class and handler name. A route added to the library gets
@@ -378,7 +383,7 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
       },
       patch: {
         summary: 'Change the configuration at runtime',
-        description: `Validated like startup settings and applied all or nothing, from the next evaluation; one audit line per applied change. ${ADMIN}`,
+        description: `A JSON merge patch (RFC 7396), validated like startup settings and applied all or nothing, from the next evaluation; one audit line per applied change. At most 64 KiB. The key is checked before the body is read. ${ADMIN}`,
         queries: [
           {
             name: 'dryRun',
@@ -388,15 +393,21 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
           },
         ],
         body: { required: true, schema: CONFIG_PATCH },
+        consumes: ['application/merge-patch+json', 'application/json'],
         responses: [
           {
             status: 200,
             description: 'What changed (or would change, with `dryRun=true`).',
             content: json('HealthConfigChangeEvent'),
           },
-          error(400, 'A bad value, naming the setting: nothing was applied.'),
+          error(
+            400,
+            'A bad value, naming the setting, a body that is not JSON, or a query parameter other than `dryRun=true|false`: nothing was applied.',
+          ),
           admin401,
           admin404,
+          error(413, 'The body is over 64 KiB: nothing was applied.'),
+          error(415, 'The body is neither `application/merge-patch+json` nor `application/json`.'),
           fleet503,
         ],
       },

@@ -203,8 +203,15 @@ export const HealthConfiguration = model('HealthConfiguration', {
   },
   fleet: optional({
     type: 'object',
-    description: 'With a fleet store: its revision and whether it is connected.',
-    properties: { revision: { type: 'integer' }, connected: { type: 'boolean' } },
+    description:
+      'With a fleet store: the revision this instance applied, whether the store answers, the revision stored, and whether this instance runs it (if not, `problem` says why).',
+    properties: {
+      revision: { type: 'integer' },
+      connected: { type: 'boolean' },
+      storedRevision: { type: 'integer', nullable: true },
+      inSync: { type: 'boolean' },
+      problem: { type: 'string' },
+    },
   }),
 });
 
