@@ -228,10 +228,19 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
     expect(media('GET /v1/health/ready', '503')).toEqual(['text/plain']);
     expect(statuses('GET /v1/health/startup')).toEqual(['200', '503']);
     expect(statuses('GET /v1/health/trends')).toEqual(['200', '400']);
-    expect(statuses('GET /v1/health/config')).toEqual(['200', '401', '404']);
-    expect(statuses('PATCH /v1/health/config')).toEqual(['200', '400', '401', '404', '503']);
-    expect(statuses('DELETE /v1/health/config')).toEqual(['200', '401', '404', '503']);
+    expect(statuses('GET /v1/health/config')).toEqual(['200', '400', '401', '404']);
+    expect(statuses('PATCH /v1/health/config')).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '413',
+      '415',
+      '503',
+    ]);
+    expect(statuses('DELETE /v1/health/config')).toEqual(['200', '400', '401', '404', '503']);
     expect(Object.keys(operations.get('PATCH /v1/health/config')!.requestBody!.content)).toEqual([
+      'application/merge-patch+json',
       'application/json',
     ]);
     expect(statuses('GET /metrics')).toEqual(['200', '401']);
