@@ -117,7 +117,9 @@ describe('the configuration file', () => {
     expect(warnings[0]).toContain(
       `configuration file ${file} not applied, keeping version ${version}`,
     );
-    expect(warnings[0]).toContain('defaults.timeoutMs: a number (expected an integer number of milliseconds');
+    expect(warnings[0]).toContain(
+      'defaults.timeoutMs: a number (expected an integer number of milliseconds',
+    );
     expect(warnings[1]).toMatch(/keeping version \d+: not valid JSON$/);
   });
 

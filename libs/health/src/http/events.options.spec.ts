@@ -55,7 +55,10 @@ describe('resolveEventsSettings', () => {
       { maxClients: 5, maxClientsPerAddress: 6 },
       'events.maxClientsPerAddress: 6 (expected an integer from 1 to 5 (events.maxClients))',
     ],
-    [{ heartbeatMs: 10 }, 'events.heartbeatMs: 10 (expected an integer number of milliseconds from 1000'],
+    [
+      { heartbeatMs: 10 },
+      'events.heartbeatMs: 10 (expected an integer number of milliseconds from 1000',
+    ],
     [{ replay: -1 }, 'events.replay: -1'],
     [
       { replay: 1001 },
