@@ -267,10 +267,11 @@ describe('the admin endpoint of the built service under hostile requests', () =>
     });
 
     const other = '{"checks":{"cache":{"degradedAboveMs":654}}}';
-    for (const headers of [
+    const refusedTypes: Array<Record<string, string>> = [
       { 'x-api-key': ADMIN, 'content-type': 'text/plain' },
-      { 'x-api-key': ADMIN },
-    ]) {
+      { 'x-api-key': ADMIN }, // a body and no Content-Type at all
+    ];
+    for (const headers of refusedTypes) {
       const answer = await patch(service, other, { headers });
       expect({ headers, status: answer.status }).toEqual({ headers, status: 415 });
       expect(message(answer)).toContain('application/merge-patch+json');
