@@ -121,6 +121,7 @@ describe('the admin endpoint of the built service under hostile requests', () =>
 
   it('(1) refuses prototype keys with a 400 naming them, writes no audit line, and stays alive', async () => {
     const before = await config(service);
+    const from = service.output().length;
     const refused: Array<[string, string, RegExp]> = [
       ['', '{"checks":{"__proto__":{"critical":false}}}', /checks\.__proto__/],
       ['?dryRun=true', '{"checks":{"__proto__":{"tags":["x"]}}}', /checks\.__proto__/],
@@ -138,7 +139,7 @@ describe('the admin endpoint of the built service under hostile requests', () =>
       expect({ body, status: answer.status }).toEqual({ body, status: 400 });
       expect(message(answer)).toMatch(names);
     }
-    expect(auditLines(service.output())).toEqual([]);
+    expect(auditLines(service.output().slice(from))).toEqual([]);
     expect((await config(service)).version).toBe(before.version);
 
     await stayAlive([service]);
