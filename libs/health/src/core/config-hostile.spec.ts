@@ -430,3 +430,28 @@ describe('property: any sequence of changes through the doors', () => {
     expect(seen.refused).toBeGreaterThan(20);
   });
 });
+
+// --- Defects found by these tests (failing until fixed) --------------------------------------
+
+describe('defect: a patch that changes no value still changes the engine', () => {
+  // `{ defaults: { retries: 1 } }` where retries is 1 already answers `changes: []` and keeps the
+  // version, yet the value is now pinned by the runtime layer (source "runtime"): a later file
+  // change of it no longer applies, and no event or audit line ever said so.
+  it.each([
+    [{ defaults: { retries: 1 } }, 'defaults.retries'],
+    [{ checks: { db: { timeoutMs: 2000 } } }, 'checks.db.timeoutMs'],
+    [{ checks: { db: { critical: true } } }, 'checks.db.critical'],
+  ])('%j changes nothing, sources included (%s)', (patch, _setting) => {
+    const service = engine();
+    const before = service.configuration();
+    expect(service.applyConfiguration(patch).changes).toEqual([]);
+    expect(service.configuration()).toEqual(before);
+  });
+
+  it('so that a file change of that value applies', () => {
+    const service = engine();
+    service.applyConfiguration({ defaults: { retries: 1 } });
+    service.loadConfigurationFile({ defaults: { retries: 3 } });
+    expect(service.configuration().defaults.retries).toEqual({ value: 3, source: 'file' });
+  });
+});

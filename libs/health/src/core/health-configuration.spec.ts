@@ -10,6 +10,7 @@ import {
   patchLike,
   prototypeSnapshot,
   validPatch,
+  VALID_CHECK_VALUE,
 } from '../../../../test/support/config-arbitraries';
 import {
   COMPONENT_NAME_EXPECTED,
@@ -914,6 +915,61 @@ describe('describeChanges', () => {
         expect(describeChanges(changes, withFrom).length).toBeLessThanOrEqual(2050);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+// --- Defects found by these tests (failing until fixed) --------------------------------------
+
+describe('defect: a threshold removed with null is not held to the name rule', () => {
+  // Every other level refuses an unknown key even when it is set to null (defaults.x: null,
+  // checks.db.x: null, checks.Bad: null); thresholds.<name>: null skips the name check.
+  it.each([
+    '{"checks":{"db":{"thresholds":{"__proto__":null}}}}',
+    '{"checks":{"db":{"thresholds":{"constructor.prototype":null}}}}',
+    `{"checks":{"db":{"thresholds":{"not a name ${MARK}":null}}}}`,
+  ])('refuses %s', (text) => {
+    for (const quote of [true, false]) {
+      const error = refusal(json(text), quote);
+      expect(error.setting).toBe('checks.db.thresholds');
+      expect(error.expected).toBe('threshold names like minHitRatio');
+      if (!quote) expect(error.message).not.toContain(MARK);
+    }
+  });
+});
+
+describe('defect: layerPatch does not remove a threshold that only `from` has', () => {
+  // mergePatch merges thresholds name by name, but layerPatch sends a changed thresholds object
+  // whole, without null for the names that are gone: the fleet's adopt() (config-fleet.ts) applies
+  // layerPatch(applied, stored) and so keeps a threshold every other instance removed.
+  it('removes maxAverageOperationMs', () => {
+    const a = layerOf({
+      checks: { cache: { thresholds: { minHitRatio: 0.5, maxAverageOperationMs: 100 } } },
+    });
+    const b = layerOf({ checks: { cache: { thresholds: { maxAverageOperationMs: null } } } }, a);
+    expect(layerToJson(b).checks).toEqual({ cache: { thresholds: { minHitRatio: 0.5 } } });
+    const patch = layerPatch(a, b);
+    expect(layerToJson(mergePatch(a, read(patch)))).toEqual(layerToJson(b));
+  });
+
+  it('property: layerPatch(a, b) applied to a gives b, thresholds included', () => {
+    const names = ['db', 'cache'];
+    const thresholdsOnly = VALID_CHECK_VALUE.thresholds.map((thresholds) => ({
+      checks: { db: { thresholds } },
+    }));
+    const patch = fc.oneof(validPatch(names), thresholdsOnly);
+    const validLayer = fc
+      .array(patch, { minLength: 1, maxLength: 3 })
+      .map((patches) =>
+        patches.reduce<ConfigLayer>((layer, patch) => layerOf(patch, layer), EMPTY_LAYER),
+      );
+    // b as the fleet makes it: a, changed by one more patch.
+    fc.assert(
+      fc.property(validLayer, patch, (a, change) => {
+        const b = layerOf(change, a);
+        expect(layerToJson(mergePatch(a, read(layerPatch(a, b))))).toEqual(layerToJson(b));
+      }),
+      { numRuns: 300 },
     );
   });
 });
