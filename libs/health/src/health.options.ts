@@ -223,7 +223,8 @@ export const CHECK_OPTION_RULES: Readonly<
     const valid =
       Array.isArray(value) &&
       value.length <= MAX_TAGS &&
-      value.every((tag) => typeof tag === 'string' && TAG.test(tag));
+      // Array.from: a hole in a sparse array is a missing tag, which every() would skip.
+      Array.from(value as unknown[]).every((tag) => typeof tag === 'string' && TAG.test(tag));
     if (!valid) {
       throw new HealthConfigurationError(
         where,
@@ -234,11 +235,16 @@ export const CHECK_OPTION_RULES: Readonly<
   },
 };
 
-/** Validates one threshold: a finite number under a name like `minHitRatio`. */
-export function validateThreshold(where: string, name: string, value: unknown): void {
+/** Validates a threshold's name: like `minHitRatio`. */
+export function validateThresholdName(where: string, name: string): void {
   if (!THRESHOLD_NAME.test(name)) {
     throw new HealthConfigurationError(where, name, 'threshold names like minHitRatio');
   }
+}
+
+/** Validates one threshold: a finite number under a name like `minHitRatio`. */
+export function validateThreshold(where: string, name: string, value: unknown): void {
+  validateThresholdName(where, name);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new HealthConfigurationError(`${where}.${name}`, value, 'a number');
   }

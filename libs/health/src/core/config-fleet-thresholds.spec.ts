@@ -9,10 +9,9 @@ import type { HealthCheckDefinition } from './health-check';
 import { HealthService } from './health.service';
 
 /**
- * Defect (failing until fixed): an instance applies a fleet change as
- * `layerPatch(applied, stored)`, which sends a changed `thresholds` object whole, without null
- * for a name that is gone; `mergePatch` merges thresholds name by name, so a threshold removed on
- * one instance stays on every other one, while each reports the new revision as applied.
+ * An instance applies a fleet change as `layerPatch(applied, stored)`; thresholds merge name by
+ * name, so a threshold removed on one instance must reach every other one as `null` (it once
+ * stayed everywhere while each instance reported the new revision as applied).
  */
 describe('ConfigFleet: removing one threshold of several', () => {
   let redis: PrivateRedis;

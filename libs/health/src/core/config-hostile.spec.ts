@@ -16,7 +16,7 @@ import type {
   HealthConfiguration,
   TunableDefaultKey,
 } from './health-configuration';
-import { TUNABLE_CHECK_KEYS } from './health-configuration';
+import { describeChanges, TUNABLE_CHECK_KEYS } from './health-configuration';
 import { HealthStatus } from './health-status';
 import { HealthService } from './health.service';
 
@@ -431,27 +431,36 @@ describe('property: any sequence of changes through the doors', () => {
   });
 });
 
-// --- Defects found by these tests (failing until fixed) --------------------------------------
-
-describe('defect: a patch that changes no value still changes the engine', () => {
-  // `{ defaults: { retries: 1 } }` where retries is 1 already answers `changes: []` and keeps the
-  // version, yet the value is now pinned by the runtime layer (source "runtime"): a later file
-  // change of it no longer applies, and no event or audit line ever said so.
+describe('a patch that sets a value to what it already is', () => {
+  // The runtime layer now holds it (a fleet pins it on every instance, whatever their files say):
+  // announced as a change of source, with a new version, not silently.
   it.each([
-    [{ defaults: { retries: 1 } }, 'defaults.retries'],
-    [{ checks: { db: { timeoutMs: 2000 } } }, 'checks.db.timeoutMs'],
-    [{ checks: { db: { critical: true } } }, 'checks.db.critical'],
-  ])('%j changes nothing, sources included (%s)', (patch, _setting) => {
+    [{ defaults: { retries: 1 } }, 'defaults.retries', 1, 'default'],
+    [{ checks: { db: { timeoutMs: 2000 } } }, 'checks.db.timeoutMs', 2000, 'default'],
+    [{ checks: { db: { critical: true } } }, 'checks.db.critical', true, 'default'],
+  ])('%j is announced as a change of source (%s)', (patch, path, value, source) => {
     const service = engine();
-    const before = service.configuration();
+    const event = service.applyConfiguration(patch);
+    expect(event.version).toBe(2);
+    expect(event.changes).toContainEqual({
+      path,
+      from: value,
+      to: value,
+      sources: [source, 'runtime'],
+    });
+    expect(describeChanges(event.changes)).toContain(
+      `${path} ${JSON.stringify(value)} -> ${JSON.stringify(value)} (${source} -> runtime)`,
+    );
+    // Setting it again changes nothing.
     expect(service.applyConfiguration(patch).changes).toEqual([]);
-    expect(service.configuration()).toEqual(before);
   });
 
-  it('so that a file change of that value applies', () => {
+  it('pins it over a later file value, as every runtime value is, until it is dropped', () => {
     const service = engine();
     service.applyConfiguration({ defaults: { retries: 1 } });
     service.loadConfigurationFile({ defaults: { retries: 3 } });
+    expect(service.configuration().defaults.retries).toEqual({ value: 1, source: 'runtime' });
+    service.applyConfiguration({ defaults: { retries: null } });
     expect(service.configuration().defaults.retries).toEqual({ value: 3, source: 'file' });
   });
 });

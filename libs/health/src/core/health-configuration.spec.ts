@@ -168,11 +168,19 @@ describe('HealthService configuration at runtime', () => {
   });
 
   it('bumps nothing for a patch that changes nothing, and resets to the other sources', () => {
+    // Pinning a value at runtime that the options already give is a change of its source only.
+    expect(service.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([
+      { path: 'checks.db.retries', from: 0, to: 0, sources: ['options', 'runtime'] },
+    ]);
     expect(service.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([]);
-    expect(service.configuration().version).toBe(1);
+    expect(service.configuration().version).toBe(2);
     service.applyConfiguration({ checks: { db: { mode: 'shadow', enabled: false } } });
     const reset = service.resetConfiguration();
-    expect(reset.changes.map((c) => c.path)).toEqual(['checks.db.enabled', 'checks.db.mode']);
+    expect(reset.changes.map((c) => c.path)).toEqual([
+      'checks.db.retries',
+      'checks.db.enabled',
+      'checks.db.mode',
+    ]);
     expect(service.configuration().checks.db.mode).toEqual({ value: 'active', source: 'default' });
   });
 });
@@ -919,9 +927,7 @@ describe('describeChanges', () => {
   });
 });
 
-// --- Defects found by these tests (failing until fixed) --------------------------------------
-
-describe('defect: a threshold removed with null is not held to the name rule', () => {
+describe('a threshold removed with null is held to the name rule', () => {
   // Every other level refuses an unknown key even when it is set to null (defaults.x: null,
   // checks.db.x: null, checks.Bad: null); thresholds.<name>: null skips the name check.
   it.each([
@@ -938,7 +944,7 @@ describe('defect: a threshold removed with null is not held to the name rule', (
   });
 });
 
-describe('defect: layerPatch does not remove a threshold that only `from` has', () => {
+describe('layerPatch removes a threshold that only `from` has', () => {
   // mergePatch merges thresholds name by name, but layerPatch sends a changed thresholds object
   // whole, without null for the names that are gone: the fleet's adopt() (config-fleet.ts) applies
   // layerPatch(applied, stored) and so keeps a threshold every other instance removed.

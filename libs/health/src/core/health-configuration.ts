@@ -5,6 +5,7 @@ import {
   MAX_THRESHOLDS,
   milliseconds,
   validateThreshold,
+  validateThresholdName,
 } from '../health.options';
 import { HealthConfigurationError, ValueKind } from './errors';
 import type { HealthCheckOptions } from './health-check';
@@ -77,6 +78,8 @@ export interface ConfigChange {
   path: string;
   from: unknown;
   to: unknown;
+  /** Only when the value stayed the same but now comes from another layer: from which to which. */
+  sources?: [ConfigSource, ConfigSource];
 }
 
 /** What an applied change announces. */
@@ -202,6 +205,8 @@ class PatchReader {
     }
     const limits = new Map<string, number | null>();
     for (const [name, value] of entries) {
+      // A name is checked even when the value removes it.
+      this.guard(name, () => validateThresholdName(where, name));
       if (value !== null) this.guard(value, () => validateThreshold(where, name, value));
       limits.set(name, value as number | null);
     }
@@ -333,8 +338,15 @@ export function layerPatch(from: ConfigLayer, to: ConfigLayer): ConfigPatch {
   const checks = new Map<string, Record<string, unknown> | null>();
   for (const name of from.checks.keys()) if (!to.checks.has(name)) checks.set(name, null);
   for (const [name, options] of to.checks) {
+    const before = from.checks.get(name) ?? {};
     const changed = Object.create(null) as Record<string, unknown>;
-    diffInto(changed, from.checks.get(name) ?? {}, options);
+    diffInto(changed, before, options);
+    // Thresholds merge name by name: a name that is gone must be sent as null.
+    if (changed.thresholds && before.thresholds && options.thresholds) {
+      const limits = Object.create(null) as Record<string, unknown>;
+      diffInto(limits, before.thresholds, options.thresholds);
+      changed.thresholds = { ...limits };
+    }
     if (Object.keys(changed).length > 0) checks.set(name, changed);
   }
   return {
@@ -391,8 +403,9 @@ const MAX_CHANGES_TEXT = 2000;
 export function describeChanges(changes: readonly ConfigChange[], withFrom = true): string {
   let text = '';
   for (let i = 0; i < changes.length; i++) {
-    const { path, from, to } = changes[i];
-    const part = `${path} ${withFrom ? `${JSON.stringify(from)} -> ` : '-> '}${JSON.stringify(to)}`;
+    const { path, from, to, sources } = changes[i];
+    const moved = sources ? ` (${sources[0]} -> ${sources[1]})` : '';
+    const part = `${path} ${withFrom ? `${JSON.stringify(from)} -> ` : '-> '}${JSON.stringify(to)}${moved}`;
     if (!text) {
       text = part.length > MAX_CHANGES_TEXT ? `${part.slice(0, MAX_CHANGES_TEXT)}…` : part;
       continue;

@@ -133,17 +133,24 @@ const DEFAULT_OPTION = {
 } as const satisfies Record<TunableDefaultKey, keyof HealthModuleOptions>;
 
 /** Every value that differs between two configurations, by path. */
+/**
+ * Every value that differs between two configurations, by path; a value that stays the same but
+ * comes from another layer now (pinned at runtime, say) is a change too, with its sources.
+ */
 function diff(before: HealthConfiguration, after: HealthConfiguration): ConfigChange[] {
   const changes: ConfigChange[] = [];
-  const compare = (path: string, from: unknown, to: unknown) => {
-    if (!same(from, to)) changes.push({ path, from, to });
+  const compare = (path: string, from?: ConfigValue<unknown>, to?: ConfigValue<unknown>) => {
+    if (!same(from?.value, to?.value)) changes.push({ path, from: from?.value, to: to?.value });
+    else if (from && to && from.source !== to.source) {
+      changes.push({ path, from: from.value, to: to.value, sources: [from.source, to.source] });
+    }
   };
   for (const key of TUNABLE_DEFAULT_KEYS) {
-    compare(`defaults.${key}`, before.defaults[key].value, after.defaults[key].value);
+    compare(`defaults.${key}`, before.defaults[key], after.defaults[key]);
   }
   for (const [name, check] of Object.entries(after.checks)) {
     for (const key of TUNABLE_CHECK_KEYS) {
-      compare(`checks.${name}.${key}`, before.checks[name]?.[key].value, check[key].value);
+      compare(`checks.${name}.${key}`, before.checks[name]?.[key], check[key]);
     }
   }
   return changes;

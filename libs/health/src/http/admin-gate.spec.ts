@@ -14,7 +14,7 @@ import {
   adminPathMatcher,
   MAX_PATCH_BYTES,
   patchHeadersProblem,
-} from './admin-gate';
+} from './admin-request';
 import { parseAdminQuery } from './config.controller';
 
 const ADMIN = 'admin-key-0001-7c3e5a9b';
@@ -752,84 +752,85 @@ describe.each<Platform>(['express', 'fastify'])('the admin gate on %s', (platfor
   });
 });
 
-// --- Defects found by these tests (failing until fixed) --------------------------------------
+describe.each<Platform>(['express', 'fastify'])(
+  'the admin gate on %s, against encoded paths and chunked bodies',
+  (platform) => {
+    let app: INestApplication | undefined;
+    let port: number;
 
-describe.each<Platform>(['express', 'fastify'])('defects of the admin gate on %s', (platform) => {
-  let app: INestApplication | undefined;
-  let port: number;
-
-  beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        HealthModule.forRoot({
-          evaluationIntervalMs: 0,
-          adminKeys: [ADMIN],
-          checks: [{ name: 'db', check: () => ({ status: HealthStatus.HEALTHY }) }],
-        }),
-      ],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-        : moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    port = (app.getHttpServer().address() as AddressInfo).port;
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  // Fastify's router decodes percent-encoded characters of the path before matching a route; the
-  // gate matches the raw URL. So `/v1/health/%63onfig` reaches the admin controller (GET with a
-  // key answers the configuration) while the gate lets it through: without a key, the body is
-  // parsed first (400, 413) and only then refused. Express does not route these spellings.
-  it.each([
-    '/v1/health/config',
-    '/v1/health/%63onfig',
-    '/v1/health/confi%67',
-    '/v1/%68ealth/config',
-    '/%761/health/config',
-  ])('gates %s wherever it reaches the admin endpoint', async (path) => {
-    const get = await send(port, { method: 'GET', path, headers: { 'x-api-key': ADMIN } });
-    expect([200, 404]).toContain(get.status);
-    const reaches = get.status === 200;
-    for (const [type, body] of [
-      ['application/json', `{"checks": ${MARK}`],
-      ['application/merge-patch+json', `{"checks": ${MARK}`],
-      ['application/json', JSON.stringify({ pad: 'x'.repeat(1_200_000) })],
-      ['application/json', '{"checks":{"db":{"timeoutMs":150}}}'],
-    ]) {
-      const res = await send(port, { path, headers: { 'content-type': type }, body });
-      const seen = { type, size: body.length, status: res.status };
-      // Where the spelling is no route of the endpoint, the app answers as for any unknown path.
-      if (reaches) expect(seen).toEqual({ ...seen, status: 401 });
-      else expect([400, 404, 413]).toContain(res.status);
-    }
-    const after = await send(port, {
-      method: 'GET',
-      path: '/v1/health/config',
-      headers: { 'x-api-key': ADMIN },
+    beforeEach(async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          HealthModule.forRoot({
+            evaluationIntervalMs: 0,
+            adminKeys: [ADMIN],
+            checks: [{ name: 'db', check: () => ({ status: HealthStatus.HEALTHY }) }],
+          }),
+        ],
+      }).compile();
+      app =
+        platform === 'fastify'
+          ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+          : moduleRef.createNestApplication({ logger: false });
+      await app.listen(0, '127.0.0.1');
+      port = (app.getHttpServer().address() as AddressInfo).port;
     });
-    expect(JSON.parse(after.text).version).toBe(1);
-  });
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+    });
 
-  // On Fastify, application/json is read by Fastify's own parser (bodyLimit 1 MiB by default):
-  // only a declared Content-Length is held to 64 KiB by the gate, a chunked body is not.
-  it('refuses a chunked body of 70 KB as application/json with 413', async () => {
-    const body = JSON.stringify({ checks: { db: { timeoutMs: 150 } } }) + ' '.repeat(70_000);
-    const res = await send(port, {
-      path: '/v1/health/config',
-      headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
-      body,
-      chunked: true,
+    // Fastify's router decodes percent-encoded characters of the path before matching a route; the
+    // gate matches the raw URL. So `/v1/health/%63onfig` reaches the admin controller (GET with a
+    // key answers the configuration) while the gate lets it through: without a key, the body is
+    // parsed first (400, 413) and only then refused. Express does not route these spellings.
+    it.each([
+      '/v1/health/config',
+      '/v1/health/%63onfig',
+      '/v1/health/confi%67',
+      '/v1/%68ealth/config',
+      '/%761/health/config',
+    ])('gates %s wherever it reaches the admin endpoint', async (path) => {
+      const get = await send(port, { method: 'GET', path, headers: { 'x-api-key': ADMIN } });
+      expect([200, 404]).toContain(get.status);
+      const reaches = get.status === 200;
+      for (const [type, body] of [
+        ['application/json', `{"checks": ${MARK}`],
+        ['application/merge-patch+json', `{"checks": ${MARK}`],
+        ['application/json', JSON.stringify({ pad: 'x'.repeat(1_200_000) })],
+        ['application/json', '{"checks":{"db":{"timeoutMs":150}}}'],
+      ]) {
+        const res = await send(port, { path, headers: { 'content-type': type }, body });
+        const seen = { type, size: body.length, status: res.status };
+        // Where the spelling is no route of the endpoint, the app answers as for any unknown path.
+        if (reaches) expect(seen).toEqual({ ...seen, status: 401 });
+        else expect([400, 404, 413]).toContain(res.status);
+      }
+      const after = await send(port, {
+        method: 'GET',
+        path: '/v1/health/config',
+        headers: { 'x-api-key': ADMIN },
+      });
+      expect(JSON.parse(after.text).version).toBe(1);
     });
-    expect(res.status).toBe(413);
-    const get = await send(port, {
-      method: 'GET',
-      path: '/v1/health/config',
-      headers: { 'x-api-key': ADMIN },
+
+    // On Fastify, application/json is read by Fastify's own parser (bodyLimit 1 MiB by default):
+    // only a declared Content-Length is held to 64 KiB by the gate, a chunked body is not.
+    it('refuses a chunked body of 70 KB as application/json with 413', async () => {
+      const body = JSON.stringify({ checks: { db: { timeoutMs: 150 } } }) + ' '.repeat(70_000);
+      const res = await send(port, {
+        path: '/v1/health/config',
+        headers: { 'x-api-key': ADMIN, 'content-type': 'application/json' },
+        body,
+        chunked: true,
+      });
+      expect(res.status).toBe(413);
+      const get = await send(port, {
+        method: 'GET',
+        path: '/v1/health/config',
+        headers: { 'x-api-key': ADMIN },
+      });
+      expect(JSON.parse(get.text).version).toBe(1);
     });
-    expect(JSON.parse(get.text).version).toBe(1);
-  });
-});
+  },
+);

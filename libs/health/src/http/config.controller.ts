@@ -23,13 +23,13 @@ import { HealthConfigurationError } from '../core/errors';
 import type { ConfigChangeEvent, HealthConfiguration } from '../core/health-configuration';
 import { describeChanges } from '../core/health-configuration';
 import { HealthService } from '../core/health.service';
+import { installAdminGate } from './admin-gate';
 import {
   adminAccessProblem,
   hasBody,
-  installAdminGate,
   PATCH_MEDIA_TYPES,
   patchHeadersProblem,
-} from './admin-gate';
+} from './admin-request';
 import { presentedApiKey } from './api-key';
 import { HealthHttpSettings } from './health-http.settings';
 import type { ResolvedRoutes } from './http.options';

@@ -160,7 +160,8 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
       status: endpoints.status ?? true,
       events: endpoints.events ?? true,
     },
-    redirect: flag('http.redirect', options.redirect) ?? true,
+    // `GET health` redirects to the base path: not when it is the base path itself.
+    redirect: (flag('http.redirect', options.redirect) ?? true) && basePath !== 'health',
     version: options.version,
   };
 }
