@@ -78,15 +78,9 @@ function analyzeAll(store: TrendStore, settings: TrendSettings, ticks: number): 
 /** The longest retention the settings accept at a 10 s interval, and proof that 1 ms more is refused. */
 function maximumSettings(): { settings: TrendSettings; refused: string } {
   const longest = INTERVAL_MS * TREND_LIMITS.intervalsKept;
-  const settings = resolveTrendSettings({
-    evaluationIntervalMs: INTERVAL_MS,
-    trends: { retentionMs: longest },
-  });
+  const settings = resolveTrendSettings({ retentionMs: longest }, INTERVAL_MS);
   try {
-    resolveTrendSettings({
-      evaluationIntervalMs: INTERVAL_MS,
-      trends: { retentionMs: longest + 1 },
-    });
+    resolveTrendSettings({ retentionMs: longest + 1 }, INTERVAL_MS);
     return { settings, refused: 'NOT refused' };
   } catch (error) {
     if (!(error instanceof HealthConfigurationError)) throw error;

@@ -1,10 +1,7 @@
 import fc from 'fast-check';
-import type { TunableCheckKey } from '../../libs/health/src/core/health-configuration';
-import {
-  TUNABLE_CHECK_KEYS,
-  TUNABLE_DEFAULT_KEYS,
-} from '../../libs/health/src/core/health-configuration';
-import { MAX_TIMER_MS } from '../../libs/health/src/health.options';
+import type { TunableCheckKey } from '../../libs/health/src/core/check-settings';
+import { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from '../../libs/health/src/core/check-settings';
+import { MAX_TIMER_MS } from '../../libs/health/src/shared/validate';
 
 /**
  * Arbitraries for property tests of the runtime configuration's doors (`parsePatch` and the

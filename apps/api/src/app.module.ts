@@ -1,4 +1,5 @@
 import { HealthModule } from '@nest-health/core';
+import { HealthConfigModule } from '@nest-health/core/config';
 import {
   CacheMetricsCollector,
   CircuitBreakerMetricsCollector,
@@ -14,6 +15,7 @@ import { CacheService } from './cache/cache.service';
 import { HostHealthChecks } from './health/host-health-checks';
 import { HostHealthModule } from './health/host-health.module';
 import {
+  templateConfigOptions,
   templateHealthOptions,
   templateMetricsOptions,
   templateWebhookOptions,
@@ -30,6 +32,18 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
       inject: [ConfigService, HostHealthChecks],
       useFactory: (config: ConfigService, host: HostHealthChecks) =>
         templateHealthOptions(config, host.checks),
+      // Everything on: the template's legacy body, trends, the status page with live updates,
+      // and GET /health redirecting to /v1/health.
+      http: {
+        endpoints: { legacy: true, trends: true, status: true, events: true },
+        redirect: true,
+      },
+    }),
+    // Runtime configuration: the admin endpoint (404 without HEALTH_ADMIN_KEYS), the watched
+    // file (HEALTH_CONFIG_FILE) and the fleet store (HEALTH_CONFIG_REDIS_URL).
+    HealthConfigModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => templateConfigOptions(config),
     }),
     // GET /metrics (behind HEALTH_METRICS_TOKEN when set): the health metrics, the process
     // metrics, the cache's and the circuit breakers', from prom-client's global registry.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { HealthConfigurationError } from './core/errors';
-import { envList, envSecretList, healthOptionsFromEnv } from './health.env';
+import { HealthConfigurationError } from './shared/errors';
+import { healthOptionsFromEnv } from './health.env';
+import { envList, envSecretList } from './shared/env';
 import { isAccessSecret } from './shared/access-secret';
 import { healthWebhookOptionsFromEnv } from './webhooks/webhook.env';
 

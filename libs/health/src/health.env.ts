@@ -1,18 +1,21 @@
-import { HealthConfigurationError } from './core/errors';
 import type { HealthCheckOptions } from './core/health-check';
 import { CHECK_MODES } from './core/health-check';
-import { COMPONENT_NAME_PATTERN } from './core/names';
+import type { HealthModuleOptions } from './health.options';
 import type { DetailsVisibility } from './http/http.options';
 import { DETAILS_VISIBILITY } from './http/http.options';
-import type { HealthModuleOptions } from './health.options';
-import { MAX_TIMER_MS } from './health.options';
-import { accessSecret, adminKeysApart, BLANK_SECRET_EXPECTED } from './shared/access-secret';
-
-/** Where variables are read from: `process.env`, a `ConfigService`, or any getter. */
-export type HealthEnv =
-  | Readonly<Record<string, string | undefined>>
-  | { get(key: string): unknown }
-  | ((key: string) => string | undefined);
+import type { HealthEnv } from './shared/env';
+import {
+  envBoolean,
+  envGetter,
+  envInteger,
+  envList,
+  envMilliseconds,
+  envReader,
+  envSecretList,
+  urlPassword,
+} from './shared/env';
+import { HealthConfigurationError } from './shared/errors';
+import { COMPONENT_NAME_PATTERN, isComponentName } from './shared/names';
 
 export interface HealthEnvOptions {
   /**
@@ -24,15 +27,16 @@ export interface HealthEnvOptions {
 
 /**
  * Module options from generic `HEALTH_*` variables: `HEALTH_CHECK_TIMEOUT_MS`,
- * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS`, `HEALTH_CHECK_RETRY_COUNT`, `HEALTH_CHECK_RESULT_TTL_MS`,
- * `HEALTH_CHECK_FAILURE_TTL_MS`,
- * `HEALTH_CHECK_ENABLED_COMPONENTS`, `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`,
- * `HEALTH_DETAILS`, `HEALTH_DETAILS_KEYS`, `HEALTH_ADMIN_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
- * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, and `APP_VERSION`.
- * Unset or empty variables keep their defaults. A bad value throws a `HealthConfigurationError`
- * naming the variable and the value. The keys (`HEALTH_DETAILS_KEYS`, `HEALTH_ADMIN_KEYS`) are
- * held to the access-secret rule (see `envSecretList`); set but blank is an error, an admin key
- * that is also a details key too, and their values are never shown.
+ * `HEALTH_CHECK_<COMPONENT>_TIMEOUT_MS` (and `_DEGRADED_ABOVE_MS`, `_FAILURES_BEFORE_UNHEALTHY`,
+ * `_SUCCESSES_BEFORE_HEALTHY`, `_MODE`, `_ENABLED`), `HEALTH_CHECK_RETRY_COUNT`,
+ * `HEALTH_CHECK_RESULT_TTL_MS`, `HEALTH_CHECK_FAILURE_TTL_MS`, `HEALTH_CHECK_ENABLED_COMPONENTS`,
+ * `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`, `HEALTH_DETAILS`,
+ * `HEALTH_DETAILS_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
+ * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, `HEALTH_LOG_TRANSITIONS` and
+ * `APP_VERSION`. Unset or empty variables keep their defaults. A bad value throws a
+ * `HealthConfigurationError` naming the variable and the value (a key's value never).
+ * The runtime configuration's variables are `healthConfigOptionsFromEnv`'s; their secrets (admin
+ * keys, the fleet URL's password) are masked here too.
  */
 export function healthOptionsFromEnv(
   env: HealthEnv,
@@ -46,15 +50,6 @@ export function healthOptionsFromEnv(
     if (Object.keys(own).length > 0) components[name] = own;
   }
   const keys = envSecretList('HEALTH_DETAILS_KEYS', raw('HEALTH_DETAILS_KEYS'));
-  const adminKeys = envSecretList('HEALTH_ADMIN_KEYS', raw('HEALTH_ADMIN_KEYS'));
-  adminKeysApart('HEALTH_ADMIN_KEYS', adminKeys ?? [], 'HEALTH_DETAILS_KEYS', keys ?? []);
-  const fleetUrl = read('HEALTH_CONFIG_REDIS_URL') || undefined;
-  const fleetKey = read('HEALTH_CONFIG_REDIS_KEY') || undefined;
-  const interval =
-    read('HEALTH_EVALUATION_INTERVAL_MS') !== undefined &&
-    read('HEALTH_EVALUATION_INTERVAL_MS') !== ''
-      ? 'HEALTH_EVALUATION_INTERVAL_MS'
-      : 'HEALTH_TREND_INTERVAL_MS';
   const fromEnv: HealthModuleOptions = {
     version: read('APP_VERSION') || undefined,
     defaultTimeoutMs: envMilliseconds(
@@ -78,7 +73,11 @@ export function healthOptionsFromEnv(
       read('HEALTH_CHECK_ENABLED_COMPONENTS'),
     ),
     components,
-    evaluationIntervalMs: envMilliseconds(interval, read(interval), 0),
+    evaluationIntervalMs: envMilliseconds(
+      'HEALTH_EVALUATION_INTERVAL_MS',
+      read('HEALTH_EVALUATION_INTERVAL_MS'),
+      0,
+    ),
     trends: {
       retentionMs: envMilliseconds(
         'HEALTH_TREND_RETENTION_MS',
@@ -88,8 +87,7 @@ export function healthOptionsFromEnv(
     },
     details: detailsVisibility(read('HEALTH_DETAILS')),
     detailsKeys: keys,
-    adminKeys,
-    secrets: [...(keys ?? []), ...(adminKeys ?? []), ...urlPassword(fleetUrl)],
+    secrets: [...(keys ?? []), ...maskedOnly(raw)],
     shutdownDelayMs: envMilliseconds(
       'HEALTH_SHUTDOWN_DELAY_MS',
       read('HEALTH_SHUTDOWN_DELAY_MS'),
@@ -103,117 +101,23 @@ export function healthOptionsFromEnv(
     probeTimeoutMs: envMilliseconds('HEALTH_PROBE_TIMEOUT_MS', read('HEALTH_PROBE_TIMEOUT_MS'), 1),
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
-    configFile: read('HEALTH_CONFIG_FILE') || undefined,
-    configFleet: fleetUrl
-      ? { redisUrl: fleetUrl, ...(fleetKey ? { key: fleetKey } : {}) }
-      : undefined,
   };
   return { ...fromEnv, configSources: sourcesOf(fromEnv) };
 }
 
-/** A getter over any `HealthEnv`: values trimmed, null and undefined as unset. */
-export function envReader(env: HealthEnv): (key: string) => string | undefined {
-  const get = envGetter(env);
-  return (key) => get(key)?.trim();
-}
-
-/** A getter over any `HealthEnv`, values as written (untrimmed): null and undefined as unset. */
-export function envGetter(env: HealthEnv): (key: string) => string | undefined {
-  const get =
-    typeof env === 'function'
-      ? env
-      : typeof env.get === 'function'
-        ? (key: string) => (env as { get(key: string): unknown }).get(key)
-        : (key: string) => (env as Record<string, unknown>)[key];
-  return (key) => {
-    const value = get(key);
-    return value === undefined || value === null ? undefined : String(value);
-  };
-}
-
-/** `true`/`false` (also `1`/`0`, `yes`/`no`, any case); unset or empty: undefined. */
-export function envBoolean(variable: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new HealthConfigurationError(variable, raw, 'true or false');
-}
-
-/** An integer variable from `min` to `max`; unset or empty: undefined. */
-export function envInteger(
-  variable: string,
-  raw: string | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-  expected = `an integer >= ${min}`,
-): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new HealthConfigurationError(variable, raw, expected);
-  }
-  return value;
-}
-
-/** Milliseconds from `min` to 2^31-1 (Node's timers fire at once past that); unset: undefined. */
-export function envMilliseconds(
-  variable: string,
-  raw: string | undefined,
-  min: number,
-): number | undefined {
-  const expected = `an integer number of milliseconds from ${min} to ${MAX_TIMER_MS}`;
-  return envInteger(variable, raw, min, MAX_TIMER_MS, expected);
-}
-
-const LIST_EXPECTED = 'a JSON array of strings or comma-separated values';
-
 /**
- * A list as comma-separated values or a JSON array of strings (`["a", "b"]`); unset or empty:
- * undefined; a list with no item in it is an error.
+ * Secrets of the runtime configuration's variables, read only to be masked wherever a check's
+ * text is shown (`healthConfigOptionsFromEnv` validates them): the admin keys as written, the
+ * fleet URL's password.
  */
-export function envList(variable: string, raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const items = listItems(raw);
-  if (items === undefined) throw new HealthConfigurationError(variable, raw, LIST_EXPECTED);
-  if (items.length === 0) {
-    throw new HealthConfigurationError(
-      variable,
-      raw,
-      'at least one value (leave it unset for the default)',
-    );
+function maskedOnly(raw: (key: string) => string | undefined): string[] {
+  let admin: string[] = [];
+  try {
+    admin = envSecretList('HEALTH_ADMIN_KEYS', raw('HEALTH_ADMIN_KEYS')) ?? [];
+  } catch {
+    // Refused, naming the variable, where the runtime configuration reads it.
   }
-  return items;
-}
-
-/**
- * Access secrets (keys, tokens) from a variable as written, untrimmed: comma-separated or a JSON
- * array of strings, each held to the access-secret rule. Unset or `''`: undefined. Set but blank
- * (only whitespace or commas, `[]`): an error, not "unset", so a secret meant to be set is never
- * silently left open. Errors name the variable and never show the value.
- */
-export function envSecretList(variable: string, raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const items = listItems(raw.trim());
-  if (items === undefined) throw new HealthConfigurationError(variable, '***', LIST_EXPECTED);
-  if (items.length === 0) {
-    throw new HealthConfigurationError(variable, '***', BLANK_SECRET_EXPECTED);
-  }
-  return items.map((item) => accessSecret(variable, item));
-}
-
-/** The trimmed, non-empty, distinct items of a list; undefined when it is not one. */
-function listItems(raw: string): string[] | undefined {
-  let items: unknown = raw.split(',');
-  if (raw.startsWith('[')) {
-    try {
-      items = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    if (!Array.isArray(items) || !items.every((i) => typeof i === 'string')) return undefined;
-  }
-  const values = (items as string[]).map((i) => i.trim()).filter((i) => i !== '');
-  return [...new Set(values)];
+  return [...admin, ...urlPassword(raw('HEALTH_CONFIG_REDIS_URL')?.trim())];
 }
 
 function componentList(variable: string, raw: string | undefined): string[] | undefined {
@@ -279,7 +183,7 @@ function componentNames(env: HealthEnv, listed: readonly string[]): string[] {
       if (match) names.add(match[1].toLowerCase());
     }
   }
-  return [...names].filter((name) => COMPONENT_NAME_PATTERN.test(name));
+  return [...names].filter(isComponentName);
 }
 
 function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {
@@ -307,15 +211,4 @@ function sourcesOf(options: HealthModuleOptions): Record<string, 'environment'> 
   };
   walk(options, '');
   return sources;
-}
-
-/** The password of a URL (as written and decoded), to be masked wherever text is shown. */
-function urlPassword(url: string | undefined): string[] {
-  if (!url) return [];
-  try {
-    const { password } = new URL(url);
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,6 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { HealthRoutesOptions } from './http/http.options';
 import type { HealthModuleOptions } from './health.options';
+import type { HealthRoutesOptions } from './http/http.options';
+import { HEALTH_MODULE_OPTIONS } from './shared/tokens';
 
 export interface HealthModuleExtras {
   /** Make `HealthService` injectable everywhere without importing the module. Default true. */
@@ -14,8 +15,11 @@ export interface HealthModuleExtras {
   http?: HealthRoutesOptions;
 }
 
-export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<HealthModuleOptions>({ moduleName: 'Health' })
+export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<HealthModuleOptions>({
+    moduleName: 'Health',
+    optionsInjectionToken: HEALTH_MODULE_OPTIONS,
+  })
     .setClassMethodName('forRoot')
     .setExtras<HealthModuleExtras>(
       { isGlobal: true, exposeHttp: true, http: undefined },

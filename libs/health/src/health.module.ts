@@ -1,74 +1,91 @@
-import type { DynamicModule } from '@nestjs/common';
-import { Module } from '@nestjs/common';
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { Module, VERSION_NEUTRAL } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import type { HealthEngineOptions } from './core/engine.options';
+import { ENGINE_OPTIONS } from './core/engine.options';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
+import { DETAILS_ACCESS, TREND_SOURCE } from './core/ports';
 import { TransitionLog } from './core/transition.log';
-import { ConfigFileWatcher } from './core/config-file.watcher';
-import { ConfigFleet } from './core/config-fleet';
+import { HealthEventStream } from './events/event-stream';
+import { eventsController } from './events/events.controller';
 import type { HealthModuleExtras } from './health.module-definition';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
   OPTIONS_TYPE,
 } from './health.module-definition';
+import type { HealthModuleOptions } from './health.options';
 import { HealthHttpSettings } from './http/health-http.settings';
-import { configController } from './http/config.controller';
-import { HealthEventStream } from './http/event-stream';
-import { eventsController } from './http/events.controller';
-import { statusPageController } from './http/status-page.controller';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
 import { routeClashCheck } from './shared/route-clash';
+import { HEALTH_MODULE_OPTIONS } from './shared/tokens';
+import { STATUS_PAGE_EVENTS, statusPageController } from './status-page/status-page.controller';
 import { HealthTrends } from './trends/health-trends.service';
 import { TREND_PROVIDERS } from './trends/trend.providers';
 import { trendsController } from './trends/trends.controller';
 
+/** The engine's slice of the module options; details keys are secrets however they came. */
+function engineOptions(options: HealthModuleOptions | undefined): HealthEngineOptions {
+  const given = options ?? {};
+  const keys = Array.isArray(given.detailsKeys) ? given.detailsKeys : [];
+  const secrets = Array.isArray(given.secrets) ? given.secrets : [];
+  return keys.length > 0 ? { ...given, secrets: [...secrets, ...keys] } : given;
+}
+
 /**
  * `HealthModule.forRoot(options)` or `HealthModule.forRootAsync({ imports, inject, useFactory })`.
- * Global by default (`isGlobal`); serves the HTTP endpoints (legacy body, full report, probes,
- * trends) under `http.basePath` unless `exposeHttp: false`.
+ * Global by default (`isGlobal`). Serves the report (negotiated by media type) and the probes
+ * under `http.basePath`; the legacy body, trends, the status page and the event stream only when
+ * `http.endpoints` turns them on; nothing when `exposeHttp: false`.
  */
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    { provide: ENGINE_OPTIONS, inject: [HEALTH_MODULE_OPTIONS], useFactory: engineOptions },
     HealthService,
     HealthIndicatorExplorer,
-    HealthHttpSettings,
     TransitionLog,
-    ConfigFileWatcher,
-    ConfigFleet,
-    ...TREND_PROVIDERS,
+    HealthHttpSettings,
+    { provide: DETAILS_ACCESS, useExisting: HealthHttpSettings },
   ],
-  exports: [HealthService, HealthTrends, ConfigFleet],
+  exports: [HealthService, DETAILS_ACCESS],
 })
 export class HealthModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    return withHttp(super.forRoot(options), options);
+    return withParts(super.forRoot(options), options);
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withHttp(super.forRootAsync(options), options);
+    return withParts(super.forRootAsync(options), options);
   }
 }
 
-function withHttp(module: DynamicModule, extras: HealthModuleExtras): DynamicModule {
+/** The routes and the parts behind them that the app turned on (`http.endpoints`). */
+function withParts(module: DynamicModule, extras: HealthModuleExtras): DynamicModule {
   if (extras.exposeHttp === false) return module;
   const routes = resolveRoutes(extras.http);
-  const controllers = [
+  const { endpoints } = routes;
+  const version = routes.version ?? VERSION_NEUTRAL;
+  const recordTrends = endpoints.trends || endpoints.status;
+  const controllers: Type[] = [
     ...healthControllers(routes),
-    ...(routes.endpoints.trends ? [trendsController(routes)] : []),
-    ...(routes.endpoints.config ? [configController(routes)] : []),
-    ...(routes.endpoints.status ? [statusPageController(routes)] : []),
-    ...(routes.endpoints.events ? [eventsController(routes)] : []),
+    ...(endpoints.trends ? [trendsController(routes.basePath, version)] : []),
+    ...(endpoints.status ? [statusPageController(routes.basePath, version)] : []),
+    ...(endpoints.events ? [eventsController(routes.basePath, version)] : []),
+  ];
+  const providers: Provider[] = [
+    ...(module.providers ?? []),
+    routeClashCheck('HealthModule', controllers),
+    ...(recordTrends ? TREND_PROVIDERS : []),
+    ...(endpoints.events ? [HealthEventStream] : []),
+    ...(endpoints.status ? [{ provide: STATUS_PAGE_EVENTS, useValue: endpoints.events }] : []),
   ];
   return {
     ...module,
     controllers,
-    providers: [
-      ...(module.providers ?? []),
-      routeClashCheck('HealthModule', controllers),
-      ...(routes.endpoints.events ? [HealthEventStream] : []),
-    ],
+    providers,
+    exports: [...(module.exports ?? []), ...(recordTrends ? [HealthTrends, TREND_SOURCE] : [])],
   };
 }

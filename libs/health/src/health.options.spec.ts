@@ -1,7 +1,9 @@
-import { HealthConfigurationError } from './core/errors';
+import { HealthConfigurationError } from './shared/errors';
 import { HealthStatus } from './core/health-status';
 import type { HealthModuleOptions } from './health.options';
-import { MAX_TIMER_MS, resolveHealthOptions, validateComponentName } from './health.options';
+import { resolveHealthOptions } from './health.options';
+import { validateComponentName } from './shared/names';
+import { MAX_TIMER_MS } from './shared/validate';
 import { resolveHttpSettings, resolveRoutes } from './http/http.options';
 import { resolveTrendSettings } from './trends/trend.options';
 import type { WebhookOptions } from './webhooks/webhook.options';

@@ -1,21 +1,26 @@
-import { validateFleetOptions } from './core/config-fleet';
+import { resolveEngineOptions } from './core/engine.options';
+import { SHUTDOWN_DEFAULTS } from './core/graceful-shutdown';
 import { resolveLogOptions } from './core/transition.log';
+import { resolveEventsSettings } from './events/events.options';
 import type { HealthModuleOptions } from './health.options';
-import { HEALTH_DEFAULTS, milliseconds, resolveHealthOptions } from './health.options';
 import { resolveHttpSettings } from './http/http.options';
+import { milliseconds } from './shared/validate';
 import { resolveTrendSettings } from './trends/trend.options';
 
 /**
  * Validates module options the way `HealthModule` will when the app starts (the engine's and
- * every consumer's), so an app can stop before Nest starts. Throws the first
+ * every part's), so an app can stop before Nest starts. Throws the first
  * `HealthConfigurationError`, naming the option and the value.
  */
 export function validateHealthOptions(options: HealthModuleOptions): void {
-  resolveHealthOptions(options);
+  const engine = resolveEngineOptions(options);
   resolveHttpSettings(options);
-  resolveTrendSettings(options);
+  resolveTrendSettings(options.trends, engine.evaluationIntervalMs);
+  resolveEventsSettings(options.events);
   resolveLogOptions(options);
-  if (options.configFleet !== undefined) validateFleetOptions(options.configFleet);
-  milliseconds('shutdownDelayMs', options.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs);
-  milliseconds('shutdownTimeoutMs', options.shutdownTimeoutMs ?? HEALTH_DEFAULTS.shutdownTimeoutMs);
+  milliseconds('shutdownDelayMs', options.shutdownDelayMs ?? SHUTDOWN_DEFAULTS.shutdownDelayMs);
+  milliseconds(
+    'shutdownTimeoutMs',
+    options.shutdownTimeoutMs ?? SHUTDOWN_DEFAULTS.shutdownTimeoutMs,
+  );
 }

@@ -1,5 +1,5 @@
 import type { HealthRequest } from '@nest-health/core';
-import { isAuthorized } from '@nest-health/core';
+import { keyMatches } from './key-match';
 import { UnauthorizedException } from '@nestjs/common';
 
 /** The message of every 401 the service answers. */
@@ -23,7 +23,7 @@ export class ApiKeys {
 
   /** Whether a caller with these headers may pass: any configured key, compared in constant time. */
   accepts(headers: HealthRequest['headers']): boolean {
-    return !this.required || isAuthorized(headers, this.keys);
+    return !this.required || keyMatches(headers, this.keys);
   }
 
   /** The 401 a refused caller gets, as Nest would answer it. */

@@ -1,5 +1,5 @@
 import type { DetailsVisibility, HealthModuleOptions, HealthRequest } from '@nest-health/core';
-import { isAuthorized } from '@nest-health/core';
+import { keyMatches } from './key-match';
 import { Logger } from '@nestjs/common';
 
 /**
@@ -27,7 +27,7 @@ export class DetailsAccess {
 
   async allows(request: HealthRequest): Promise<boolean> {
     if (this.details !== 'when-authorized') return this.details === 'always';
-    if (this.keys.length > 0 && isAuthorized(request.headers, this.keys)) return true;
+    if (this.keys.length > 0 && keyMatches(request.headers, this.keys)) return true;
     const hook = this.options.authorizeDetails;
     if (!hook) return false;
     try {

@@ -1,4 +1,7 @@
-import type { CacheStats } from '@nest-health/core';
+import type { CacheIndicatorOptions } from '@nest-health/core';
+
+/** The figures the cache indicator reads (`stats`). */
+type CacheStats = ReturnType<NonNullable<CacheIndicatorOptions['stats']>>;
 import type { CacheMetricsSource, CacheOperationEvent, CacheTier } from '@nest-health/core/metrics';
 
 export type CacheOperation = 'hit' | 'miss' | 'write' | 'delete';

@@ -1,11 +1,11 @@
 import type { HealthModuleOptions } from '@nest-health/core';
 import {
-  AiModelIndicator,
   HealthConfigurationError,
-  readConfigurationFile,
+  RuntimeIndicator,
   validateHealthOptions,
-  validateRuntimeOptions,
 } from '@nest-health/core';
+import { readConfigurationFile } from '@nest-health/core/config';
+import { AiModelIndicator } from '@nest-health/core/gemini';
 import { validateWebhookOptions } from '@nest-health/core/webhooks';
 import { aiSettingsFromEnv } from '../ai/ai.config';
 import { apiKeysFromEnv } from '../auth/auth.config';
@@ -15,6 +15,7 @@ import { thresholdsFromEnv } from '../health/thresholds.config';
 import {
   TEMPLATE_COMPONENTS,
   templateEnabledComponents,
+  templateConfigOptions,
   templateHealthOptions,
   templateMetricsOptions,
   templateWebhookOptions,
@@ -61,7 +62,8 @@ const READERS: ((env: Env) => unknown)[] = [
       probeTtlMs: ai.probeTtlMs,
     });
   },
-  (env) => validateRuntimeOptions(runtimeSettingsFromEnv(env)),
+  (env) => new RuntimeIndicator(runtimeSettingsFromEnv(env)),
+  (env) => templateConfigOptions(env),
   (env) => thresholdsFromEnv(env),
   (env) => configurationFile(env),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),

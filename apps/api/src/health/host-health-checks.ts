@@ -1,5 +1,6 @@
 import type { HealthIndicator } from '@nest-health/core';
-import { AiModelIndicator, CacheIndicator, RuntimeIndicator } from '@nest-health/core';
+import { CacheIndicator, RuntimeIndicator } from '@nest-health/core';
+import { AiModelIndicator } from '@nest-health/core/gemini';
 import { createPostgresIndicator } from '@nest-health/core/postgres';
 import { CircuitBreakerRegistry, ResilienceIndicator } from '@nest-health/core/resilience';
 import type { OnModuleDestroy } from '@nestjs/common';

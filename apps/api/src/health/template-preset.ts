@@ -1,10 +1,14 @@
 import type { HealthIndicator, HealthModuleOptions, HealthRequest } from '@nest-health/core';
-import { HealthConfigurationError, healthOptionsFromEnv, isAuthorized } from '@nest-health/core';
+import { HealthConfigurationError, healthOptionsFromEnv } from '@nest-health/core';
+import type { HealthConfigModuleOptions } from '@nest-health/core/config';
+import { healthConfigOptionsFromEnv } from '@nest-health/core/config';
 import type { HealthMetricsRuntimeOptions } from '@nest-health/core/metrics';
 import { healthMetricsOptionsFromEnv } from '@nest-health/core/metrics';
 import type { WebhookOptions } from '@nest-health/core/webhooks';
 import { healthWebhookOptionsFromEnv } from '@nest-health/core/webhooks';
 import { apiKeysFromEnv } from '../auth/auth.config';
+import { keyMatches } from '../auth/key-match';
+import { legacyContract } from './legacy-contract';
 import { redisSecretsFromEnv, redisSettingsFromEnv } from '../cache/redis.config';
 import type { EnvSource } from '../config/app.config';
 import { readString } from '../config/app.config';
@@ -48,10 +52,11 @@ export function templateHealthOptions(
   env: EnvSource,
   checks: readonly HealthIndicator[] = [],
 ): HealthModuleOptions {
-  const generic = healthOptionsFromEnv(asWritten(env), { components: TEMPLATE_COMPONENTS });
+  const generic = healthOptionsFromEnv(withTemplateAliases(asWritten(env)), {
+    components: TEMPLATE_COMPONENTS,
+  });
   const aiKey = readString(env, 'GEMINI_API_KEY');
   const apiKeys = apiKeysFromEnv(env);
-  adminKeysApartFromApiKeys(generic.adminKeys ?? [], env, apiKeys);
   return {
     ...generic,
     // The template's list selects which of its own components are built (HostHealthChecks); it
@@ -63,7 +68,7 @@ export function templateHealthOptions(
     // looser than the library's for detailsKeys, so they authorize through the hook.
     authorizeDetails:
       apiKeys.length > 0
-        ? (request: HealthRequest) => isAuthorized(request.headers, apiKeys)
+        ? (request: HealthRequest) => keyMatches(request.headers, apiKeys)
         : undefined,
     secrets: [
       ...(generic.secrets ?? []),
@@ -76,8 +81,33 @@ export function templateHealthOptions(
     ],
     // Transition lines as JSON fields when the service logs JSON.
     logFormat: logFormatFromEnv(env),
-    // When the engine itself fails, ai_model_available says whether a key is configured.
-    legacy: { fallback: { ai_model_available: Boolean(aiKey) } },
+    // GET /v1/health: the template's contract, byte for byte.
+    legacy: legacyContract(Boolean(aiKey)),
+  };
+}
+
+/**
+ * The runtime configuration's options: `HEALTH_ADMIN_KEYS`, `HEALTH_CONFIG_FILE` and the fleet
+ * store (`HEALTH_CONFIG_REDIS_URL`, `HEALTH_CONFIG_REDIS_KEY`). An admin key may be none of the
+ * template's API keys either.
+ */
+export function templateConfigOptions(env: EnvSource): HealthConfigModuleOptions {
+  const options = healthConfigOptionsFromEnv(asWritten(env));
+  adminKeysApartFromApiKeys(options.adminKeys ?? [], env, apiKeysFromEnv(env));
+  return options;
+}
+
+/**
+ * The template's old name of the evaluation interval, `HEALTH_TREND_INTERVAL_MS`, read when
+ * `HEALTH_EVALUATION_INTERVAL_MS` is unset or empty.
+ */
+function withTemplateAliases(
+  read: (key: string) => string | undefined,
+): (key: string) => string | undefined {
+  return (key) => {
+    if (key !== 'HEALTH_EVALUATION_INTERVAL_MS') return read(key);
+    const value = read(key);
+    return value !== undefined && value.trim() !== '' ? value : read('HEALTH_TREND_INTERVAL_MS');
   };
 }
 

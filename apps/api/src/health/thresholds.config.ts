@@ -1,4 +1,6 @@
-import type { CacheThresholds } from '@nest-health/core';
+import type { CacheIndicatorOptions } from '@nest-health/core';
+
+type CacheThresholds = NonNullable<CacheIndicatorOptions['thresholds']>;
 import { HealthConfigurationError } from '@nest-health/core';
 import type { EnvSource } from '../config/app.config';
 import { readInteger, readRatio, readString } from '../config/app.config';

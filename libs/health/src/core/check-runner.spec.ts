@@ -4,7 +4,7 @@ import { runCheck } from './check-runner';
 import type { ComponentStatus, IndicatorResult } from './health-status';
 import { HealthStatus } from './health-status';
 import { Deadlines } from './deadlines';
-import { Redactor } from './redact';
+import { Redactor } from '../shared/redact';
 
 function resolved(
   check: (signal: AbortSignal) => unknown,

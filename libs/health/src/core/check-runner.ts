@@ -3,8 +3,8 @@ import type { CheckMode, HealthIndicator } from './health-check';
 import type { ComponentStatus, HealthMetadata, IndicatorResult } from './health-status';
 import { HealthStatus, isHealthStatus } from './health-status';
 import type { WakeReason } from './deadlines';
-import type { Redactor } from './redact';
-import { errorText, kindOf } from './error-text';
+import type { Redactor } from '../shared/redact';
+import { errorText, kindOf } from '../shared/error-text';
 
 /** A registered check with every option resolved. */
 export interface ResolvedCheck {

@@ -3,10 +3,19 @@ import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { Server as HttpServer } from 'node:http';
 import { ConnectionDrain } from './connection-drain';
-import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthModuleOptions } from '../health.options';
-import { HEALTH_DEFAULTS, milliseconds } from '../health.options';
+import { HEALTH_MODULE_OPTIONS } from '../shared/tokens';
+import { milliseconds } from '../shared/validate';
 import { HealthService } from './health.service';
+
+/** The drain's settings in HealthModule's options. */
+export interface ShutdownOptions {
+  /** How long the service keeps serving, not ready, after SIGTERM. Default 5000. */
+  shutdownDelayMs?: number;
+  /** Then, how long requests in flight may take to finish before sockets are closed. Default 10000. */
+  shutdownTimeoutMs?: number;
+}
+
+export const SHUTDOWN_DEFAULTS = { shutdownDelayMs: 5000, shutdownTimeoutMs: 10_000 } as const;
 
 export interface GracefulShutdownOptions {
   /** How long to keep serving, not ready, before closing. Default: the module's `shutdownDelayMs`. */
@@ -32,16 +41,16 @@ export function enableGracefulShutdown(
   options: GracefulShutdownOptions = {},
 ): () => void {
   const health = app.get(HealthService);
-  const moduleOptions = app.get<HealthModuleOptions | undefined>(MODULE_OPTIONS_TOKEN, {
+  const moduleOptions = app.get<ShutdownOptions | undefined>(HEALTH_MODULE_OPTIONS, {
     strict: false,
   });
   const delayMs = milliseconds(
     'shutdownDelayMs',
-    options.delayMs ?? moduleOptions?.shutdownDelayMs ?? HEALTH_DEFAULTS.shutdownDelayMs,
+    options.delayMs ?? moduleOptions?.shutdownDelayMs ?? SHUTDOWN_DEFAULTS.shutdownDelayMs,
   );
   const timeoutMs = milliseconds(
     'shutdownTimeoutMs',
-    options.timeoutMs ?? moduleOptions?.shutdownTimeoutMs ?? HEALTH_DEFAULTS.shutdownTimeoutMs,
+    options.timeoutMs ?? moduleOptions?.shutdownTimeoutMs ?? SHUTDOWN_DEFAULTS.shutdownTimeoutMs,
   );
   const logger = new Logger('GracefulShutdown');
   const log = options.log ?? ((line: string) => logger.log(line));

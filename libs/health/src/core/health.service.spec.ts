@@ -5,7 +5,7 @@ import {
   DuplicateHealthCheckError,
   HealthConfigurationError,
   UnknownComponentError,
-} from './errors';
+} from '../shared/errors';
 import type { HealthIndicator } from './health-check';
 import type { SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';

@@ -2,7 +2,7 @@ import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
 import { CacheIndicator } from '../indicators/cache/cache.indicator';
 import type { CacheStats } from '../indicators/cache/cache.indicator';
 import { CircuitBreakerRegistry, ResilienceIndicator } from '../indicators/resilience';
-import { HealthConfigurationError } from './errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from './health-status';
 import { HealthService } from './health.service';
 

@@ -1,12 +1,11 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HealthConfigurationError } from './errors';
+import { HealthConfigurationError } from '../shared/errors';
 import type { Unregister } from './health-check';
 import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 import { HealthService } from './health.service';
-import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthModuleOptions } from '../health.options';
+import { HEALTH_MODULE_OPTIONS } from '../shared/tokens';
 
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -39,7 +38,7 @@ export class TransitionLog implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly health: HealthService,
-    @Inject(MODULE_OPTIONS_TOKEN) options: HealthModuleOptions,
+    @Inject(HEALTH_MODULE_OPTIONS) options: TransitionLogOptions,
   ) {
     const { logTransitions, logFormat } = resolveLogOptions(options ?? {});
     this.enabled = logTransitions;
@@ -92,7 +91,15 @@ export class TransitionLog implements OnModuleInit, OnModuleDestroy {
 }
 
 /** The transition log's own options, validated. */
-export function resolveLogOptions(options: HealthModuleOptions): {
+/** The transition log's options (part of HealthModule's). */
+export interface TransitionLogOptions {
+  /** One log line per status change of a component or of the system. Default true. */
+  logTransitions?: boolean;
+  /** `json`: transition lines as objects, for Nest's JSON logger. Default `text`. */
+  logFormat?: LogFormat;
+}
+
+export function resolveLogOptions(options: TransitionLogOptions): {
   logTransitions: boolean;
   logFormat: LogFormat;
 } {

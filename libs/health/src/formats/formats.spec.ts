@@ -1,6 +1,6 @@
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
-import { isAuthorized, presentedApiKey } from '../http/api-key';
+import { isAuthorized, presentedApiKey } from '../shared/api-key';
 import { toHealthJson } from './health-json.format';
 import { toPrometheusText } from './prometheus.format';
 import { httpStatusOf, toFullReport } from './report.format';

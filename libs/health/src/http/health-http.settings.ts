@@ -1,23 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HealthService } from '../core/health.service';
-import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthModuleOptions } from '../health.options';
-import { isAuthorized } from './api-key';
-import type { HealthRequest, ResolvedHttpSettings } from './http.options';
+import type { DetailsAccess } from '../core/ports';
+import { HEALTH_MODULE_OPTIONS } from '../shared/tokens';
+import { isAuthorized } from '../shared/api-key';
+import type { HealthHttpOptions, ResolvedHttpSettings } from './http.options';
+import type { HealthRequest } from '../core/ports';
 import { resolveHttpSettings } from './http.options';
 import type { HealthWriter } from './writers';
 import { BUILT_IN_WRITERS } from './writers';
 
-/** The HTTP endpoints' own settings, resolved from the module options, and who sees details. */
+/**
+ * The HTTP endpoints' own settings, resolved from their slice of the module options, and who
+ * sees details (`DETAILS_ACCESS`, for every route that shows a report).
+ */
 @Injectable()
-export class HealthHttpSettings {
+export class HealthHttpSettings implements DetailsAccess {
   private readonly logger = new Logger('HealthHttp');
   readonly settings: ResolvedHttpSettings;
   /** Built-in writers, each replaced by an app's writer of the same type, then the app's others. */
   readonly writers: readonly HealthWriter[];
 
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) options: HealthModuleOptions,
+    @Inject(HEALTH_MODULE_OPTIONS) options: HealthHttpOptions | undefined,
     private readonly health: HealthService,
   ) {
     this.settings = resolveHttpSettings(options ?? {});
@@ -42,5 +46,10 @@ export class HealthHttpSettings {
       );
       return false;
     }
+  }
+
+  /** Whether this exact value is one of the details keys. */
+  isDetailsKey(key: string): boolean {
+    return this.settings.detailsKeys.includes(key);
   }
 }

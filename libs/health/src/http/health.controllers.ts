@@ -11,16 +11,16 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { UnknownComponentError } from '../core/errors';
+import { UnknownComponentError } from '../shared/errors';
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
 import { toComponentBody } from '../formats/report.format';
 import { HealthHttpSettings } from './health-http.settings';
 import type { ResolvedRoutes } from './http.options';
 import { writeLegacy } from './legacy.endpoint';
 import { readinessAnswer } from './probes';
-import type { RawResponse } from './send';
+import type { RawResponse } from '../shared/send';
 import type { HealthWriterResponse } from './writers';
 import { fullReportWriter, negotiate } from './writers';
 

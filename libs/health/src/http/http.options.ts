@@ -1,26 +1,14 @@
-import type { VERSION_NEUTRAL } from '@nestjs/common';
-import { HealthConfigurationError } from '../core/errors';
-import { milliseconds } from '../health.options';
-import { LEGACY_TEMPLATE_FIELDS } from '../formats/legacy.format';
-import { accessSecretList, adminKeysApart } from '../shared/access-secret';
-import type { HealthEventsOptions, ResolvedEventsSettings } from './events.options';
-import { resolveEventsSettings } from './events.options';
+import type { HealthRequest } from '../core/ports';
+import { accessSecretList } from '../shared/access-secret';
+import { HealthConfigurationError } from '../shared/errors';
+import type { HealthRouteVersion } from '../shared/routes';
+import { routePath } from '../shared/routes';
+import { milliseconds } from '../shared/validate';
 import type { HealthWriter } from './writers';
-
-/** A controller version, as `@Controller({ version })` takes it. */
-export type HealthRouteVersion =
-  string | typeof VERSION_NEUTRAL | (string | typeof VERSION_NEUTRAL)[];
 
 /** Who sees `message` and `metadata` in the reports (Spring Boot's `show-details`). */
 export const DETAILS_VISIBILITY = ['never', 'when-authorized', 'always'] as const;
 export type DetailsVisibility = (typeof DETAILS_VISIBILITY)[number];
-
-/** The request as the details hook sees it: Node's IncomingMessage (Express and Fastify alike). */
-export interface HealthRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly url?: string;
-  readonly method?: string;
-}
 
 /** One boolean key of the legacy body, read from one component's status. */
 export interface LegacyField {
@@ -32,13 +20,15 @@ export interface LegacyField {
   whenMissing?: null | false;
 }
 
+/** The legacy body's `timestamp` by default: ISO 8601 in UTC (`2026-12-04T21:20:47.123Z`). */
+export const isoTimestamp = (epochMs: number): string => new Date(epochMs).toISOString();
+
+/** The body of `GET <base>` when it is mounted (`http.endpoints.legacy`). */
 export interface LegacyBodyOptions {
-  /**
-   * The keys after `status`, `timestamp` and `version`, in order. Default: the template's
-   * `ai_model_available` (ai_model, false when missing), `resilience_healthy` (resilience, null)
-   * and `cache_healthy` (cache, null).
-   */
+  /** The keys after `status`, `timestamp` and `version`, in order. Default none. */
   fields?: readonly LegacyField[];
+  /** How `timestamp` is written from the time of the response. Default ISO 8601 in UTC. */
+  timestamp?: (epochMs: number) => string;
   /** Values of the fields when the engine itself failed; default each field's `whenMissing`. */
   fallback?: Readonly<Record<string, boolean | null>>;
 }
@@ -63,31 +53,24 @@ export interface HealthHttpOptions {
    * (the evaluation goes on). Default 800, under Kubernetes' default probe timeout of 1 s.
    */
   probeTimeoutMs?: number;
-  /**
-   * Keys that may read and change the configuration (`GET|PATCH|DELETE <base>/config`),
-   * separate from the details keys (none may be both). None: the endpoint is off (404). The
-   * same rule as `detailsKeys`.
-   */
-  adminKeys?: readonly (string | undefined)[];
-  /** The event stream's bounds: clients, heartbeat, replay buffer, unread bytes per client. */
-  events?: HealthEventsOptions;
 }
 
-/** Which endpoint groups are mounted. Every group defaults to true. */
+/**
+ * Which endpoint groups are mounted. What every app needs is on by default: the report and the
+ * probes; every other part is turned on by the app.
+ */
 export interface HealthEndpoints {
-  /** `GET <base>`: the legacy body. */
-  legacy?: boolean;
-  /** `GET <base>/components[/:name]`: the full report, negotiated. */
+  /** `GET <base>/components[/:name]`: the full report, negotiated. Default true. */
   components?: boolean;
-  /** `GET <base>/live|ready|startup`. */
+  /** `GET <base>/live|ready|startup`. Default true. */
   probes?: boolean;
-  /** `GET <base>/trends`. */
+  /** `GET <base>`: the legacy body (its fields from the `legacy` option). Default false. */
+  legacy?: boolean;
+  /** `GET <base>/trends`; trends are recorded when this or the status page is on. Default false. */
   trends?: boolean;
-  /** `GET|PATCH|DELETE <base>/config`: answers 404 unless `adminKeys` are configured. */
-  config?: boolean;
-  /** `GET <base>/status`: the HTML status page. */
+  /** `GET <base>/status`: the HTML status page. Default false. */
   status?: boolean;
-  /** `GET <base>/events`: reports and transitions as server-sent events. */
+  /** `GET <base>/events`: reports and transitions as server-sent events. Default false. */
   events?: boolean;
 }
 
@@ -96,7 +79,7 @@ export interface HealthRoutesOptions {
   /** Path of the endpoints, under the host's global prefix. Default `v1/health`. */
   basePath?: string;
   endpoints?: HealthEndpoints;
-  /** `GET health` -> 301 to the base path. Default true. */
+  /** `GET health` -> 301 to the base path. Default false. */
   redirect?: boolean;
   /** Version of the controllers under URI/header versioning. Default VERSION_NEUTRAL. */
   version?: HealthRouteVersion;
@@ -113,31 +96,25 @@ export interface ResolvedHttpSettings {
   details: DetailsVisibility;
   detailsKeys: readonly string[];
   authorizeDetails?: (request: HealthRequest) => boolean | Promise<boolean>;
-  legacy: { fields: readonly Required<LegacyField>[]; fallback: Record<string, boolean | null> };
+  legacy: {
+    fields: readonly Required<LegacyField>[];
+    fallback: Record<string, boolean | null>;
+    timestamp: (epochMs: number) => string;
+  };
   writers: readonly HealthWriter[];
   probeTimeoutMs: number;
-  adminKeys: readonly string[];
-  events: ResolvedEventsSettings;
 }
 
 export const HTTP_DEFAULTS = { probeTimeoutMs: 800 } as const;
 
-const ENDPOINT_GROUPS = ['legacy', 'components', 'probes', 'trends', 'config', 'status', 'events'];
+const ENDPOINT_GROUPS = ['components', 'probes', 'legacy', 'trends', 'status', 'events'];
 const RESERVED_KEYS = ['status', 'timestamp', 'version'];
-const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
 
 export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes {
   if (options === null || typeof options !== 'object') {
     throw new HealthConfigurationError('http', options, 'an object');
   }
-  const basePath = (options.basePath ?? 'v1/health').replace(/^\/+|\/+$/g, '');
-  if (!PATH.test(basePath)) {
-    throw new HealthConfigurationError(
-      'http.basePath',
-      options.basePath,
-      'a URL path such as v1/health',
-    );
-  }
+  const basePath = routePath('http.basePath', options.basePath, 'v1/health', 'v1/health');
   const endpoints = options.endpoints ?? {};
   for (const [group, on] of Object.entries(endpoints)) {
     if (!ENDPOINT_GROUPS.includes(group)) {
@@ -152,16 +129,15 @@ export function resolveRoutes(options: HealthRoutesOptions = {}): ResolvedRoutes
   return {
     basePath,
     endpoints: {
-      legacy: endpoints.legacy ?? true,
       components: endpoints.components ?? true,
       probes: endpoints.probes ?? true,
-      trends: endpoints.trends ?? true,
-      config: endpoints.config ?? true,
-      status: endpoints.status ?? true,
-      events: endpoints.events ?? true,
+      legacy: endpoints.legacy ?? false,
+      trends: endpoints.trends ?? false,
+      status: endpoints.status ?? false,
+      events: endpoints.events ?? false,
     },
     // `GET health` redirects to the base path: not when it is the base path itself.
-    redirect: (flag('http.redirect', options.redirect) ?? true) && basePath !== 'health',
+    redirect: (flag('http.redirect', options.redirect) ?? false) && basePath !== 'health',
     version: options.version,
   };
 }
@@ -176,8 +152,6 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     );
   }
   const detailsKeys = accessSecretList('detailsKeys', options.detailsKeys);
-  const adminKeys = accessSecretList('adminKeys', options.adminKeys);
-  adminKeysApart('adminKeys', adminKeys, 'detailsKeys', detailsKeys);
   if (options.authorizeDetails !== undefined && typeof options.authorizeDetails !== 'function') {
     throw new HealthConfigurationError(
       'authorizeDetails',
@@ -195,8 +169,6 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
     authorizeDetails: options.authorizeDetails,
     legacy: resolveLegacy(options.legacy),
     writers,
-    adminKeys,
-    events: resolveEventsSettings(options.events),
     probeTimeoutMs: milliseconds(
       'probeTimeoutMs',
       options.probeTimeoutMs ?? HTTP_DEFAULTS.probeTimeoutMs,
@@ -206,7 +178,15 @@ export function resolveHttpSettings(options: HealthHttpOptions = {}): ResolvedHt
 }
 
 function resolveLegacy(options: LegacyBodyOptions = {}): ResolvedHttpSettings['legacy'] {
-  const given = options.fields ?? LEGACY_TEMPLATE_FIELDS;
+  const given = options.fields ?? [];
+  const timestamp = options.timestamp ?? isoTimestamp;
+  if (typeof timestamp !== 'function') {
+    throw new HealthConfigurationError(
+      'legacy.timestamp',
+      typeof timestamp,
+      'a function of epoch ms',
+    );
+  }
   if (!Array.isArray(given)) {
     throw new HealthConfigurationError('legacy.fields', given, 'an array of { key, component }');
   }
@@ -242,7 +222,7 @@ function resolveLegacy(options: LegacyBodyOptions = {}): ResolvedHttpSettings['l
     }
     fallback[key] = value;
   }
-  return { fields, fallback };
+  return { fields, fallback, timestamp };
 }
 
 function flag(setting: string, value: unknown): boolean | undefined {

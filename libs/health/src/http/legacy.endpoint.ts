@@ -3,8 +3,8 @@ import type { HealthService } from '../core/health.service';
 import type { LegacyHealthBody } from '../formats/legacy.format';
 import { legacyFallbackBody, toLegacyBody } from '../formats/legacy.format';
 import type { ResolvedHttpSettings } from './http.options';
-import type { RawResponse } from './send';
-import { sendJson } from './send';
+import type { RawResponse } from '../shared/send';
+import { sendJson } from '../shared/send';
 
 const logger = new Logger('LegacyHealth');
 
@@ -20,14 +20,15 @@ export async function writeLegacy(
   let body: LegacyHealthBody;
   try {
     const report = await health.check();
-    // The contract's timestamp is the time of the response, also when results come from cache.
-    const timestamp = health.clock.epochMs() / 1000;
-    body = toLegacyBody({ ...report, timestamp }, health.version, legacy.fields);
+    // The timestamp is the time of the response, also when results come from cache.
+    const timestamp = legacy.timestamp(health.clock.epochMs());
+    body = toLegacyBody(report, health.version, legacy.fields, timestamp);
   } catch (error) {
     logger.error(
       `Health engine failed; answering the fallback body: ${error instanceof Error ? error.name : typeof error}`,
     );
-    body = legacyFallbackBody(health.clock.epochMs() / 1000, health.version, legacy.fallback);
+    const timestamp = legacy.timestamp(health.clock.epochMs());
+    body = legacyFallbackBody(health.version, timestamp, legacy.fallback);
   }
   sendJson(res, 200, body, { 'Cache-Control': 'no-store' });
 }

@@ -1,8 +1,8 @@
-import type { CheckSelection } from '../core/health.service';
+import type { CheckSelection } from '../core/selection';
 import { HealthService } from '../core/health.service';
 import type { ComponentStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
-import { READINESS_TAG } from '../core/names';
+import { READINESS_TAG } from '../shared/names';
 
 export { READINESS_TAG };
 

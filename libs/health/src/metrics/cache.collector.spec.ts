@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { CACHE_METRIC_NAMES as N } from '../formats/metric-names';
 import { parseMetrics, select, valueOf } from '../testing/prometheus-text';
 import type { CacheMetricsSource, CacheOperationEvent } from './cache.collector';

@@ -1,6 +1,6 @@
 import type { Metric, Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { CACHE_METRIC_NAMES as NAMES } from '../formats/metric-names';
 import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
 import type { HealthMetricsCollector } from './metrics-collector';

@@ -1,8 +1,8 @@
 import type { Metric, Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
 import { CIRCUIT_BREAKER_METRIC_NAMES as NAMES } from '../formats/metric-names';
-import type { CircuitBreakerState } from '../indicators/resilience/circuit-breaker.types';
+import type { CircuitBreakerState } from '../core/ports';
 import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
 import type { HealthMetricsCollector } from './metrics-collector';
 

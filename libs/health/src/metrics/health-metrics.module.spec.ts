@@ -5,7 +5,7 @@ import type { Response } from 'supertest';
 import request from 'supertest';
 import type { OpenMetricsContentType } from 'prom-client';
 import { Counter, Registry, register } from 'prom-client';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import { HealthModule } from '../health.module';

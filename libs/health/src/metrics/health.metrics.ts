@@ -1,13 +1,15 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Metric, Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
 import type { CheckRun } from '../core/check-runner';
 import type { Unregister } from '../core/health-check';
 import type { SystemHealthStatus } from '../core/health-status';
-import type { ReportInfo } from '../core/health.service';
+import type { ReportInfo } from '../core/report-events';
 import { HealthService } from '../core/health.service';
+import type { ConfigStatus } from '../core/ports';
+import { CONFIG_STATUS } from '../core/ports';
 import { HealthInstruments } from './health.instruments';
 import { HEALTH_METRIC_NAMES, HEALTH_METRICS_REGISTRY } from './metrics.constants';
 
@@ -25,6 +27,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly health: HealthService,
     @Inject(HEALTH_METRICS_REGISTRY) private readonly registry: Registry,
+    @Optional() @Inject(CONFIG_STATUS) private readonly config?: ConfigStatus,
   ) {}
 
   onModuleInit(): void {
@@ -49,15 +52,18 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
     detachMetrics(this.registry, this.configMetrics);
   }
 
-  /** The configuration version and failed reloads, read from the engine at each scrape. */
+  /**
+   * The configuration version and failed reloads, read from the runtime configuration at each
+   * scrape (without `HealthConfigModule`: version 1, no failure).
+   */
   private createConfigMetrics(): [string, Metric][] {
-    const health = this.health;
+    const config = this.config;
     const version = new Gauge({
       name: HEALTH_METRIC_NAMES.configVersion,
       help: 'Version of the effective health configuration: 1 at startup, +1 per applied change.',
       registers: [],
       collect() {
-        this.set(health.configVersion);
+        this.set(config?.version ?? 1);
       },
     });
     const failures = new Counter({
@@ -66,7 +72,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [],
       collect() {
         this.reset();
-        this.inc(health.configReloadFailures);
+        this.inc(config?.failures ?? 0);
       },
     });
     return [

@@ -3,7 +3,7 @@ import { ConsoleLogger, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Gauge, Registry } from 'prom-client';
 import request from 'supertest';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
 import type { HealthMetricsCollector, HealthMetricsOptions } from '.';

@@ -1,5 +1,5 @@
-import type { HealthEnv } from '../health.env';
-import { envGetter, envSecretList } from '../health.env';
+import type { HealthEnv } from '../shared/env';
+import { envGetter, envSecretList } from '../shared/env';
 import type { HealthMetricsRuntimeOptions } from './metrics.settings';
 
 /** The variable of the scrape token. */

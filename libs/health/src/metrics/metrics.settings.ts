@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { accessSecret, ACCESS_SECRET_EXPECTED } from '../shared/access-secret';
 import type { HealthMetricsCollector } from './metrics-collector';
 import { isMetricsCollector } from './metrics-collector';

@@ -5,7 +5,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
 import { HealthMetricsModule } from '../metrics';

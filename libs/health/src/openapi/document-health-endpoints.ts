@@ -11,7 +11,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthModule } from '../health.module';
 import type { HealthControllerDoc, HealthRouteDoc } from './health-openapi.routes';
 import { HEALTH_ROUTE_DOCS } from './health-openapi.routes';

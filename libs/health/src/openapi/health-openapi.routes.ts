@@ -8,8 +8,8 @@ import type {
   HeadersObject,
 } from '@nestjs/swagger';
 import { getSchemaPath } from '@nestjs/swagger';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
-import { TREND_WINDOWS } from '../trends/trend-window';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
+import { TREND_WINDOWS } from '../shared/trend-window';
 
 /** How one route is described: what swagger's `Api*` decorators are given. */
 export interface HealthRouteDoc {

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
-import { TREND_WINDOWS } from '../trends/trend-window';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
+import { TREND_WINDOWS } from '../shared/trend-window';
 
 const STATES = ['healthy', 'degraded', 'unhealthy'];
 const NAME = COMPONENT_NAME_PATTERN.source;

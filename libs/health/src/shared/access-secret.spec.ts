@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from './errors';
 import {
   ACCESS_SECRET_EXPECTED,
   ACCESS_SECRET_MIN_LENGTH,

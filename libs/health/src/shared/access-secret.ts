@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from './errors';
 
 /**
  * The one rule for every secret that grants access (details keys, admin keys, the metrics

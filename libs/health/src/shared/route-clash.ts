@@ -1,7 +1,7 @@
 import type { OnModuleInit, Provider, Type } from '@nestjs/common';
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from './errors';
 
 /** Nest's metadata keys (`@nestjs/common/constants`), read without a deep import. */
 const PATH_METADATA = 'path';

@@ -1,10 +1,11 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { Controller, Get, Module, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { HealthService } from '../core/health.service';
 import { HealthHttpSettings } from '../http/health-http.settings';
-import type { HealthRequest, HealthRouteVersion } from '../http/http.options';
+import type { HealthRequest } from '../core/ports';
+import type { HealthRouteVersion } from '../shared/routes';
 import { routeClashCheck } from '../shared/route-clash';
 import { terminusStatusCode, toTerminusBody } from './terminus.format';
 

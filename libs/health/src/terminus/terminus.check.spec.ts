@@ -4,7 +4,7 @@
  * `down`, `degraded`, a HealthCheckAttempt-like thenable, Terminus 11's HealthCheckError); the
  * e2e suite runs the real indicators side by side with Terminus's own HealthCheckService.
  */
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';

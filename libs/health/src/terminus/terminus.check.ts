@@ -1,5 +1,5 @@
-import { kindOf } from '../core/error-text';
-import { HealthConfigurationError } from '../core/errors';
+import { kindOf } from '../shared/error-text';
+import { HealthConfigurationError } from '../shared/errors';
 import type { HealthCheckDefinition, HealthCheckOptions } from '../core/health-check';
 import type { HealthMetadata, IndicatorResult } from '../core/health-status';
 import { HealthStatus, isHealthStatus } from '../core/health-status';

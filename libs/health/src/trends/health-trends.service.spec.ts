@@ -4,7 +4,7 @@ import { HealthService } from '../core/health.service';
 import type { HealthModuleOptions } from '../health.options';
 import { HealthTrends } from './health-trends.service';
 import { resolveTrendSettings } from './trend.options';
-import type { TrendWindow } from './trend-window';
+import type { TrendWindow } from '../shared/trend-window';
 import { TrendStore, trendCapacity } from './trend.store';
 
 const NOW = 1_795_000_000_000;

@@ -6,13 +6,13 @@ import type { TrendSettings } from './trend.options';
 import { TREND_SETTINGS } from './trend.options';
 import type { TrendStore } from './trend.store';
 import { TREND_STORE } from './trend.store';
-import type { TrendWindow } from './trend-window';
+import type { TrendWindow } from '../shared/trend-window';
 import {
   DEFAULT_TREND_WINDOW,
   isTrendWindow,
   TREND_WINDOW_ERROR,
   TREND_WINDOWS,
-} from './trend-window';
+} from '../shared/trend-window';
 import type { ComponentTrend, TrendsReport } from './trend.types';
 
 /**

@@ -1,6 +1,6 @@
 export { HealthTrends } from './health-trends.service';
-export { TREND_WINDOWS } from './trend-window';
-export type { TrendWindow } from './trend-window';
+export { TREND_WINDOWS } from '../shared/trend-window';
+export type { TrendWindow } from '../shared/trend-window';
 export type {
   ComponentTrend,
   ResponseTimeSummary,

@@ -1,11 +1,6 @@
+import type { SampleSeries } from '../core/ports';
 /** Samples in time order, one entry per index: what the analysis reads. */
-export interface SampleSeries {
-  /** Epoch milliseconds. */
-  readonly times: ArrayLike<number>;
-  /** Status codes: see `STATUS_CODES`. */
-  readonly statuses: ArrayLike<number>;
-  readonly responseTimesMs: ArrayLike<number>;
-}
+export type { SampleSeries };
 
 const INITIAL_ALLOCATION = 64;
 

@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { validateHealthOptions } from '../health.validate';
 import { TREND_DEFAULTS, TREND_LIMITS, maxTrendBytes, resolveTrendSettings } from './trend.options';
 import { TrendStore, trendCapacity } from './trend.store';

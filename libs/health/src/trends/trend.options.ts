@@ -1,6 +1,5 @@
-import { HealthConfigurationError } from '../core/errors';
-import type { HealthModuleOptions } from '../health.options';
-import { HEALTH_DEFAULTS, milliseconds } from '../health.options';
+import { HealthConfigurationError } from '../shared/errors';
+import { milliseconds } from '../shared/validate';
 
 export interface TrendOptions {
   /**
@@ -37,24 +36,19 @@ export function maxTrendBytes(components: number = TREND_LIMITS.components): num
   return components * (TREND_LIMITS.intervalsKept + 1) * TREND_LIMITS.bytesPerSample;
 }
 
-/** Trend settings from the module options; `trends: false` or no periodic evaluation keeps none. */
-export function resolveTrendSettings(options: HealthModuleOptions = {}): TrendSettings {
-  const trends = options.trends ?? {};
-  const intervalMs =
-    trends === false
-      ? 0
-      : milliseconds(
-          'evaluationIntervalMs',
-          options.evaluationIntervalMs ?? HEALTH_DEFAULTS.evaluationIntervalMs,
-        );
-  if (trends !== false && (trends === null || typeof trends !== 'object')) {
-    throw new HealthConfigurationError('trends', trends, 'false or { retentionMs }');
+/**
+ * Trend settings from the `trends` option, sampled at the engine's evaluation interval
+ * (`intervalMs`, 0: no periodic evaluation, so no samples).
+ */
+export function resolveTrendSettings(trends: TrendOptions = {}, intervalMs: number): TrendSettings {
+  if (trends === null || typeof trends !== 'object') {
+    throw new HealthConfigurationError('trends', trends, '{ retentionMs }');
   }
   const longest = intervalMs * TREND_LIMITS.intervalsKept;
   // By default 24 h, or as many intervals as the budget allows when sampling is more frequent.
   const fallback =
     intervalMs > 0 ? Math.min(TREND_DEFAULTS.retentionMs, longest) : TREND_DEFAULTS.retentionMs;
-  const retentionMs = milliseconds('trends.retentionMs', (trends || {}).retentionMs ?? fallback, 1);
+  const retentionMs = milliseconds('trends.retentionMs', trends.retentionMs ?? fallback, 1);
   if (intervalMs > 0 && retentionMs < intervalMs) {
     throw new HealthConfigurationError(
       'trends.retentionMs',

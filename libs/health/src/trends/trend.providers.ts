@@ -1,6 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import { MODULE_OPTIONS_TOKEN } from '../health.module-definition';
-import type { HealthModuleOptions } from '../health.options';
+import { TREND_SOURCE } from '../core/ports';
+import { HEALTH_MODULE_OPTIONS } from '../shared/tokens';
+import { HealthTrendSource } from './trend.source';
+import { HealthService } from '../core/health.service';
+import type { TrendOptions } from './trend.options';
 import { HealthTrends } from './health-trends.service';
 import { TREND_SETTINGS, resolveTrendSettings } from './trend.options';
 import { TrendRecorder } from './trend.recorder';
@@ -11,8 +14,9 @@ import type { TrendSettings } from './trend.options';
 export const TREND_PROVIDERS: Provider[] = [
   {
     provide: TREND_SETTINGS,
-    inject: [MODULE_OPTIONS_TOKEN],
-    useFactory: (options: HealthModuleOptions) => resolveTrendSettings(options ?? {}),
+    inject: [HEALTH_MODULE_OPTIONS, HealthService],
+    useFactory: (options: { trends?: TrendOptions } | undefined, health: HealthService) =>
+      resolveTrendSettings(options?.trends, health.evaluationIntervalMs),
   },
   {
     provide: TREND_STORE,
@@ -21,4 +25,5 @@ export const TREND_PROVIDERS: Provider[] = [
   },
   TrendRecorder,
   HealthTrends,
+  { provide: TREND_SOURCE, useClass: HealthTrendSource },
 ];

@@ -1,4 +1,4 @@
-import type { TrendWindow } from './trend-window';
+import type { TrendWindow } from '../shared/trend-window';
 
 /** Where a window's figures are heading, from comparing its older half with its newer half. */
 export type TrendDirection = 'improving' | 'stable' | 'degrading';

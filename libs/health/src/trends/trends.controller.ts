@@ -1,20 +1,15 @@
-import type { ControllerOptions, Type } from '@nestjs/common';
-import { BadRequestException, Controller, Get, Query, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import type { HealthRouteVersion } from '../shared/routes';
 import { HealthTrends } from './health-trends.service';
-import { DEFAULT_TREND_WINDOW, isTrendWindow, TREND_WINDOW_ERROR } from './trend-window';
+import { DEFAULT_TREND_WINDOW, isTrendWindow, TREND_WINDOW_ERROR } from '../shared/trend-window';
 
 /**
  * `GET <base>/trends?window=15m|1h|6h|24h` (default 1h): per-component availability, response
  * times and trend from the periodic evaluations. Names and figures only, never a message.
  */
-export function trendsController({
-  basePath,
-  version,
-}: {
-  basePath: string;
-  version?: ControllerOptions['version'];
-}): Type {
-  @Controller({ path: basePath, version: version ?? VERSION_NEUTRAL })
+export function trendsController(basePath: string, version: HealthRouteVersion): Type {
+  @Controller({ path: basePath, version })
   class TrendsController {
     constructor(readonly trends: HealthTrends) {}
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PrivateRedis } from '../../../../test/support/redis-server';
 import { HealthStatus } from '../core/health-status';
-import { Redactor } from '../core/redact';
+import { Redactor } from '../shared/redact';
 import type { Transition } from './transition.tracker';
 import { dedupKey, RedisDedup } from './webhook.dedup';
 

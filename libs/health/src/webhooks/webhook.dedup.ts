@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
-import type { Redactor } from '../core/redact';
+import type { Redactor } from '../shared/redact';
 import type { ClaimResult } from './webhook.constants';
 import type { Transition } from './transition.tracker';
 import { reasonOf } from './webhook.reason';

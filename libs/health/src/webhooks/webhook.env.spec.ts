@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { healthWebhookOptionsFromEnv } from './webhook.env';
 import { MIN_QUEUE_BYTES, resolveWebhookOptions } from './webhook.options';
 

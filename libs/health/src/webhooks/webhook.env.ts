@@ -1,7 +1,7 @@
-import { HealthConfigurationError } from '../core/errors';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
-import type { HealthEnv } from '../health.env';
-import { envInteger, envList, envMilliseconds, envReader } from '../health.env';
+import { HealthConfigurationError } from '../shared/errors';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
+import type { HealthEnv } from '../shared/env';
+import { envInteger, envList, envMilliseconds, envReader } from '../shared/env';
 import type { WebhookOptions } from './webhook.options';
 import { checkWebhookUrls, MIN_QUEUE_BYTES, WEBHOOK_DEDUP } from './webhook.options';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HealthStatus, SystemHealthStatus } from '../core/health-status';
-import type { Redactor } from '../core/redact';
+import type { Redactor } from '../shared/redact';
 import type { FullReportBody } from '../formats/report.format';
 import { toFullReport } from '../formats/report.format';
 import { WEBHOOK_EVENT } from './webhook.constants';

@@ -2,7 +2,7 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { Unregister } from '../core/health-check';
-import type { Redactor } from '../core/redact';
+import type { Redactor } from '../shared/redact';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import { HEALTH_METRICS_REGISTRY } from '../shared/tokens';

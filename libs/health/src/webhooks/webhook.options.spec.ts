@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { resolveWebhookOptions, WEBHOOK_DEFAULTS } from './webhook.options';
 
 describe('webhooks.queueBytes', () => {

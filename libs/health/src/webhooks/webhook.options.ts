@@ -1,6 +1,6 @@
-import { HealthConfigurationError } from '../core/errors';
-import { COMPONENT_NAME_PATTERN } from '../core/names';
-import { budgetedInteger, integer, isHttpUrl, milliseconds } from '../health.options';
+import { HealthConfigurationError } from '../shared/errors';
+import { COMPONENT_NAME_PATTERN } from '../shared/names';
+import { budgetedInteger, integer, isHttpUrl, milliseconds } from '../shared/validate';
 
 export const WEBHOOK_DEDUP = ['none', 'redis'] as const;
 export type WebhookDedup = (typeof WEBHOOK_DEDUP)[number];

@@ -1,4 +1,4 @@
-import { errorText } from '../core/error-text';
+import { errorText } from '../shared/error-text';
 
 /**
  * A short reason for a failure, for logs. Duck-typed: errors from `fetch` come from another

@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 import { resolveTuning, WEBHOOK_TUNING_DEFAULTS } from './webhook.tuning';
 
 describe('resolveTuning', () => {

@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../core/errors';
+import { HealthConfigurationError } from '../shared/errors';
 
 /**
  * DI token of delivery internals that module options do not cover: the retry backoff and the

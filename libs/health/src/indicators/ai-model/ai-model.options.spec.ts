@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 import { HealthStatus } from '../../core/health-status';
 import type { AiModelIndicatorOptions } from '.';
 import { AI_MODEL_DEFAULTS, AiModelIndicator } from '.';

@@ -1,5 +1,5 @@
-import { HealthConfigurationError } from '../../core/errors';
-import { Redactor } from '../../core/redact';
+import { HealthConfigurationError } from '../../shared/errors';
+import { Redactor } from '../../shared/redact';
 
 /** `config` only looks at the configuration; `probe` asks the provider. */
 export type AiModelMode = 'config' | 'probe';

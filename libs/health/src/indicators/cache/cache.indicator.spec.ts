@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { PrivateRedis } from '../../../../../test/support/redis-server';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 import type { CacheStats } from './cache.indicator';
 import { CacheIndicator, DEFAULT_CACHE_MIN_OPERATIONS, REDIS_UNAVAILABLE } from './cache.indicator';
 

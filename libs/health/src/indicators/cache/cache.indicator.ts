@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { HealthIndicator, TunableThresholds } from '../../core/health-check';
-import { knownKeys } from '../../health.options';
+import { knownKeys } from '../../shared/validate';
 import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
-import { errorText } from '../../core/error-text';
-import { HealthConfigurationError } from '../../core/errors';
+import { errorText } from '../../shared/error-text';
+import { HealthConfigurationError } from '../../shared/errors';
 
 /** What the indicator needs of a Redis client; an `ioredis` client satisfies it. */
 export interface RedisPingable {

@@ -1,13 +1,13 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 import type { HealthIndicator } from '../../core/health-check';
 import type { IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
-import { Redactor } from '../../core/redact';
-import { validateComponentName } from '../../health.options';
-import { errorText } from '../../core/error-text';
+import { Redactor } from '../../shared/redact';
+import { validateComponentName } from '../../shared/names';
+import { errorText } from '../../shared/error-text';
 
 export interface DatabaseIndicatorOptions {
   /** Proves the database answers; rejects when it does not. Should stop its work when `signal` aborts. */

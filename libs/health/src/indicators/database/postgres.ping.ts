@@ -1,9 +1,9 @@
 import type { PoolConfig } from 'pg';
 import { Client, Pool } from 'pg';
-import { HealthConfigurationError } from '../../core/errors';
-import { Redactor } from '../../core/redact';
+import { HealthConfigurationError } from '../../shared/errors';
+import { Redactor } from '../../shared/redact';
 import { untilAborted } from './abortable';
-import { errorText } from '../../core/error-text';
+import { errorText } from '../../shared/error-text';
 import { SocketTracker } from './socket-tracker';
 
 export interface PostgresPingOptions {

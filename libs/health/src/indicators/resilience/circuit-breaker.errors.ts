@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 
 /** Thrown by `register` and `create` when the name is taken. */
 export class DuplicateCircuitBreakerError extends Error {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CircuitBreakerPolicy, IDefaultPolicyContext } from 'cockatiel';
 import { BrokenCircuitError, circuitBreaker, handleAll } from 'cockatiel';
-import { COMPONENT_NAME_PATTERN } from '../../core/names';
+import { COMPONENT_NAME_PATTERN } from '../../shared/names';
 import { BreakerTracker } from './breaker-tracker';
 import {
   CircuitBreakerConfigurationError,

@@ -1,7 +1,8 @@
 import type { IBreaker, Policy } from 'cockatiel';
 
-/** How the registry reports a breaker; `isolated` is held open by hand with `policy.isolate()`. */
-export type CircuitBreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+import type { CircuitBreakerState } from '../../core/ports';
+
+export type { CircuitBreakerState };
 
 /** Operation counters since the breaker was registered. */
 export interface CircuitBreakerCounters {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
 import { HealthModule } from '../../health.module';

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 import type { HealthIndicator, TunableThresholds } from '../../core/health-check';
-import { knownKeys } from '../../health.options';
+import { knownKeys } from '../../shared/validate';
 import type { IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { CircuitBreakerRegistry } from './circuit-breaker.registry';

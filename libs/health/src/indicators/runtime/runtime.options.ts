@@ -1,4 +1,4 @@
-import { HealthConfigurationError } from '../../core/errors';
+import { HealthConfigurationError } from '../../shared/errors';
 
 export interface RuntimeIndicatorOptions {
   /** Event loop delay p99 above this is DEGRADED. Default 100. */

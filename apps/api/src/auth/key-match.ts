@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The key a caller presents: `X-API-Key: <key>` or `Authorization: Bearer <key>`. */
+function presentedKey(headers: Headers): string | undefined {
+  const header = headers['x-api-key'];
+  if (typeof header === 'string' && header.trim() !== '') return header.trim();
+  const authorization = headers.authorization;
+  return /^Bearer\s+(\S+)\s*$/i.exec(typeof authorization === 'string' ? authorization : '')?.[1];
+}
+
+/**
+ * Whether the caller presents one of the keys, compared in constant time (equal-length digests,
+ * every key compared), as the health endpoints compare theirs.
+ */
+export function keyMatches(headers: Headers, keys: readonly string[]): boolean {
+  const given = presentedKey(headers);
+  if (given === undefined) return false;
+  const digest = sha256(given);
+  let match = false;
+  for (const key of keys) match = timingSafeEqual(digest, sha256(key)) || match;
+  return match;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

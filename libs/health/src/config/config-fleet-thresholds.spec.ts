@@ -1,0 +1,87 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { PrivateRedis } from '../../../../test/support/redis-server';
+import { HealthModule } from '../health.module';
+import { CacheIndicator } from '../indicators/cache/cache.indicator';
+import { CONFIG_FLEET_KEY, ConfigFleet } from './config-fleet';
+import type { HealthCheckDefinition } from '../core/health-check';
+import { HealthService } from '../core/health.service';
+
+/**
+ * An instance applies a fleet change as `layerPatch(applied, stored)`; thresholds merge name by
+ * name, so a threshold removed on one instance must reach every other one as `null` (it once
+ * stayed everywhere while each instance reported the new revision as applied).
+ */
+describe('ConfigFleet: removing one threshold of several', () => {
+  let redis: PrivateRedis;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    await redis.stop();
+  });
+
+  async function start(): Promise<{ health: HealthService; fleet: ConfigFleet }> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        HealthModule.forRoot({
+          evaluationIntervalMs: 0,
+          checks: [new CacheIndicator() as HealthCheckDefinition],
+          configFleet: { redisUrl: redis.url },
+        }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    apps.push(app);
+    return { health: app.get(HealthService), fleet: app.get(ConfigFleet) };
+  }
+
+  async function until(condition: () => boolean, ms = 3000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!condition()) {
+      if (Date.now() > end) throw new Error(`condition not met in ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('removes it on every instance', async () => {
+    const client = new Redis(redis.url);
+    await client.del(CONFIG_FLEET_KEY);
+    client.disconnect();
+    const a = await start();
+    const b = await start();
+    const thresholds = (instance: { health: HealthService }) =>
+      instance.health.configuration().checks.cache.thresholds.value;
+
+    await a.fleet.change({
+      checks: { cache: { thresholds: { minHitRatio: 0.5, maxAverageOperationMs: 100 } } },
+    });
+    await until(() => b.fleet.revision === 1);
+    expect(thresholds(b)).toEqual({ minHitRatio: 0.5, maxAverageOperationMs: 100 });
+
+    const event = await a.fleet.change({
+      checks: { cache: { thresholds: { maxAverageOperationMs: null } } },
+    });
+    await until(() => b.fleet.revision === 2);
+    // The stored key is right: an instance started now runs what a asked for.
+    expect(thresholds(await start())).toEqual({ minHitRatio: 0.5 });
+    // Both running instances say they run revision 2, in sync...
+    expect(await a.fleet.status()).toMatchObject({ revision: 2, storedRevision: 2, inSync: true });
+    expect(await b.fleet.status()).toMatchObject({ revision: 2, storedRevision: 2, inSync: true });
+    // ...but still judge by the removed limit, and the change was answered as changing nothing.
+    expect(thresholds(a)).toEqual({ minHitRatio: 0.5 });
+    expect(thresholds(b)).toEqual({ minHitRatio: 0.5 });
+    expect(event.changes).toEqual([
+      {
+        path: 'checks.cache.thresholds',
+        from: { minHitRatio: 0.5, maxAverageOperationMs: 100 },
+        to: { minHitRatio: 0.5 },
+      },
+    ]);
+  });
+});

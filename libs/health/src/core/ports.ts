@@ -1,0 +1,64 @@
+import type { TrendWindow } from '../shared/trend-window';
+
+/**
+ * The contracts consumers meet through, without importing one another: each is provided by one
+ * part of the package (by DI token) and used by others, optionally.
+ */
+
+/** The request as the details rule and the event stream see it: Node's IncomingMessage. */
+export interface HealthRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly url?: string;
+  readonly method?: string;
+}
+
+/**
+ * Who may see messages and metadata in reports: provided by the HTTP endpoints (from `details`,
+ * `detailsKeys`, `authorizeDetails`), used by every other route that shows a report.
+ */
+export interface DetailsAccess {
+  /** Whether this caller may see details. Never rejects. */
+  details(request: HealthRequest): Promise<boolean>;
+  /** Whether this exact value is one of the details keys (an admin key may not be one). */
+  isDetailsKey(key: string): boolean;
+}
+export const DETAILS_ACCESS = Symbol('HEALTH_DETAILS_ACCESS');
+
+/** The runtime configuration's counters: provided by `HealthConfigModule`, read by metrics. */
+export interface ConfigStatus {
+  /** 1 at startup, bumped by every applied change. */
+  readonly version: number;
+  /** Reloads (a file, a fleet revision) refused since startup. */
+  readonly failures: number;
+}
+export const CONFIG_STATUS = Symbol('HEALTH_CONFIG_STATUS');
+
+/** Samples of one component, oldest first: what a trend store keeps. */
+export interface SampleSeries {
+  /** Epoch milliseconds. */
+  readonly times: ArrayLike<number>;
+  /** Status codes: 0 healthy, 1 degraded, 2 unhealthy. */
+  readonly statuses: ArrayLike<number>;
+  readonly responseTimesMs: ArrayLike<number>;
+}
+
+/** A component's figures over a window. */
+export interface TrendSummary {
+  availabilityPct: number | null;
+  p95Ms: number | null;
+}
+
+/** Trend data for the status page: provided by the trends, when they are recorded. */
+export interface TrendSource {
+  /** Figures per component over the window. */
+  summary(window: TrendWindow): ReadonlyMap<string, TrendSummary>;
+  /** A component's samples after `afterMs` (epoch ms); undefined when it has none. */
+  samples(name: string, afterMs: number): SampleSeries | undefined;
+}
+export const TREND_SOURCE = Symbol('HEALTH_TREND_SOURCE');
+
+/**
+ * How a circuit breaker is reported (by the resilience indicator's registry, to the metrics);
+ * `isolated` is held open by hand with `policy.isolate()`.
+ */
+export type CircuitBreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
