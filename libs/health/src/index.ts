@@ -52,7 +52,7 @@ export type { HealthRequest } from './core/ports';
 export type { HealthRouteVersion } from './shared/routes';
 export { READINESS_TAG } from './shared/names';
 export { fullReportWriter, healthJsonWriter, prometheusWriter } from './http/writers';
-export type { HealthWriter, HealthWriterContext, HealthWriterResponse } from './http/writers';
+export type { HealthWriter, HealthWriterContext, HealthWriterResponse } from './core/ports';
 
 // The event stream and trends
 export type { HealthEventsOptions } from './events/events.options';

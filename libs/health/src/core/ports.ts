@@ -1,4 +1,5 @@
 import type { TrendWindow } from '../shared/trend-window';
+import type { SystemHealthStatus } from './health-status';
 
 /**
  * The contracts consumers meet through, without importing one another: each is provided by one
@@ -62,3 +63,31 @@ export const TREND_SOURCE = Symbol('HEALTH_TREND_SOURCE');
  * `isolated` is held open by hand with `policy.isolate()`.
  */
 export type CircuitBreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+/**
+ * Writers turn a report into a response of one media type: the HTTP endpoints negotiate among
+ * them; other parts (Terminus) provide one. What a writer knows besides the report:
+ */
+export interface HealthWriterContext {
+  /** Whether this caller may see messages and metadata. */
+  details: boolean;
+  /** The application version reports are labelled with. */
+  version: string;
+  /** Whether the service is shutting down (draining after SIGTERM). */
+  draining?: boolean;
+}
+
+/** A response, as data: the controller sends it through Nest. */
+export interface HealthWriterResponse {
+  status: number;
+  headers?: Readonly<Record<string, string>>;
+  /** A string is sent as it is; anything else as JSON. */
+  body: unknown;
+}
+
+/** Turns a report into a response of one media type. Pure: no I/O, no state. */
+export interface HealthWriter {
+  /** The media type it answers `Accept` for, e.g. `application/health+json`. */
+  readonly mediaType: string;
+  write(report: SystemHealthStatus, context: HealthWriterContext): HealthWriterResponse;
+}

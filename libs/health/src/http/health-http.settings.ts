@@ -6,7 +6,7 @@ import { isAuthorized } from '../shared/api-key';
 import type { HealthHttpOptions, ResolvedHttpSettings } from './http.options';
 import type { HealthRequest } from '../core/ports';
 import { resolveHttpSettings } from './http.options';
-import type { HealthWriter } from './writers';
+import type { HealthWriter } from '../core/ports';
 import { BUILT_IN_WRITERS } from './writers';
 
 /**

@@ -7,7 +7,7 @@ import type { HealthModuleExtras } from '../health.module-definition';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
 import { HealthRouteConflictError } from '../shared/route-clash';
-import type { HealthWriter } from './writers';
+import type { HealthWriter } from '../core/ports';
 import { fullReportWriter, healthJsonWriter, negotiate, prometheusWriter } from './writers';
 
 const payments = {

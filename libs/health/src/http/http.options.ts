@@ -4,7 +4,7 @@ import { HealthConfigurationError } from '../shared/errors';
 import type { HealthRouteVersion } from '../shared/routes';
 import { routePath } from '../shared/routes';
 import { milliseconds } from '../shared/validate';
-import type { HealthWriter } from './writers';
+import type { HealthWriter } from '../core/ports';
 
 /** Who sees `message` and `metadata` in the reports (Spring Boot's `show-details`). */
 export const DETAILS_VISIBILITY = ['never', 'when-authorized', 'always'] as const;

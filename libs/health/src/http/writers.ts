@@ -1,32 +1,7 @@
-import type { SystemHealthStatus } from '../core/health-status';
+import type { HealthWriter } from '../core/ports';
 import { HEALTH_JSON, toHealthJson } from '../formats/health-json.format';
 import { toPrometheusText } from '../formats/prometheus.format';
 import { httpStatusOf, toFullReport } from '../formats/report.format';
-
-/** What a writer knows besides the report. */
-export interface HealthWriterContext {
-  /** Whether this caller may see messages and metadata. */
-  details: boolean;
-  /** The application version reports are labelled with. */
-  version: string;
-  /** Whether the service is shutting down (draining after SIGTERM). */
-  draining?: boolean;
-}
-
-/** A response, as data: the controller sends it through Nest. */
-export interface HealthWriterResponse {
-  status: number;
-  headers?: Readonly<Record<string, string>>;
-  /** A string is sent as it is; anything else as JSON. */
-  body: unknown;
-}
-
-/** Turns a report into a response of one media type. Pure: no I/O, no state. */
-export interface HealthWriter {
-  /** The media type it answers `Accept` for, e.g. `application/health+json`. */
-  readonly mediaType: string;
-  write(report: SystemHealthStatus, context: HealthWriterContext): HealthWriterResponse;
-}
 
 /** `application/json`: the full report (the default). */
 export const fullReportWriter: HealthWriter = {

@@ -26,6 +26,7 @@ import { collectDefaultMetrics, register as globalRegistry } from 'prom-client';
 import { HealthConfigurationError } from '../shared/errors';
 import { isAuthorized } from '../shared/api-key';
 import { routeClashCheck } from '../shared/route-clash';
+import { routePath } from '../shared/routes';
 import { HealthMetrics } from './health.metrics';
 import { HEALTH_METRICS_REGISTRY } from './metrics.constants';
 import type { HealthMetricsRuntimeOptions, ResolvedMetricsSettings } from './metrics.settings';
@@ -53,7 +54,6 @@ export interface HealthMetricsAsyncOptions extends HealthMetricsPlacement {
   ) => HealthMetricsRuntimeOptions | Promise<HealthMetricsRuntimeOptions>;
 }
 
-const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
 const DEFAULT_METRIC = 'process_cpu_user_seconds_total';
 
 /**
@@ -189,14 +189,5 @@ function resolveRegistry(registry: unknown): Registry<RegistryContentType> {
 
 function resolvePath(path: unknown): string | false {
   if (path === false) return false;
-  const value =
-    typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : path === undefined ? 'metrics' : '';
-  if (typeof value !== 'string' || !PATH.test(value)) {
-    throw new HealthConfigurationError(
-      'metrics.path',
-      path,
-      'a URL path such as metrics, or false',
-    );
-  }
-  return value;
+  return routePath('metrics.path', path, 'metrics', 'metrics, or false');
 }

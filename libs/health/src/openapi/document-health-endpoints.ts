@@ -12,7 +12,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { HealthConfigurationError } from '../shared/errors';
-import { HealthModule } from '../health.module';
 import type { HealthControllerDoc, HealthRouteDoc } from './health-openapi.routes';
 import { HEALTH_ROUTE_DOCS } from './health-openapi.routes';
 import { HEALTH_OPENAPI_MODELS } from './health-openapi.schemas';
@@ -25,14 +24,18 @@ export interface HealthOpenApiOptions {
 }
 
 /**
- * The library's modules whose controllers are health routes: `HealthModule` itself, and the
- * sub-path modules by name (importing them here would load their optional peers).
+ * The library's modules whose controllers are health routes, by name: importing them here would
+ * tie this entry to every other (and load their optional peers).
  */
-const SUB_PATH_MODULES = ['HealthMetricsModule', 'HealthTerminusModule'];
+const HEALTH_MODULES = [
+  'HealthModule',
+  'HealthConfigModule',
+  'HealthMetricsModule',
+  'HealthTerminusModule',
+];
 
 function isHealthModule(metatype: unknown): boolean {
-  if (metatype === HealthModule) return true;
-  return typeof metatype === 'function' && SUB_PATH_MODULES.includes(metatype.name);
+  return typeof metatype === 'function' && HEALTH_MODULES.includes(metatype.name);
 }
 
 /** Marks a controller class already described: a second call adds nothing twice. */
@@ -100,9 +103,13 @@ function describeRoute(type: Type, handler: string, route: HealthRouteDoc): void
   for (const decorate of decorators) decorate(target, handler, descriptor);
 }
 
+/** The handler's descriptor, on the mounted class or the routes class it extends. */
 function handlerOf(type: Type, handler: string): PropertyDescriptor | undefined {
-  const descriptor = Object.getOwnPropertyDescriptor(type.prototype, handler);
-  return typeof descriptor?.value === 'function' ? descriptor : undefined;
+  for (let proto = type.prototype as object | null; proto; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, handler);
+    if (descriptor) return typeof descriptor.value === 'function' ? descriptor : undefined;
+  }
+  return undefined;
 }
 
 function tagOf(option: string, value: unknown, fallback: string): string {

@@ -1,4 +1,4 @@
-import type { SampleSeries } from '../trends/sample-ring';
+import type { SampleSeries } from '../core/ports';
 
 /** The window a sparkline covers: samples with `startMs < time <= endMs`. */
 export interface SparklineWindow {

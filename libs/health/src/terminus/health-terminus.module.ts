@@ -1,13 +1,24 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { Controller, Get, Module, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
-import { DiscoveryModule, ModuleRef } from '@nestjs/core';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  Req,
+  Res,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { HealthConfigurationError } from '../shared/errors';
 import { HealthService } from '../core/health.service';
-import { HealthHttpSettings } from '../http/health-http.settings';
-import type { HealthRequest } from '../core/ports';
+import type { DetailsAccess, HealthRequest } from '../core/ports';
+import { DETAILS_ACCESS } from '../core/ports';
 import type { HealthRouteVersion } from '../shared/routes';
+import { routePath } from '../shared/routes';
 import { routeClashCheck } from '../shared/route-clash';
-import { terminusStatusCode, toTerminusBody } from './terminus.format';
+import { terminusWriter } from './terminus.writer';
 
 export interface HealthTerminusOptions {
   /**
@@ -34,8 +45,6 @@ interface PassthroughResponse {
   header(name: string, value: string): unknown;
 }
 
-const PATH = /^[A-Za-z0-9_~.@-]+(\/[A-Za-z0-9_~.@-]+)*$/;
-
 /**
  * Serves the report in Terminus's format, `{ status, info, error, details }`, with Terminus's
  * status codes (200 for `ok` and `degraded`, 503 for `error` and `shutting_down`), so a monitor
@@ -61,11 +70,7 @@ export function resolveTerminusOptions(options: HealthTerminusOptions): Resolved
   if (options === null || typeof options !== 'object') {
     throw new HealthConfigurationError('terminus', options, 'an object');
   }
-  const given = options.path ?? 'v1/health/terminus';
-  const path = typeof given === 'string' ? given.replace(/^\/+|\/+$/g, '') : given;
-  if (typeof path !== 'string' || !PATH.test(path)) {
-    throw new HealthConfigurationError('terminus.path', options.path, 'a URL path such as health');
-  }
+  const path = routePath('terminus.path', options.path, 'v1/health/terminus', 'health');
   const { tags } = options;
   const tagsOk =
     tags === undefined ||
@@ -76,37 +81,43 @@ export function resolveTerminusOptions(options: HealthTerminusOptions): Resolved
   return { path, tags, version: options.version ?? VERSION_NEUTRAL };
 }
 
+/** The Terminus-format route: the report through `terminusWriter`, as `application/json`. */
+@Injectable()
+export class TerminusFormatRoutes {
+  /** The tags the route's checks carry (all checks when unset), set on each mounted class. */
+  protected readonly tags?: readonly string[];
+
+  constructor(
+    readonly health: HealthService,
+    @Optional() @Inject(DETAILS_ACCESS) readonly access?: DetailsAccess,
+  ) {}
+
+  @Get()
+  async report(
+    @Req() req: HealthRequest,
+    @Res({ passthrough: true }) res: PassthroughResponse,
+  ): Promise<unknown> {
+    const [report, details] = await Promise.all([
+      this.health.check(this.tags ? { tags: this.tags } : {}),
+      this.access?.details(req) ?? false,
+    ]);
+    const written = terminusWriter.write(report, {
+      details,
+      version: this.health.version,
+      draining: this.health.isDraining,
+    });
+    res.status(written.status);
+    res.header('Cache-Control', 'no-store');
+    // Terminus's own routes answer plain JSON; the vendor type is for negotiation only.
+    res.header('Content-Type', 'application/json; charset=utf-8');
+    return written.body;
+  }
+}
+
 function terminusController({ path, tags, version }: ResolvedTerminusOptions): Type {
   @Controller({ path, version })
-  class TerminusFormatController {
-    private http?: HealthHttpSettings;
-
-    constructor(
-      readonly health: HealthService,
-      readonly moduleRef: ModuleRef,
-    ) {}
-
-    @Get()
-    async report(
-      @Req() req: HealthRequest,
-      @Res({ passthrough: true }) res: PassthroughResponse,
-    ): Promise<unknown> {
-      const [report, details] = await Promise.all([
-        this.health.check(tags ? { tags } : {}),
-        this.settings().details(req),
-      ]);
-      const body = toTerminusBody(report, { details, shuttingDown: this.health.isDraining });
-      res.status(terminusStatusCode(body.status));
-      res.header('Cache-Control', 'no-store');
-      res.header('Content-Type', 'application/json; charset=utf-8');
-      return body;
-    }
-
-    /** HealthModule's HTTP settings (who sees details): not exported, so looked up once. */
-    private settings(): HealthHttpSettings {
-      this.http ??= this.moduleRef.get(HealthHttpSettings, { strict: false });
-      return this.http;
-    }
+  class TerminusFormatController extends TerminusFormatRoutes {
+    protected override readonly tags = tags;
   }
   return TerminusFormatController;
 }

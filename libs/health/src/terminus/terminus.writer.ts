@@ -1,4 +1,4 @@
-import type { HealthWriter } from '../http/writers';
+import type { HealthWriter } from '../core/ports';
 import { terminusStatusCode, toTerminusBody } from './terminus.format';
 
 /** The media type `terminusWriter` answers for. */
