@@ -1,8 +1,10 @@
 import type { CacheIndicatorOptions } from '@nest-health/core';
+import type { CacheMetricsSource, CacheOperationEvent } from '@nest-health/core/metrics';
 
 /** The figures the cache indicator reads (`stats`). */
 type CacheStats = ReturnType<NonNullable<CacheIndicatorOptions['stats']>>;
-import type { CacheMetricsSource, CacheOperationEvent, CacheTier } from '@nest-health/core/metrics';
+/** Where an operation was served: Redis, or the in-memory fallback. */
+type CacheTier = CacheOperationEvent['tier'];
 
 export type CacheOperation = 'hit' | 'miss' | 'write' | 'delete';
 

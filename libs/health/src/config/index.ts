@@ -5,16 +5,9 @@ export type { HealthConfigModuleExtras } from './health-config.module';
 export type { HealthConfigModuleOptions } from './config.options';
 export { healthConfigOptionsFromEnv } from './config.env';
 export { HealthConfigService } from './health-config.service';
-export type { ConfigChangeOrigin, FileLoadEvent } from './health-config.service';
 export type { ConfigChangeEvent, ConfigPatch } from './config-patch';
-export type {
-  CheckConfiguration,
-  ConfigChange,
-  ConfigSource,
-  ConfigValue,
-  HealthConfiguration,
-} from '../core/check-settings';
+export type { ConfigChange, ConfigSource, HealthConfiguration } from '../core/check-settings';
 export { readConfigurationFile } from './config-file.reader';
 export { ConfigFleet, ConfigFleetUnavailableError } from './config-fleet';
-export type { FleetChangeEvent, FleetStatus } from './config-fleet';
+export type { FleetStatus } from './config-fleet';
 export type { ConfigFleetOptions } from './config-fleet.options';

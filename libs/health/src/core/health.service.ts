@@ -144,7 +144,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return pending;
   }
 
-  /** Whether any registered check carries this tag. */
+  /** @internal Whether any registered check carries this tag (readiness asks). */
   hasTag(tag: string): boolean {
     // A paused or shadow check selects nothing: readiness must not fall back on none at all.
     return [...this.entries.values()].some(
@@ -160,7 +160,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * How the run behind this status ended and when: for the latest status of a registered check
+   * @internal How the run behind this status ended and when: for the latest status of a registered check
    * (the one reports and `getLastStatus` hold); undefined for any other.
    */
   runOf(status: ComponentStatus): RunFacts | undefined {
@@ -169,7 +169,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return { outcome: entry.lastOutcome!, finishedAt: entry.lastFinishedAt! };
   }
 
-  /** Names of the registered checks a selection covers, in registration order. */
+  /** @internal Names of the registered checks a selection covers, in registration order. */
   select(selection: CheckSelection = {}): string[] {
     return [...this.entries.values()]
       .filter((entry) => selects(selection, entry.check))
@@ -177,7 +177,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Whether startup is over for status changes: every indicator says it has settled (its
+   * @internal Whether startup is over for status changes: every indicator says it has settled (its
    * `settled()`), or `startupGraceMs` has passed since the engine was made. Once true, stays true.
    */
   get settled(): boolean {
@@ -216,7 +216,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
-  /** Subscribes to every real run of a check (cache hits are not runs). */
+  /** @internal Subscribes to every real run of a check (cache hits are not runs). */
   onRun(listener: RunListener): Unregister {
     this.runListeners.add(listener);
     return () => {
@@ -229,7 +229,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.lastReport !== undefined;
   }
 
-  /** Shutdown has begun: readiness must refuse traffic while requests in flight finish. */
+  /** @internal Shutdown has begun: readiness must refuse traffic while requests in flight finish. */
   startDraining(): void {
     this.draining = true;
   }
@@ -257,7 +257,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One periodic evaluation: a full report, published as `scheduled`. A tick while a full
+   * @internal One periodic evaluation: a full report, published as `scheduled`. A tick while a full
    * evaluation is in flight shares it. Never rejects.
    */
   async tick(): Promise<SystemHealthStatus | undefined> {

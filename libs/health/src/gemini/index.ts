@@ -1,4 +1,4 @@
 // @nest-health/core/gemini: an indicator of a Gemini model (Google's Generative Language API),
 // by its configuration or by a real probe of the model. Node's own fetch; no optional peer.
 export { AiModelIndicator } from '../indicators/ai-model/ai-model.indicator';
-export type { AiModelIndicatorOptions, AiModelMode } from '../indicators/ai-model/ai-model.options';
+export type { AiModelIndicatorOptions } from '../indicators/ai-model/ai-model.options';

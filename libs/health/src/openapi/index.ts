@@ -1,22 +1,6 @@
+// @nest-health/core/openapi: every health route in the app's OpenAPI document. Needs the optional
+// peer `@nestjs/swagger`.
 import './peer';
 
 export { documentHealthEndpoints } from './document-health-endpoints';
 export type { HealthOpenApiOptions } from './document-health-endpoints';
-export {
-  HEALTH_OPENAPI_MODELS,
-  HealthComponentReport,
-  HealthComponentTrend,
-  HealthConfigChange,
-  HealthConfigChangeEvent,
-  HealthConfiguration,
-  HealthConfigValue,
-  HealthError,
-  HealthJsonCheck,
-  HealthJsonReport,
-  HealthReport,
-  HealthResponse,
-  HealthResponseTimeSummary,
-  HealthTerminusIndicator,
-  HealthTerminusReport,
-  HealthTrendsReport,
-} from './health-openapi.schemas';

@@ -4,16 +4,7 @@
 
 export { terminusCheck, TerminusResultError } from './terminus.check';
 export type { TerminusCheckOptions } from './terminus.check';
-export { terminusStatusCode, toTerminusBody } from './terminus.format';
-export type { TerminusBodyOptions } from './terminus.format';
 export { TERMINUS_MEDIA_TYPE, terminusWriter } from './terminus.writer';
 export { HealthTerminusModule } from './health-terminus.module';
 export type { HealthTerminusOptions } from './health-terminus.module';
-export type {
-  TerminusHealthBody,
-  TerminusHealthStatus,
-  TerminusIndicator,
-  TerminusIndicatorDetail,
-  TerminusIndicatorResult,
-  TerminusIndicatorStatus,
-} from './terminus.types';
+export type { TerminusIndicator } from './terminus.types';

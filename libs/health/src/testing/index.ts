@@ -1,3 +1,9 @@
+// @nest-health/core/testing: clocks for tests, and a reader of Prometheus text.
 export { dateClock, ManualClock } from './clocks';
-export { parseMetrics, select, stateSets, valueOf } from './prometheus-text';
+export {
+  parseMetrics,
+  select as metricSamples,
+  stateSets as metricStateSets,
+  valueOf as metricValue,
+} from './prometheus-text';
 export type { Sample } from './prometheus-text';

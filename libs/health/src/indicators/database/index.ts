@@ -1,2 +1,0 @@
-export { DatabaseIndicator } from './database.indicator';
-export type { DatabaseIndicatorOptions } from './database.indicator';
