@@ -1,11 +1,10 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { ConfigurableModuleBuilder, Module, VERSION_NEUTRAL } from '@nestjs/common';
+import { Module, VERSION_NEUTRAL } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { DetailsAccess } from '../core/ports';
 import { CONFIG_STATUS, DETAILS_ACCESS } from '../core/ports';
 import { HealthConfigurationError } from '../shared/errors';
 import { routeClashCheck } from '../shared/route-clash';
-import type { HealthRouteVersion } from '../shared/routes';
 import { routePath } from '../shared/routes';
 import { ADMIN_PATH, AdminGate } from './admin-gate';
 import { ConfigFileWatcher } from './config-file.watcher';
@@ -14,25 +13,13 @@ import { configController } from './config.controller';
 import type { HealthConfigModuleOptions, ResolvedConfigSettings } from './config.options';
 import { CONFIG_SETTINGS, resolveConfigSettings } from './config.options';
 import { HealthConfigService } from './health-config.service';
-
-export interface HealthConfigModuleExtras {
-  /** Make `HealthConfigService` injectable everywhere. Default true. */
-  isGlobal?: boolean;
-  /**
-   * Where the admin endpoint (`GET|PATCH|DELETE`) is mounted, under the host's global prefix:
-   * `path` default `v1/health/config`, `version` default VERSION_NEUTRAL; `false`: not mounted.
-   */
-  http?: false | { path?: string; version?: HealthRouteVersion };
-}
-
-const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<HealthConfigModuleOptions>({ moduleName: 'HealthConfig' })
-    .setClassMethodName('forRoot')
-    .setExtras<HealthConfigModuleExtras>(
-      { isGlobal: true, http: undefined },
-      (definition, extras) => ({ ...definition, global: extras.isGlobal }),
-    )
-    .build();
+import type { HealthConfigModuleExtras } from './health-config.module-definition';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  OPTIONS_TYPE,
+} from './health-config.module-definition';
 
 /** The settings, with no admin key that is also a details key of `HealthModule`. */
 function settingsOf(

@@ -9,7 +9,7 @@ import type { CheckSelection } from './selection';
 import { selectionKey, selects } from './selection';
 import type { ReportInfo, ReportListener, RunFacts, RunListener } from './report-events';
 import { CheckRegistry } from './check-registry';
-import type { CheckRun, ResolvedCheck, RunContext, RunOutcome } from './check-runner';
+import type { ResolvedCheck, RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import type { HealthClock } from './clock';
 import { Deadlines } from './deadlines';
