@@ -1,14 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './support/eventually';
 import type { RunningService } from './support/service-process';
-import { SERVICE_MAIN, ServiceProcess } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 
 const ADMIN = 'file-e2e-admin-key-0001';
-const ROOT = join(__dirname, '..');
 /** Far above the service's own footprint, far below what reading /dev/zero reaches. */
 const RSS_LIMIT_MB = 300;
 
@@ -22,8 +20,6 @@ type Config = { checks: Record<string, Record<string, { value: unknown; source: 
 describe('the built service with a hostile configuration file', () => {
   let dir: string;
   let file: string;
-  const services: RunningService[] = [];
-  const children: ChildProcess[] = [];
   const sentinels: NodeJS.Timeout[] = [];
   /** The highest resident memory seen of each service, in MB. */
   const highest = new Map<RunningService, number>();
@@ -34,8 +30,7 @@ describe('the built service with a hostile configuration file', () => {
   });
   afterEach(async () => {
     for (const sentinel of sentinels.splice(0)) clearInterval(sentinel);
-    await Promise.all(services.splice(0).map((s) => s.kill()));
-    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await ServiceProcess.killAll();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -48,7 +43,6 @@ describe('the built service with a hostile configuration file', () => {
       HEALTH_ADMIN_KEYS: ADMIN,
       HEALTH_SHUTDOWN_DELAY_MS: '0',
     });
-    services.push(service);
     guard(service);
     return service;
   }
@@ -109,11 +103,13 @@ describe('the built service with a hostile configuration file', () => {
         .output()
         .split('\n')
         .filter((line) => pattern.test(line)).length >= times;
-    for (let i = 0; !said(); i++) {
-      if (i > 100) throw new Error(`not logged: ${pattern}\n${service.output()}`);
-      expect(await live(service.url)).toBe(200);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(
+      async () => {
+        expect(await live(service.url)).toBe(200);
+        return said();
+      },
+      { timeoutMs: 15_000, intervalMs: 100, message: () => `${pattern}\n${service.output()}` },
+    );
     // And afterwards, repeatedly (the file is polled every second).
     for (let i = 0; i < 15; i++) {
       expect(await live(service.url)).toBe(200);
@@ -123,19 +119,8 @@ describe('the built service with a hostile configuration file', () => {
   }
 
   /** Runs the built service with the file and waits for its exit (killed after 15 s). */
-  async function startAndExit(path: string): Promise<{ code: number | null; output: string }> {
-    const child = spawn(process.execPath, [SERVICE_MAIN], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', HEALTH_CONFIG_FILE: path },
-    });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-    const [code] = (await once(child, 'exit')) as [number | null];
-    clearTimeout(timer);
-    return { code, output };
+  function startAndExit(path: string): Promise<{ code: number | null; output: string }> {
+    return ServiceProcess.startupFailure({ HEALTH_CONFIG_FILE: path });
   }
 
   it('(a) a named pipe put in place of a good file: liveness answers, a warning names it, the last good values stay, SIGTERM exits', async () => {
@@ -151,9 +136,7 @@ describe('the built service with a hostile configuration file', () => {
     expect(service.output()).toContain(`configuration file ${file} not applied`);
     expect(await resilienceTimeout(service.url)).toEqual({ value: 1500, source: 'file' });
 
-    service.child.kill('SIGTERM');
-    const [code] = (await once(service.child, 'exit')) as [number | null];
-    expect(code).toBe(0);
+    expect((await service.stop()).code).toBe(0);
   }, 40000);
 
   it('(b) a symlink to /dev/zero: refused as a character device, memory stays bounded', async () => {

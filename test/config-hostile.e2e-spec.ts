@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawAnswer } from './support/raw-request';
 import { rawRequest } from './support/raw-request';
 import type { RunningService } from './support/service-process';
-import { SERVICE_MAIN, ServiceProcess } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 
 const ADMIN = 'hostile-e2e-admin-key-0001';
-const ROOT = join(__dirname, '..');
 const CHECKS = ['ai_model', 'cache', 'resilience'];
 /** Long enough for the old failure to show: prom-client's GC collector threw within 2-20 s. */
 const WATCH_MS = 12_000;
@@ -88,20 +85,10 @@ async function stayAlive(services: RunningService[]): Promise<void> {
 }
 
 /** Runs the built service with `env` and waits for it to exit (killed after 15 s). */
-async function startAndExit(
+function startAndExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [SERVICE_MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', NO_COLOR: '1', ...env },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output };
+  return ServiceProcess.startupFailure({ NO_COLOR: '1', ...env });
 }
 
 /**
@@ -337,19 +324,6 @@ describe('the built service with a poisoned configuration file', () => {
     renameSync(next, file);
   }
 
-  async function logged(service: RunningService, pattern: RegExp): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const line = service
-        .output()
-        .split('\n')
-        .find((l) => pattern.test(l));
-      if (line) return line;
-      if (service.child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`not logged: ${pattern}\n${service.output()}`);
-  }
-
   it.each(['json', 'yaml'] as const)(
     '(1) a %s file poisoned with __proto__ stops startup with one line naming it',
     async (format) => {
@@ -380,7 +354,7 @@ describe('the built service with a poisoned configuration file', () => {
       replace(file, POISONED[format]);
     }
     for (const [index, { file }] of files.entries()) {
-      const line = await logged(running[index], /not applied, keeping version \d+/);
+      const line = await running[index].logged(/not applied, keeping version \d+/);
       expect(line).toContain(`configuration file ${file} not applied`);
       expect(line).toMatch(/checks\.__proto__/);
     }
@@ -406,7 +380,7 @@ describe('the built service with a poisoned configuration file', () => {
     writeFileSync(file, GOOD.json);
     const service = await startWith(file);
     replace(file, NO_READINESS);
-    const line = await logged(service, /not applied, keeping version \d+/);
+    const line = await service.logged(/not applied, keeping version \d+/);
     expect(line).toContain(`configuration file ${file} not applied`);
     expect(line).toMatch(/leaves readiness no check/);
     expectListsEveryCheck(await readiness(service));

@@ -1,5 +1,5 @@
 import type { ReportEventData, TransitionEventData } from '@nest-health/core';
-import { once } from 'node:events';
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
@@ -132,11 +132,11 @@ describe('GET /v1/health/events (built service)', () => {
 
     // One of the 20 leaves: its address may connect once more, and only once.
     taken[0].close();
-    let again = await from('127.0.0.1', '127.0.0.1');
-    for (let i = 0; again.status !== 200 && i < 100; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      again = await from('127.0.0.1', '127.0.0.1');
-    }
+    const again = await eventually(() => from('127.0.0.1', '127.0.0.1'), {
+      until: (client) => client.status === 200,
+      timeoutMs: 5000,
+      message: 'a place for 127.0.0.1 again',
+    });
     expect(again.status).toBe(200);
     expect((await from('127.0.0.1', '127.0.0.1')).status).toBe(429);
   });
@@ -150,8 +150,7 @@ describe('GET /v1/health/events (built service)', () => {
     const client = await connect(service);
     await client.waitFor((events) => events.length > 0);
 
-    const exited = once(service.child, 'exit');
-    service.child.kill('SIGTERM');
+    service.signal('SIGTERM');
     await client.closed;
     const late = await SseClient.connect(`${service.url}/v1/health/events`);
     expect(late.status).toBe(503);
@@ -159,7 +158,7 @@ describe('GET /v1/health/events (built service)', () => {
     expect(late.text).toBe('the service is draining: connect to another instance\n');
 
     // Within the test's timeout, far below the 120 s the drain would give a connection left open.
-    const [code] = await exited;
+    const { code } = await service.exited();
     expect(code).toBe(0);
     expect(service.output()).toContain('closing');
     expect(service.output()).not.toMatch(/closed \d+ connection\(s\) still open/);

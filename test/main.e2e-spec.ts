@@ -1,65 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, get as httpGet } from 'node:http';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..');
-/** The built service, as `npm start` runs it (built by the global setup before these tests). */
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Starts the built service with exactly this environment. */
-function startService(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', ...env },
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function waitForUrl(started: Started): Promise<string> {
-  for (let i = 0; i < 400; i++) {
-    const match = /api listening on (http:\/\/\S+) /.exec(started.output());
-    if (match) return match[1];
-    if (started.child.exitCode !== null) throw new Error(`service exited: ${started.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`service did not start: ${started.output()}`);
-}
-
-async function waitForOutput(started: Started, text: string): Promise<void> {
-  for (let i = 0; i < 200 && !started.output().includes(text); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  expect(started.output()).toContain(text);
-}
-
-async function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
+import { ServiceProcess } from './support/service-process';
 
 describe('the built service process (dist/.../main.js, as npm start runs it)', () => {
-  let started: Started | undefined;
-
-  afterEach(() => {
-    if (started && started.child.exitCode === null) started.child.kill('SIGKILL');
-    started = undefined;
-  });
+  afterEach(() => ServiceProcess.killAll());
 
   it('serves the legacy body with no Redis and no AI key', async () => {
-    started = startService({ PORT: '0', HEALTH_SHUTDOWN_DELAY_MS: '0' });
-    const url = await waitForUrl(started);
-    const res = await fetch(`${url}/v1/health`);
+    const started = await ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '0' });
+    const res = await fetch(`${started.url}/v1/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: 'degraded',
@@ -67,39 +14,36 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
       resilience_healthy: true,
       cache_healthy: true,
     });
-    started.child.kill('SIGTERM');
-    expect(await exitOf(started.child)).toBe(0);
+    expect((await started.stop()).code).toBe(0);
   });
 
   it('reports three bad variables in one run, one line each, secrets masked, exit 1', async () => {
-    started = startService({
-      PORT: '0',
+    const { code, output } = await ServiceProcess.startupFailure({
       HEALTH_CHECK_TIMEOUT_MS: '2147483648',
       DATABASE_URL: 'mysql://app:s3cr3t-pw@127.0.0.1/app',
       HEALTH_CHECK_ENABLED_COMPONENTS: ',,,',
     });
-    expect(await exitOf(started.child)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const lines = started.output().trim().split('\n');
+    expect(code).toBe(1);
+    const lines = output.trim().split('\n');
     expect(lines.map((line) => /^Invalid setting (\w+):/.exec(line)?.[1]).sort()).toEqual([
       'DATABASE_URL',
       'HEALTH_CHECK_ENABLED_COMPONENTS',
       'HEALTH_CHECK_TIMEOUT_MS',
     ]);
-    expect(started.output()).not.toContain('s3cr3t-pw');
-    expect(started.output()).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain('s3cr3t-pw');
+    expect(output).not.toMatch(/\n\s+at /);
   });
 
   it('logs one JSON object a line with LOG_FORMAT=json, and never through console.log', async () => {
-    started = startService({ PORT: '0', LOG_FORMAT: 'json', HEALTH_SHUTDOWN_DELAY_MS: '0' });
-    const url = await waitForUrl(started);
-    expect((await fetch(`${url}/v1/health`)).status).toBe(200);
-    const closed = once(started.child, 'close');
-    started.child.kill('SIGTERM');
-    expect(await exitOf(started.child)).toBe(0);
-    // Output may still be in the pipe at exit: read it once stdout and stderr have closed.
-    await closed;
-    const lines = started.output().trim().split('\n');
+    const started = await ServiceProcess.start({
+      LOG_FORMAT: 'json',
+      HEALTH_SHUTDOWN_DELAY_MS: '0',
+    });
+    expect((await fetch(`${started.url}/v1/health`)).status).toBe(200);
+    // Output may still be in the pipe at exit: stop() reads it once stdout and stderr have closed.
+    const { code, output } = await started.stop();
+    expect(code).toBe(0);
+    const lines = output.trim().split('\n');
     expect(lines.length).toBeGreaterThan(5);
     const entries = lines.map((line) => JSON.parse(line) as { level: string; message: unknown });
     expect(entries.every((e) => typeof e.level === 'string')).toBe(true);
@@ -109,17 +53,16 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
   });
 
   it('drains on SIGTERM: not ready at once, live and serving for the delay, then exits by itself', async () => {
-    started = startService({ PORT: '0', HEALTH_SHUTDOWN_DELAY_MS: '1500' });
-    const url = await waitForUrl(started);
+    const started = await ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '1500' });
     const get = async (path: string) => {
-      const res = await fetch(`${url}${path}`);
+      const res = await fetch(`${started.url}${path}`);
       return { status: res.status, text: await res.text() };
     };
     expect(await get('/v1/health/ready')).toEqual({ status: 200, text: 'ok\n' });
 
     const signalled = performance.now();
-    started.child.kill('SIGTERM');
-    await waitForOutput(started, 'SIGTERM received: draining for 1500 ms');
+    started.signal('SIGTERM');
+    await started.logged('SIGTERM received: draining for 1500 ms');
     const ready = await get('/v1/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.text).toContain('the service is draining');
@@ -127,18 +70,17 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     expect((await get('/v1/health')).status).toBe(200);
 
     // Exit code 0 without a forced exit: every timer and connection was released.
-    expect(await exitOf(started.child)).toBe(0);
+    expect((await started.exited()).code).toBe(0);
     expect(performance.now() - signalled).toBeGreaterThanOrEqual(1500);
     expect(started.output()).toContain('closing');
   });
 
   it('drops nothing on SIGTERM under load: 20 keep-alive clients, no reset, no 5xx, no cancelled check', async () => {
-    started = startService({
-      PORT: '0',
+    const started = await ServiceProcess.start({
       HEALTH_SHUTDOWN_DELAY_MS: '1000',
       HEALTH_DETAILS: 'always',
     });
-    const url = new URL(await waitForUrl(started));
+    const url = new URL(started.url);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
     const tally = { ok: 0, serverErrors: 0, cancelled: 0, movedAway: 0 };
@@ -177,10 +119,10 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
 
     const clients = Array.from({ length: 20 }, (_, i) => client(i));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    started.child.kill('SIGTERM');
+    started.signal('SIGTERM');
     await Promise.all(clients);
     agent.destroy();
-    expect(await exitOf(started.child)).toBe(0);
+    expect((await started.exited()).code).toBe(0);
     expect({ ...tally, errors }).toMatchObject({
       serverErrors: 0,
       cancelled: 0,
@@ -205,8 +147,8 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     ['PORT', 'eighty', 'Invalid setting PORT: "eighty" (expected an integer from 0 to 65535)'],
     ['LOG_FORMAT', 'xml', 'Invalid setting LOG_FORMAT: "xml" (expected text or json)'],
   ])('refuses %s=%s with one clear line and exit code 1', async (variable, value, message) => {
-    started = startService({ PORT: '0', [variable]: value });
-    expect(await exitOf(started.child)).toBe(1);
-    expect(started.output().trim()).toBe(message);
+    const { code, output } = await ServiceProcess.startupFailure({ [variable]: value });
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(message);
   });
 });

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { eventually } from './support/eventually';
 import { freePort } from './support/redis-server';
 import type { RunningService } from './support/service-process';
-import { ServiceProcess, SERVICE_MAIN } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 
 /**
  * `HEALTH_METRICS_TOKEN` on the BUILT service (as `npm start` runs it): 401 without the token,
@@ -129,17 +130,18 @@ describe('GET /metrics behind HEALTH_METRICS_TOKEN (the built service)', () => {
       }>(prometheus, 'targets', {});
       return targets.activeTargets.find((t) => t.labels.job === job);
     };
-    await until(async () => (await health('api'))?.health === 'up', 30_000, prometheus.output);
-    await until(
-      async () => (await health('api-wrong-token'))?.health === 'down',
-      30_000,
-      prometheus.output,
-    );
-    await until(
-      async () => (await health('api-no-token'))?.health === 'down',
-      30_000,
-      prometheus.output,
-    );
+    for (const [job, state] of [
+      ['api', 'up'],
+      ['api-wrong-token', 'down'],
+      ['api-no-token', 'down'],
+    ]) {
+      await eventually(() => health(job), {
+        until: (target) => target?.health === state,
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        message: () => `the ${job} target to be ${state}; prometheus: ${prometheus.output()}`,
+      });
+    }
     expect((await health('api-wrong-token'))?.lastError).toContain('401');
     expect((await health('api-no-token'))?.lastError).toContain('401');
     // The scraped series are in Prometheus, from the job with the token only.
@@ -167,19 +169,7 @@ describe('a bad HEALTH_METRICS_TOKEN', () => {
   ])(
     'stops the service before Nest starts (%s), naming the variable and never the value',
     async (_, value) => {
-      const child = spawn(process.execPath, [SERVICE_MAIN], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          NODE_ENV: 'test',
-          PORT: '0',
-          HEALTH_METRICS_TOKEN: value,
-        },
-      });
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const { code, output } = await ServiceProcess.startupFailure({ HEALTH_METRICS_TOKEN: value });
       expect(code).toBe(1);
       expect(output.trim()).toBe(
         'Invalid setting HEALTH_METRICS_TOKEN: "***" (expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))',
@@ -231,10 +221,9 @@ async function startPrometheus(dir: string): Promise<Prometheus> {
   );
   cleanups.push(() => stop(child));
   const prometheus = { url: `http://127.0.0.1:${port}`, output: () => output };
-  const ready = until(
+  const ready = eventually(
     async () => (await fetch(`${prometheus.url}/-/ready`).catch(() => undefined))?.status === 200,
-    30_000,
-    () => `prometheus did not get ready: ${output}`,
+    { timeoutMs: 30_000, intervalMs: 200, message: () => `prometheus to get ready: ${output}` },
   );
   await Promise.race([ready, failed]);
   return prometheus;
@@ -256,16 +245,4 @@ async function api<T>(
   const body = (await res.json()) as { status: string; data: T; error?: string };
   if (body.status !== 'success') throw new Error(`${path}: ${body.error}`);
   return body.data;
-}
-
-async function until(
-  condition: () => Promise<boolean>,
-  timeoutMs: number,
-  message: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${message()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -1,13 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { eventually } from './support/eventually';
+import type { RunningService } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 import type { TestCa, CertificateFiles } from './support/tls';
 import { TestCertificates, TlsRedis } from './support/tls';
-
-const ROOT = join(__dirname, '..');
-/** The built service, as `npm start` runs it (built by the global setup before these tests). */
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 
 const REDIS_PASSWORD = 'mig-redis-pw-7d1e93c4b2';
 const API_KEY = 'mig-api-key-5f0a2b8c91';
@@ -58,60 +53,9 @@ function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves once the process has exited and its stdout and stderr have closed. */
-  closed: Promise<unknown>;
-}
-
-const running = new Set<ChildProcess>();
-
-function startService(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TZ: 'UTC',
-      NODE_ENV: 'test',
-      PORT: '0',
-      HEALTH_SHUTDOWN_DELAY_MS: '0',
-      ...env,
-    },
-  });
-  running.add(child);
-  const closed = once(child, 'close');
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output, closed };
-}
-
-async function waitForUrl(started: Started): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    const match = /api listening on (http:\/\/\S+) /.exec(started.output());
-    if (match) return match[1];
-    if (started.child.exitCode !== null) throw new Error(`service exited: ${started.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`service did not start: ${started.output()}`);
-}
-
-/** The exit code if the process exits by itself within `ms`, else SIGKILL and null. */
-async function exitWithin(started: Started, ms: number): Promise<number | null> {
-  const timer = setTimeout(() => started.child.kill('SIGKILL'), ms);
-  await started.closed;
-  clearTimeout(timer);
-  running.delete(started.child);
-  return started.child.exitCode;
-}
-
-/** SIGTERM, then the exit code once all of its output is in. */
-async function stop(started: Started): Promise<number | null> {
-  if (started.child.exitCode === null) started.child.kill('SIGTERM');
-  await started.closed;
-  running.delete(started.child);
-  return started.child.exitCode;
+/** The built service with the template's lines, no drain delay. */
+function startService(env: Record<string, string>): Promise<RunningService> {
+  return ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '0', ...env });
 }
 
 interface Answer {
@@ -132,21 +76,17 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<A
   return { status: res.status, text, json };
 }
 
-/** Asks until `accept` holds (a fresh evaluation each time), or fails with the last answer. */
-async function eventually(
-  ask: () => Promise<Answer>,
-  accept: (answer: Answer) => boolean,
-  bodies: string[],
-): Promise<Answer> {
-  let last: Answer | undefined;
-  for (let i = 0; i < 60; i++) {
-    last = await ask();
-    bodies.push(last.text);
-    if (accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met; last answer: ${last?.status} ${last?.text}`);
+/** `ask`, keeping every body it reads (for the secret check). */
+function recording(bodies: string[], ask: () => Promise<Answer>): () => Promise<Answer> {
+  return async () => {
+    const answer = await ask();
+    bodies.push(answer.text);
+    return answer;
+  };
 }
+
+/** Asked afresh (a new evaluation each time) every 100 ms, for about 6 s. */
+const POLL = { timeoutMs: 6000, intervalMs: 100 };
 
 function expectNoSecret(texts: string[]): void {
   for (const text of texts) {
@@ -180,12 +120,7 @@ describe('migrating from the template: its own .env lines, a TLS Redis with a pa
     });
   }, 20_000);
 
-  afterEach(async () => {
-    for (const child of running) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    running.clear();
-  });
+  afterEach(() => ServiceProcess.killAll());
 
   afterAll(async () => {
     await redis?.stop();
@@ -195,14 +130,13 @@ describe('migrating from the template: its own .env lines, a TLS Redis with a pa
   it('starts with the template lines, reaches the cache over TLS, and accepts an ADDITIONAL_API_KEYS key', async () => {
     const env = parseEnvFile(templateEnvFile(redis!.port, ca.cert, client));
     expect(Object.keys(env)).toHaveLength(17);
-    const started = startService(env);
-    const url = await waitForUrl(started);
+    const started = await startService(env);
+    const { url } = started;
     const bodies: string[] = [];
 
     const legacy = await eventually(
-      () => get(`${url}/v1/health`),
-      (answer) => answer.json.cache_healthy === true,
-      bodies,
+      recording(bodies, () => get(`${url}/v1/health`)),
+      { ...POLL, until: (answer) => answer.json.cache_healthy === true },
     );
     expect(legacy.status).toBe(200);
     expect(legacy.json).toMatchObject({ cache_healthy: true, resilience_healthy: true });
@@ -222,20 +156,22 @@ describe('migrating from the template: its own .env lines, a TLS Redis with a pa
     bodies.push(anonymous.text);
     expect(anonymous.json).not.toHaveProperty('metadata');
 
-    expect(await stop(started)).toBe(0);
+    expect((await started.stop()).code).toBe(0);
     expectNoSecret([started.output(), ...bodies]);
   }, 15_000);
 
   it('with a CA that did not sign the server certificate: degraded, says TLS verification failed, no secret anywhere', async () => {
     const env = parseEnvFile(templateEnvFile(redis!.port, wrongCa.cert, client));
-    const started = startService(env);
-    const url = await waitForUrl(started);
+    const started = await startService(env);
+    const { url } = started;
     const bodies: string[] = [];
 
     const cache = await eventually(
-      () => get(`${url}/v1/health/components/cache`, { 'X-API-Key': API_KEY }),
-      (answer) => typeof answer.json.metadata === 'object' && /verif/.test(answer.text),
-      bodies,
+      recording(bodies, () => get(`${url}/v1/health/components/cache`, { 'X-API-Key': API_KEY })),
+      {
+        ...POLL,
+        until: (answer) => typeof answer.json.metadata === 'object' && /verif/.test(answer.text),
+      },
     );
     expect(cache.json).toMatchObject({
       name: 'cache',
@@ -257,21 +193,23 @@ describe('migrating from the template: its own .env lines, a TLS Redis with a pa
       /Redis unavailable, serving from memory: TLS certificate verification failed/,
     );
 
-    expect(await stop(started)).toBe(0);
+    expect((await started.stop()).code).toBe(0);
     expectNoSecret([started.output(), ...bodies]);
   }, 15_000);
 
   it('with REDIS_VERIFY_CERTIFICATES=false, connects through the same wrong CA', async () => {
     const env = parseEnvFile(templateEnvFile(redis!.port, wrongCa.cert, client));
-    const started = startService({ ...env, REDIS_VERIFY_CERTIFICATES: 'false' });
-    const url = await waitForUrl(started);
+    const started = await startService({ ...env, REDIS_VERIFY_CERTIFICATES: 'false' });
+    const { url } = started;
     const bodies: string[] = [];
     await eventually(
-      () => get(`${url}/v1/health`),
-      (answer) => answer.json.cache_healthy === true,
-      bodies,
+      recording(bodies, () => get(`${url}/v1/health`)),
+      {
+        ...POLL,
+        until: (answer) => answer.json.cache_healthy === true,
+      },
     );
-    expect(await stop(started)).toBe(0);
+    expect((await started.stop()).code).toBe(0);
     expectNoSecret([started.output(), ...bodies]);
   }, 15_000);
 
@@ -281,9 +219,11 @@ describe('migrating from the template: its own .env lines, a TLS Redis with a pa
   ])(
     'stops at startup on a REDIS_URL with %s: one line naming REDIS_URL, the password masked, no stack',
     async (_case, redisUrl) => {
-      const started = startService({ REDIS_URL: redisUrl });
-      expect(await exitWithin(started, 5000)).toBe(1);
-      const output = started.output();
+      const { code, output } = await ServiceProcess.startupFailure(
+        { HEALTH_SHUTDOWN_DELAY_MS: '0', REDIS_URL: redisUrl },
+        { killAfterMs: 5000 },
+      );
+      expect(code).toBe(1);
       expect(output).toContain('REDIS_URL');
       expect(output).toContain('expected a redis:// or rediss:// URL');
       expect(output).not.toContain('secret-in-url');

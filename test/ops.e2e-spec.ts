@@ -1,6 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -14,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORT } from '../apps/api/src/config/app.config';
+import { eventually } from './support/eventually';
+import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
 
 /**
@@ -65,12 +65,6 @@ interface ServiceMonitor {
   };
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterAll(async () => {
@@ -91,27 +85,13 @@ function envOf(c: Container): Record<string, string> {
 }
 
 /** The image's layout runs outside the repository: its own main.js and working folder. */
-async function startFrom(app: string, env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [join(app, 'dist/apps/api/main.js')], {
-    cwd: app,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env, PORT: '0' },
-  });
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 400; i++) {
-    const match = /api listening on (http:\/\/\S+) /.exec(output);
-    if (match) return { child, url: match[1], output: () => output };
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`service did not start: ${output}`);
+async function startFrom(app: string, env: Record<string, string>): Promise<RunningService> {
+  const running = await ServiceProcess.start(
+    { ...env, PORT: '0' },
+    { main: join(app, 'dist/apps/api/main.js'), cwd: app },
+  );
+  cleanups.push(() => running.kill());
+  return running;
 }
 
 async function get(url: string): Promise<{ status: number; text: string }> {
@@ -119,15 +99,14 @@ async function get(url: string): Promise<{ status: number; text: string }> {
   return { status: res.status, text: await res.text() };
 }
 
-async function eventually(url: string, status: number, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await get(url);
-  while (last.status !== status && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await get(url);
-  }
-  expect({ url, status: last.status }).toEqual({ url, status });
-  return last;
+/** Asks `url` until it answers `status`, and returns that answer. */
+async function answers(url: string, status: number, timeoutMs = 15_000) {
+  return eventually(() => get(url), {
+    until: (answer) => answer.status === status,
+    timeoutMs,
+    intervalMs: 100,
+    message: `${url} to answer ${status}`,
+  });
 }
 
 describe('Kubernetes manifests', () => {
@@ -269,8 +248,8 @@ describe('Kubernetes manifests', () => {
     const path = (p: Probe) => `${running.url}${p.httpGet.path}`;
 
     expect(await get(path(c.livenessProbe))).toEqual({ status: 200, text: 'ok\n' });
-    await eventually(path(c.startupProbe), 200);
-    expect((await eventually(path(c.readinessProbe), 200)).text).toBe('ok\n');
+    await answers(path(c.startupProbe), 200);
+    expect((await answers(path(c.readinessProbe), 200)).text).toBe('ok\n');
     const monitor = manifest<ServiceMonitor>('service-monitor.yaml');
     const scrape = await get(`${running.url}${monitor.spec.endpoints[0].path}`);
     expect(scrape.status).toBe(200);
@@ -280,11 +259,10 @@ describe('Kubernetes manifests', () => {
 
     // SIGTERM as Kubernetes sends it: not ready at once, still live, then a clean exit in time.
     const signalled = Date.now();
-    const exited = once(running.child, 'exit');
-    running.child.kill('SIGTERM');
-    await eventually(path(c.readinessProbe), 503, 2000);
+    running.signal('SIGTERM');
+    await answers(path(c.readinessProbe), 503, 2000);
     expect((await get(path(c.livenessProbe))).status).toBe(200);
-    const [code] = (await exited) as [number | null];
+    const { code } = await running.exited();
     const graceMs =
       manifest<Deployment>('deployment.yaml').spec.template.spec.terminationGracePeriodSeconds *
       1000;
@@ -375,12 +353,10 @@ describe('Dockerfile', () => {
       arg.replace(`:${DEFAULT_PORT}/`, `:${port}/`),
     );
     expect(command[0]).toBe('node');
-    const deadline = Date.now() + 15_000;
-    let result = spawnSync(process.execPath, command.slice(1), { cwd: app, encoding: 'utf8' });
-    while (result.status !== 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      result = spawnSync(process.execPath, command.slice(1), { cwd: app, encoding: 'utf8' });
-    }
+    const result = await eventually(
+      () => spawnSync(process.execPath, command.slice(1), { cwd: app, encoding: 'utf8' }),
+      { until: (run) => run.status === 0, timeoutMs: 15_000, intervalMs: 200 },
+    );
     expect(result.stdout).toMatch(
       /^healthy: HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/v1\/health\/ready in \d+ ms: ok\n$/,
     );

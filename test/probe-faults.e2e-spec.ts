@@ -1,12 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { BlackHole } from './support/black-hole';
+import { eventually } from './support/eventually';
 import { databaseUrlOnPort, testDatabase } from './support/postgres';
 import { PrivateRedis } from './support/redis-server';
+import type { RunningService } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
 
 /**
  * Readiness (`GET /v1/health/ready`) of the BUILT service (`dist/apps/api/main.js`, built by the
@@ -17,8 +16,6 @@ import { PrivateRedis } from './support/redis-server';
  * The probe budget is the default (800 ms). The evaluation runs every 200 ms so that recovery is
  * seen quickly; check timeouts are lowered only where the value does not change what is tested.
  */
-const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist/apps/api/main.js');
 const BUDGET_MS = 800;
 /** A probe that answered from the last known state did not wait for a check's timeout. */
 const ANSWERED_WITHIN_MS = 1500;
@@ -26,11 +23,7 @@ const ANSWERED_WITHIN_MS = 1500;
 const POSTGRES = testDatabase();
 const KEY = 'k-probe-faults-1234';
 
-interface Service {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+type Service = RunningService;
 
 interface Answer {
   status: number;
@@ -68,34 +61,13 @@ async function privateRedis(): Promise<PrivateRedis> {
 
 /** Starts the built service with exactly this environment (plus the test's defaults). */
 async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      TZ: 'UTC',
-      NODE_ENV: 'test',
-      PORT: '0',
-      HEALTH_SHUTDOWN_DELAY_MS: '0',
-      HEALTH_EVALUATION_INTERVAL_MS: '200',
-      ...env,
-    },
+  const service = await ServiceProcess.start({
+    HEALTH_SHUTDOWN_DELAY_MS: '0',
+    HEALTH_EVALUATION_INTERVAL_MS: '200',
+    ...env,
   });
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 400; i++) {
-    const match = /api listening on (http:\/\/\S+) /.exec(output);
-    if (match) return { child, url: match[1], output: () => output };
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
-    await sleep(50);
-  }
-  throw new Error(`service did not start: ${output}`);
+  cleanups.push(() => service.kill());
+  return service;
 }
 
 async function get(service: Service, path: string): Promise<Answer> {
@@ -113,28 +85,11 @@ async function legacy(service: Service): Promise<Record<string, unknown>> {
   return JSON.parse(res.text) as Record<string, unknown>;
 }
 
-/** Polls until `accept` says yes; fails with the last answer after `timeoutMs`. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let last: T | undefined;
-  while (performance.now() < deadline) {
-    last = await probe();
-    if (accept(last)) return last;
-    await sleep(50);
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
-
 /** Waits for the first full evaluation to have finished (the startup probe's answer). */
 async function started(service: Service): Promise<void> {
-  await eventually(
-    () => get(service, '/v1/health/startup'),
-    (answer) => answer.status === 200,
-  );
+  await eventually(() => get(service, '/v1/health/startup'), {
+    until: (answer) => answer.status === 200,
+  });
 }
 
 /** One readiness line: `[+]cache ok (checked 0.1 s ago)` -> `+cache ok`. */
@@ -155,10 +110,6 @@ async function probeFor(service: Service, ms: number, min: number): Promise<Answ
   const end = performance.now() + ms;
   while (performance.now() < end || answers.length < min) answers.push(await ready(service));
   return answers;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function postgresAnswers(): Promise<boolean> {
@@ -210,10 +161,9 @@ describe('readiness of the built service under real faults (default probe budget
 
     // The fault ends: the same address now leads to the real PostgreSQL.
     hole.forwardTo(POSTGRES.port);
-    const back = await eventually(
-      () => ready(service),
-      (answer) => answer.status === 200,
-    );
+    const back = await eventually(() => ready(service), {
+      until: (answer) => answer.status === 200,
+    });
     expect(line(back, 'database')).toBe('+database ok');
     expect(back.text).toContain('readiness check passed');
     expect(await legacy(service)).toMatchObject({ status: 'healthy' });
@@ -247,10 +197,9 @@ describe('readiness of the built service under real faults (default probe budget
   it('Redis SIGSTOPped (defaults: command timeout 1 s < check timeout 2 s): every answer within the budget, from the last known state; cache degraded by its verdict, so still ready; ok after SIGCONT', async () => {
     const redis = await privateRedis();
     const service = await startService({ REDIS_URL: redis.url, GEMINI_API_KEY: KEY });
-    await eventually(
-      () => ready(service),
-      (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
-    );
+    await eventually(() => ready(service), {
+      until: (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
+    });
 
     redis.pause();
     const answers = await probeFor(service, 3500, 6);
@@ -264,10 +213,9 @@ describe('readiness of the built service under real faults (default probe budget
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(answers.some((a) => line(a, 'cache') === '+cache degraded')).toBe(true);
 
-    const back = await eventually(
-      () => ready(service),
-      (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
-    );
+    const back = await eventually(() => ready(service), {
+      until: (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
+    });
     expect(stale(back)).toBe(false);
     expect(await legacy(service)).toMatchObject({ cache_healthy: true });
   }, 30_000);
@@ -280,10 +228,9 @@ describe('readiness of the built service under real faults (default probe budget
       REDIS_COMMAND_TIMEOUT_MS: '5000',
       HEALTH_CHECK_CACHE_TIMEOUT_MS: '1000',
     });
-    await eventually(
-      () => ready(service),
-      (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
-    );
+    await eventually(() => ready(service), {
+      until: (answer) => answer.status === 200 && line(answer, 'cache') === '+cache ok',
+    });
 
     redis.pause();
     const answers = await probeFor(service, 3500, 6);
@@ -300,10 +247,9 @@ describe('readiness of the built service under real faults (default probe budget
     expect(answers.at(-1)!.status).toBe(503);
     expect(legacyBody).toMatchObject({ status: 'degraded', cache_healthy: false });
 
-    const back = await eventually(
-      () => ready(service),
-      (answer) => answer.status === 200,
-    );
+    const back = await eventually(() => ready(service), {
+      until: (answer) => answer.status === 200,
+    });
     expect(line(back, 'cache')).toBe('+cache ok');
     expect(service.child.exitCode).toBeNull();
   }, 30_000);
@@ -315,16 +261,14 @@ describe('readiness of the built service under real faults (default probe budget
       GEMINI_API_KEY: KEY,
       HEALTH_DETAILS: 'always',
     });
-    await eventually(
-      () => legacy(service),
-      (body) => body.cache_healthy === true,
-    );
+    await eventually(() => legacy(service), {
+      until: (body) => body.cache_healthy === true,
+    });
 
     await redis.kill();
-    await eventually(
-      () => legacy(service),
-      (body) => body.cache_healthy === false,
-    );
+    await eventually(() => legacy(service), {
+      until: (body) => body.cache_healthy === false,
+    });
     const cache = JSON.parse((await get(service, '/v1/health/components/cache')).text) as {
       status: string;
       message: string;
@@ -339,10 +283,9 @@ describe('readiness of the built service under real faults (default probe budget
     expect(await legacy(service)).toMatchObject({ status: 'degraded', cache_healthy: false });
 
     await redis.restart();
-    await eventually(
-      () => legacy(service),
-      (body) => body.cache_healthy === true,
-    );
+    await eventually(() => legacy(service), {
+      until: (body) => body.cache_healthy === true,
+    });
     const back = await ready(service);
     expect(back.status).toBe(200);
     expect(line(back, 'cache')).toBe('+cache ok');
