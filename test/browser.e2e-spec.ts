@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
@@ -79,14 +80,16 @@ describe('status page in chromium (built service)', () => {
   it('lists every component, updates live when Redis dies, stays on its origin, logs no error', async () => {
     // The service's Redis client may still be connecting on a loaded machine: start from a
     // healthy cache, as the service reports it.
-    let components: { components: { name: string; status: string }[] } = { components: [] };
-    for (let i = 0; i < 150; i++) {
-      components = (await (await fetch(`${service.url}/v1/health/components`)).json()) as {
-        components: { name: string; status: string }[];
-      };
-      if (components.components.find((c) => c.name === 'cache')?.status === 'healthy') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    type Components = { components: { name: string; status: string }[] };
+    const components = await eventually(
+      async () => (await (await fetch(`${service.url}/v1/health/components`)).json()) as Components,
+      {
+        until: (body) => body.components.find((c) => c.name === 'cache')?.status === 'healthy',
+        timeoutMs: 15_000,
+        intervalMs: 100,
+        message: 'a healthy cache',
+      },
+    );
     const { page, errors, requests, navigations } = await open('/v1/health/status');
     try {
       const rows = page.locator('tbody tr[data-component]');

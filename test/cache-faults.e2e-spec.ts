@@ -4,17 +4,8 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
 import { createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 100; i++) {
-    last = await probe();
-    if (accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met; last value: ${JSON.stringify(last)}`);
-}
 
 describe('cache faults with a real Redis of the test’s own (apps/api)', () => {
   let redis: PrivateRedis;
@@ -38,10 +29,10 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
       REDIS_COMMAND_TIMEOUT_MS: '1000',
     });
     const cache = app.get(CacheService);
-    await eventually(
-      async () => cache.backend,
-      (backend) => backend === 'redis',
-    );
+    await eventually(async () => cache.backend, {
+      until: (backend) => backend === 'redis',
+      timeoutMs: 5000,
+    });
   });
 
   afterEach(async () => {
@@ -86,10 +77,10 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
   it('killed mid-run: DEGRADED within one check, keeps serving from memory, recovers by itself', async () => {
     const cache = app.get(CacheService);
     await redis.kill();
-    await eventually(
-      async () => cache.backend,
-      (backend) => backend === 'memory',
-    );
+    await eventually(async () => cache.backend, {
+      until: (backend) => backend === 'memory',
+      timeoutMs: 5000,
+    });
 
     expect(await legacy()).toMatchObject({ status: 'degraded', cache_healthy: false });
     expect(cacheStatus()).toMatchObject({
@@ -102,7 +93,10 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
     expect(cache.monitor.stats().fallback_operations).toBe(2);
 
     await redis.restart();
-    const body = await eventually(legacy, (b) => b.cache_healthy === true);
+    const body = await eventually(legacy, {
+      until: (b) => b.cache_healthy === true,
+      timeoutMs: 5000,
+    });
     expect(body.status).toBe('healthy');
     expect(cache.backend).toBe('redis');
   });
@@ -129,6 +123,6 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
     expect(await cache.get('during-stop')).toBe('v');
 
     redis.resume();
-    await eventually(legacy, (b) => b.cache_healthy === true);
+    await eventually(legacy, { until: (b) => b.cache_healthy === true, timeoutMs: 5000 });
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
@@ -94,37 +95,17 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     return { status: res.status, text: await res.text() };
   }
 
-  async function within(ms: number, probe: () => Promise<boolean>): Promise<void> {
-    const started = Date.now();
-    while (!(await probe())) {
-      if (Date.now() - started > ms) throw new Error(`not seen within ${ms} ms`);
-      await sleep(50);
-    }
-  }
-
-  /** Waits until the log (from offset `from` on) has a line matching `pattern`, and returns it. */
-  async function logged(service: RunningService, pattern: RegExp, from = 0): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const line = service
-        .output()
-        .slice(from)
-        .split('\n')
-        .find((l) => pattern.test(l));
-      if (line) return line;
-      await sleep(50);
-    }
-    throw new Error(`not logged: ${pattern}\n${service.output().slice(-3000)}`);
-  }
-
   /**
    * Waits until the service has said something under HealthConfigFleet after offset `from` (or
    * has exited): what it did with a message is then known.
    */
   async function reacted(service: RunningService, from: number): Promise<void> {
-    for (let i = 0; i < 200 && service.child.exitCode === null; i++) {
-      if (service.output().slice(from).includes('[HealthConfigFleet]')) return;
-      await sleep(50);
-    }
+    await eventually(
+      () =>
+        service.output().slice(from).includes('[HealthConfigFleet]') ||
+        service.child.exitCode !== null,
+      { message: () => `a [HealthConfigFleet] line; output:\n${service.output().slice(-3000)}` },
+    );
   }
 
   /**
@@ -135,15 +116,18 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     const reset = await change(a, 'DELETE');
     expect(reset.status).toBe(200);
     let stored = -1;
-    await within(5000, async () => {
-      const [x, y] = await Promise.all([config(a), config(b)]);
-      stored = x.fleet.storedRevision ?? x.fleet.revision;
-      return (
-        x.fleet.inSync !== false &&
-        y.fleet.inSync !== false &&
-        y.fleet.revision === x.fleet.revision
-      );
-    });
+    await eventually(
+      async () => {
+        const [x, y] = await Promise.all([config(a), config(b)]);
+        stored = x.fleet.storedRevision ?? x.fleet.revision;
+        return (
+          x.fleet.inSync !== false &&
+          y.fleet.inSync !== false &&
+          y.fleet.revision === x.fleet.revision
+        );
+      },
+      { timeoutMs: 5000 },
+    );
     return stored;
   }
 
@@ -181,8 +165,7 @@ describe('a fleet of built services under hostile Redis messages and values', ()
 
     const c = await start();
     try {
-      const warning = await logged(
-        c,
+      const warning = await c.logged(
         /HealthConfigFleet.*fleet configuration \(key health:config\)/,
       );
       expect(warning).toMatch(/checks\.__proto__/);
@@ -209,10 +192,14 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     const patched = await change(a, 'PATCH', '{"checks":{"cache":{"timeoutMs":1234}}}');
     expect(patched.status).toBe(200);
     expect(JSON.parse(patched.text)).toMatchObject({ scope: 'fleet' });
-    await within(5000, async () => (await config(b)).checks.cache.timeoutMs.value === 1234);
+    await eventually(async () => (await config(b)).checks.cache.timeoutMs.value === 1234, {
+      timeoutMs: 5000,
+    });
 
     expect((await change(b, 'DELETE')).status).toBe(200);
-    await within(5000, async () => (await config(a)).checks.cache.timeoutMs.source !== 'runtime');
+    await eventually(async () => (await config(a)).checks.cache.timeoutMs.source !== 'runtime', {
+      timeoutMs: 5000,
+    });
 
     for (const service of [a, b]) {
       const { fleet } = await config(service);
@@ -237,7 +224,9 @@ describe('a fleet of built services under hostile Redis messages and values', ()
 
     if (answer.status === 200) {
       const { revision } = JSON.parse(answer.text) as { revision: number };
-      await within(5000, async () => (await has(a, revision)) && (await has(b, revision)));
+      await eventually(async () => (await has(a, revision)) && (await has(b, revision)), {
+        timeoutMs: 5000,
+      });
       return;
     }
     expect(answer.status).toBe(503);
@@ -255,7 +244,9 @@ describe('a fleet of built services under hostile Redis messages and values', ()
       expect(message).toMatch(/outcome|may still be applied/);
       const revision = Number(/fleet\.storedRevision \((\d+) if it was\)/.exec(message)?.[1]);
       expect(revision).toBe(storedBefore + 1);
-      await within(5000, async () => (await has(a, revision)) && (await has(b, revision)));
+      await eventually(async () => (await has(a, revision)) && (await has(b, revision)), {
+        timeoutMs: 5000,
+      });
     }
   }, 30000);
 
@@ -275,11 +266,9 @@ describe('a fleet of built services under hostile Redis messages and values', ()
       for (const name of CHECKS) expect(ready).toMatch(new RegExp(`^\\[[+-]\\]${name}\\b`, 'm'));
       expect(seen.fleet.inSync).toBe(false);
       expect(seen.fleet.problem).toMatch(/leaves readiness no check/);
-      const warning = await logged(
-        service,
-        /HealthConfigFleet.*leaves readiness no check/,
-        from[index],
-      );
+      const warning = await service.logged(/HealthConfigFleet.*leaves readiness no check/, {
+        from: from[index],
+      });
       expect(warning).toMatch(/revision 7 not applied/);
     }
   }, 30000);
@@ -296,10 +285,13 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     expect(await cli('SET', KEY, state)).toBe('OK');
     expect(await cli('PUBLISH', KEY, state)).toBe('2');
     // A valid change: applied everywhere, with its actor made harmless.
-    await within(5000, async () => {
-      const seen = await Promise.all([config(a), config(b)]);
-      return seen.every((s) => s.checks.cache.timeoutMs.value === 1111);
-    });
+    await eventually(
+      async () => {
+        const seen = await Promise.all([config(a), config(b)]);
+        return seen.every((s) => s.checks.cache.timeoutMs.value === 1111);
+      },
+      { timeoutMs: 5000 },
+    );
 
     for (const service of [a, b]) {
       const lines = service.output().split('\n');
@@ -353,11 +345,9 @@ describe('a fleet of built services under hostile Redis messages and values', ()
       expect(highest.get(service)).toBeLessThan(RSS_LIMIT_MB);
       const lines = service.output().slice(from[index]).split('\n');
       expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(4096);
-      const warning = await logged(
-        service,
-        /HealthConfigFleet.*over the 1048576-byte bound/,
-        from[index],
-      );
+      const warning = await service.logged(/HealthConfigFleet.*over the 1048576-byte bound/, {
+        from: from[index],
+      });
       expect(warning.length).toBeLessThan(2000);
       const seen = await config(service);
       expect(seen.checks.cache.tags).toEqual({ value: [], source: 'default' });
@@ -385,15 +375,18 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     expect(reset.status).toBe(200);
     expect((await change(a, 'PATCH', '{"checks":{"cache":{"timeoutMs":1313}}}')).status).toBe(200);
     expect((await change(b, 'PATCH', '{"checks":{"cache":{"retries":3}}}')).status).toBe(200);
-    await within(5000, async () => {
-      const seen = await Promise.all([config(a), config(b)]);
-      return seen.every(
-        (s) =>
-          s.checks.cache.timeoutMs.value === 1313 &&
-          s.checks.cache.retries.value === 3 &&
-          s.fleet.inSync,
-      );
-    });
+    await eventually(
+      async () => {
+        const seen = await Promise.all([config(a), config(b)]);
+        return seen.every(
+          (s) =>
+            s.checks.cache.timeoutMs.value === 1313 &&
+            s.checks.cache.retries.value === 3 &&
+            s.fleet.inSync,
+        );
+      },
+      { timeoutMs: 5000 },
+    );
     for (const service of [a, b]) expect(service.output()).not.toContain('this is jun');
   }, 30000);
 
@@ -419,7 +412,7 @@ describe('a fleet of built services under hostile Redis messages and values', ()
     }
     // Still said: the key is unreadable, on both.
     for (const [index, service] of [a, b].entries()) {
-      expect(await logged(service, /HealthConfigFleet.*unreadable/, from[index])).toMatch(
+      expect(await service.logged(/HealthConfigFleet.*unreadable/, { from: from[index] })).toMatch(
         /keeping version \d+/,
       );
       expect((await config(service)).fleet.inSync).toBe(false);

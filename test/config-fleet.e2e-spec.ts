@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
@@ -41,14 +42,6 @@ describe('a fleet of built services sharing runtime configuration through Redis'
     expect(res.status).toBe(200);
     return (await res.json()) as FleetConfig;
   }
-  async function within(ms: number, probe: () => Promise<boolean>): Promise<number> {
-    const started = Date.now();
-    while (!(await probe())) {
-      if (Date.now() - started > ms) throw new Error(`not seen within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return Date.now() - started;
-  }
 
   it('applies a PATCH made on one instance on both within a second; a third started later has it', async () => {
     const [a, b] = await Promise.all([start(), start()]);
@@ -63,10 +56,13 @@ describe('a fleet of built services sharing runtime configuration through Redis'
     const answer = (await res.json()) as { scope: string; revision: number };
     expect(answer).toMatchObject({ scope: 'fleet', revision: 1 });
 
-    await within(1000, async () => {
-      const seen = (await config(b.url)).checks.resilience;
-      return seen.mode.value === 'shadow' && seen.timeoutMs.value === 1500;
-    });
+    await eventually(
+      async () => {
+        const seen = (await config(b.url)).checks.resilience;
+        return seen.mode.value === 'shadow' && seen.timeoutMs.value === 1500;
+      },
+      { timeoutMs: 1000, intervalMs: 20, message: 'the change on the other instance' },
+    );
     // Seen in behaviour too: the other instance's full report marks the check as shadow.
     const component = (await (await fetch(`${b.url}/v1/health/components/resilience`)).json()) as {
       name: string;
@@ -83,9 +79,9 @@ describe('a fleet of built services sharing runtime configuration through Redis'
     const reset = await fetch(`${c.url}/v1/health/config`, { method: 'DELETE', headers: admin });
     expect(reset.status).toBe(200);
     for (const service of [a, b]) {
-      await within(
-        1000,
+      await eventually(
         async () => (await config(service.url)).checks.resilience.mode.value === 'active',
+        { timeoutMs: 1000, intervalMs: 20, message: `the reset on ${service.url}` },
       );
     }
     for (const service of [a, b, c]) {

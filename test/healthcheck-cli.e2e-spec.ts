@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlackHole } from './support/black-hole';
+import { eventually } from './support/eventually';
 import { RawHttpServer } from './support/raw-http-server';
 import { freePort } from './support/redis-server';
 import { ServiceProcess } from './support/service-process';
@@ -52,16 +53,14 @@ async function startService(env: Record<string, string>): Promise<string> {
   return service.url;
 }
 
-/** Polls the CLI until it exits with `code` (the service's first evaluation takes a moment). */
-async function eventually(args: string[], code: number, timeoutMs = 15_000): Promise<Run> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Run;
-  do {
-    last = await healthcheck(args);
-    if (last.code === code) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  } while (Date.now() < deadline);
-  throw new Error(`exit code ${code} not seen in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+/** Runs the CLI until it exits with `code` (the service's first evaluation takes a moment). */
+function exits(args: string[], code: number): Promise<Run> {
+  return eventually(() => healthcheck(args), {
+    until: (run) => run.code === code,
+    timeoutMs: 15_000,
+    intervalMs: 200,
+    message: `the CLI to exit with ${code}`,
+  });
 }
 
 describe('healthcheck CLI (built, in a child process) against the built service', () => {
@@ -79,7 +78,7 @@ describe('healthcheck CLI (built, in a child process) against the built service'
   }, 40_000);
 
   it('exits 0 on 200 from readiness, with one line on stdout', async () => {
-    const run = await eventually(['--url', `${healthy}/v1/health/ready`, '--timeout', '2000'], 0);
+    const run = await exits(['--url', `${healthy}/v1/health/ready`, '--timeout', '2000'], 0);
     expect(run.stdout).toMatch(
       /^healthy: HTTP 200 from http:\/\/\[?[\d.:a-f]+\]?:\d+\/v1\/health\/ready in \d+ ms: ok\n$/,
     );
@@ -87,7 +86,7 @@ describe('healthcheck CLI (built, in a child process) against the built service'
   });
 
   it('exits 1 on 503, naming the failed check, on stderr', async () => {
-    const run = await eventually(['--url', `${unready}/v1/health/ready`], 1);
+    const run = await exits(['--url', `${unready}/v1/health/ready`], 1);
     expect(run.stderr).toMatch(
       /^unhealthy: HTTP 503 from .*\/v1\/health\/ready in \d+ ms: readiness check failed \(database failed.*\)\n$/,
     );

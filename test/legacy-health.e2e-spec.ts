@@ -4,6 +4,7 @@ import request from 'supertest';
 import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
 import { createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 import { LEGACY_KEYS as KEYS } from './support/legacy';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/;
@@ -220,7 +221,10 @@ describe('GET /v1/health (legacy contract)', () => {
         .get('/v1/health')
         .then((r) => r),
     );
-    while (entered.mock.calls.length < 20) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => entered.mock.calls.length === 20, {
+      intervalMs: 5,
+      message: 'the 20 requests to reach the engine',
+    });
     release();
     const done = await Promise.all(responses);
     expect(done.every((r) => r.status === 200 && r.body.status === 'healthy')).toBe(true);

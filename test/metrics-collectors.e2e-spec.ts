@@ -10,21 +10,11 @@ import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
 import { createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 import { FakeGemini, answer, status } from './support/fake-gemini';
 import { PrivateRedis } from './support/redis-server';
 
 const GEMINI_API_KEY = 'AIza-collectors-e2e-secret';
-
-/** Polls until `accept` holds, returning the last value; fails with it otherwise. */
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 200; i++) {
-    last = await probe();
-    if (accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met; last value: ${JSON.stringify(last)}`);
-}
 
 async function scrape(app: INestApplication): Promise<Sample[]> {
   return parseMetrics((await request(app.getHttpServer()).get('/metrics').expect(200)).text);
@@ -65,10 +55,7 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
         REDIS_COMMAND_TIMEOUT_MS: '200',
       });
       cache = app.get(CacheService);
-      await eventually(
-        async () => cache.backend,
-        (backend) => backend === 'redis',
-      );
+      await eventually(async () => cache.backend, { until: (backend) => backend === 'redis' });
     });
 
     afterEach(async () => {
@@ -122,7 +109,7 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
       expect(before).toMatchObject({ redisHits: 1, memoryHits: 0, fallback: 0 });
 
       await redis.kill();
-      await eventually(figures, (f) => f.fallback === 1);
+      await eventually(figures, { until: (f) => f.fallback === 1 });
       await cache.set('k', 'in memory', 60_000);
       for (let i = 0; i < 3; i++) expect(await cache.get('k')).toBe('in memory');
       const down = await figures();
@@ -132,10 +119,7 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
       expect(app.get(HealthService).getLastStatus('cache')?.status).toBe('degraded');
 
       await redis.restart();
-      await eventually(
-        async () => cache.backend,
-        (backend) => backend === 'redis',
-      );
+      await eventually(async () => cache.backend, { until: (backend) => backend === 'redis' });
       expect((await figures()).fallback).toBe(0);
       // A killed Redis kept nothing (no persistence): write again, read from Redis.
       await cache.set('k', 'back in redis', 60_000);
@@ -158,7 +142,7 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
           await cache.get('k');
           return (await figures()).fallback;
         },
-        (fallback) => fallback === 0,
+        { until: (fallback) => fallback === 0 },
       );
     });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { BlackHole } from './support/black-hole';
+import { eventually } from './support/eventually';
 import { databaseUrlOnPort, testDatabase } from './support/postgres';
 import { freePort } from './support/redis-server';
 import type { RunningService } from './support/service-process';
@@ -127,10 +128,9 @@ async function startPrometheus(target: string): Promise<typeof prometheus> {
   cleanups.push(() => stop(child));
   const output = collect(child);
   const url = `http://127.0.0.1:${port}`;
-  const ready = until(
+  const ready = eventually(
     async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.status === 200,
-    20_000,
-    () => `prometheus did not get ready: ${output()}`,
+    { timeoutMs: 20_000, intervalMs: 200, message: () => `prometheus to get ready: ${output()}` },
   );
   await Promise.race([ready, spawnError]);
   return { child, url, output };
@@ -150,18 +150,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  message: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 async function api<T>(path: string, params: Record<string, string>): Promise<T> {
   const res = await fetch(`${prometheus.url}/api/v1/${path}?${new URLSearchParams(params)}`);
   const body = (await res.json()) as { status: string; data: T; error?: string };
@@ -174,15 +162,14 @@ async function query(expr: string): Promise<Sample[]> {
   return (await api<{ result: Sample[] }>('query', { query: expr })).result;
 }
 
-/** Waits until `expr` returns at least one sample. */
-async function eventually(expr: string, timeoutMs = 20_000): Promise<Sample[]> {
-  let last: Sample[] = [];
-  await until(
-    async () => (last = await query(expr)).length > 0,
+/** Waits until `expr` returns at least one sample, and returns them. */
+function dataFor(expr: string, timeoutMs = 20_000): Promise<Sample[]> {
+  return eventually(() => query(expr), {
+    until: (samples) => samples.length > 0,
     timeoutMs,
-    () => `no data for ${expr} in ${timeoutMs} ms; prometheus: ${prometheus.output()}`,
-  );
-  return last;
+    intervalMs: 200,
+    message: () => `data for ${expr}; prometheus: ${prometheus.output()}`,
+  });
 }
 
 function dashboard(): Dashboard {
@@ -203,12 +190,12 @@ function fill(expr: string): string {
 
 describe('the Grafana dashboard and the alert rules on a real Prometheus scraping the built service', () => {
   it('goes through an outage and a recovery that Prometheus records', async () => {
-    await eventually(`up{job="${JOB}"} == 1`);
+    await dataFor(`up{job="${JOB}"} == 1`);
     // The database times out at every evaluation: degraded, timeouts counted.
-    await eventually(
+    await dataFor(
       'sum_over_time(health_component_status{component="database",state="degraded"}[1m]) >= 3',
     );
-    await eventually('health_check_timeouts_total{component="database"} > 0');
+    await dataFor('health_check_timeouts_total{component="database"} > 0');
 
     // The fault ends: the black hole now leads to the real PostgreSQL, and a runtime change gives
     // the database check room (so a loaded machine cannot make it time out again).
@@ -235,12 +222,12 @@ describe('the Grafana dashboard and the alert rules on a real Prometheus scrapin
         expect.stringMatching(/^null: (degraded|unhealthy) -> healthy$/),
       ]),
     );
-    await eventually('health_overall_status{state="healthy"} == 1');
-    await eventually('health_webhook_deliveries_total{result="delivered"} >= 2');
-    await eventually('health_webhook_deliveries_total{result="failed"} >= 2');
-    await eventually('health_config_version >= 2');
+    await dataFor('health_overall_status{state="healthy"} == 1');
+    await dataFor('health_webhook_deliveries_total{result="delivered"} >= 2');
+    await dataFor('health_webhook_deliveries_total{result="failed"} >= 2');
+    await dataFor('health_config_version >= 2');
     // A few more scrapes after the recovery.
-    await eventually('sum_over_time(health_overall_status{state="healthy"}[1m]) >= 3');
+    await dataFor('sum_over_time(health_overall_status{state="healthy"}[1m]) >= 3');
   }, 90_000);
 
   it('loads every alert rule, evaluates each without error, and fires one on real failures', async () => {
@@ -266,7 +253,7 @@ describe('the Grafana dashboard and the alert rules on a real Prometheus scrapin
       });
     }
     // Two events refused by the second URL, given up after one attempt: the rule has no `for`.
-    const firing = await eventually(
+    const firing = await dataFor(
       'ALERTS{alertname="HealthWebhookDeliveriesFailing",alertstate="firing"}',
     );
     expect(firing[0].metric).toMatchObject({ job: JOB, result: 'failed', severity: 'warning' });

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
 import { CapturingLogger, createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 import { FakeGemini } from './support/fake-gemini';
 import { PrivateRedis, freePort } from './support/redis-server';
 
@@ -11,10 +12,6 @@ const API_KEY = 'svc-secret-key-94';
 const REDIS_PASSWORD = 'redis-Pa55-word-91';
 const DB_PASSWORD = 'db-Pa55-word-92';
 const SECRETS = [AI_KEY, API_KEY, REDIS_PASSWORD, DB_PASSWORD];
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe('no secret in any response, log line or metadata', () => {
   let redis: PrivateRedis;
@@ -71,7 +68,7 @@ describe('no secret in any response, log line or metadata', () => {
     );
     const health = app.get(HealthService);
     const cache = app.get(CacheService);
-    await until(() => cache.backend === 'redis');
+    await eventually(() => cache.backend === 'redis', { intervalMs: 20, message: 'Redis ready' });
     // A careless custom check whose errors quote every secret and connection string.
     health.register({
       name: 'careless',
@@ -108,7 +105,10 @@ describe('no secret in any response, log line or metadata', () => {
 
     // Real faults make components log: Redis dies, the cache falls back and says so.
     await redis.kill();
-    await until(() => logger.text.includes('Redis unavailable, serving from memory'));
+    await eventually(() => logger.text.includes('Redis unavailable, serving from memory'), {
+      intervalMs: 20,
+      message: 'the cache to log that Redis is unavailable',
+    });
     await cache.set('k', 'v', 1000);
     seen.push((await request(server).get('/v1/health').expect(200)).text);
     seen.push(JSON.stringify(await health.check()));

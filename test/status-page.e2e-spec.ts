@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { HealthService } from '@nest-health/core';
 import { createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 import { PrivateRedis } from './support/redis-server';
 import type { RunningService } from './support/service-process';
 import { ServiceProcess } from './support/service-process';
@@ -26,13 +27,10 @@ describe('GET /v1/health/status (apps/api)', () => {
       HEALTH_EVALUATION_INTERVAL_MS: '100',
     });
     const health = app.get(HealthService);
-    const deadline = Date.now() + 10_000;
-    while (
-      health.getLastReport()?.components.find((c) => c.name === 'cache')?.status !== 'healthy'
-    ) {
-      if (Date.now() > deadline) throw new Error('cache never healthy');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      () => health.getLastReport()?.components.find((c) => c.name === 'cache')?.status,
+      { until: (status) => status === 'healthy', intervalMs: 20, message: 'a healthy cache' },
+    );
   });
 
   afterAll(async () => {

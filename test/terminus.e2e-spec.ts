@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlackHole } from './support/black-hole';
+import { eventually } from './support/eventually';
 
 const ROOT = join(__dirname, '..');
 
@@ -288,7 +289,7 @@ describe('the engine applies to Terminus indicators', () => {
     docs.mode = 'hold';
     const before = docs.hits;
     const ours = Promise.all([1, 2, 3, 4].map(() => get('/health')));
-    await waitFor(() => docs.hits > before);
+    await eventually(() => docs.hits > before, { timeoutMs: 15_000, intervalMs: 100 });
     // Time for every request to reach the app and join the evaluation in flight.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const oursHits = docs.hits - before;
@@ -300,7 +301,7 @@ describe('the engine applies to Terminus indicators', () => {
     docs.mode = 'hold';
     const start = docs.hits;
     const theirs = Promise.all([1, 2, 3, 4].map(() => get('/terminus/health')));
-    await waitFor(() => docs.hits - start >= 4);
+    await eventually(() => docs.hits - start >= 4, { timeoutMs: 15_000, intervalMs: 100 });
     docs.release();
     await theirs;
     expect(docs.hits - start).toBe(4);
@@ -345,30 +346,22 @@ describe('the engine applies to Terminus indicators', () => {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     const seen = { ours: false, terminus: false };
-    await waitFor(async () => {
-      const { ours, terminus } = await both().catch(() => ({
-        ours: undefined,
-        terminus: undefined,
-      }));
-      if (ours?.status === 503 && ours.body.status === 'shutting_down') seen.ours = true;
-      if (terminus?.status === 503 && terminus.body.status === 'shutting_down')
-        seen.terminus = true;
-      return seen.ours && seen.terminus;
-    }, 10_000);
+    await eventually(
+      async () => {
+        const { ours, terminus } = await both().catch(() => ({
+          ours: undefined,
+          terminus: undefined,
+        }));
+        if (ours?.status === 503 && ours.body.status === 'shutting_down') seen.ours = true;
+        if (terminus?.status === 503 && terminus.body.status === 'shutting_down')
+          seen.terminus = true;
+        return seen.ours && seen.terminus;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     expect(seen).toEqual({ ours: true, terminus: true });
     await exited;
     app = undefined;
     expect(output).not.toMatch(/UnhandledPromise|TypeError/);
   });
 });
-
-async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

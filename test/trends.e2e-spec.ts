@@ -3,6 +3,7 @@ import { HealthTrends } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from './support/api-app';
+import { eventually } from './support/eventually';
 
 /** createApiApp clears these before each boot: every boot sets them. */
 const TRENDS = { HEALTH_TREND_INTERVAL_MS: '50', HEALTH_TREND_RETENTION_MS: '60000' };
@@ -33,13 +34,11 @@ describe('GET /v1/health/trends (apps/api)', () => {
   /** Until every component has this many samples in the last 15 minutes. */
   async function sampled(count: number): Promise<void> {
     const trends = app.get(HealthTrends);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const components = Object.values(trends.analyze('15m').components);
-      if (components.length > 0 && components.every((c) => c.samples >= count)) return;
-      if (Date.now() > deadline) throw new Error(`no ${count} samples in time`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => Object.values(trends.analyze('15m').components), {
+      until: (components) => components.length > 0 && components.every((c) => c.samples >= count),
+      intervalMs: 20,
+      message: `${count} samples of every component`,
+    });
   }
 
   it('answers the last hour of every component, never cached', async () => {

@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const LIB_DIST = join(REPO_ROOT, 'dist', 'libs', 'health');
@@ -206,21 +207,23 @@ export function incompleteBuild(dir: string): string[] {
  * incomplete copy is taken again every 2 s, up to `timeoutMs`.
  */
 export async function snapshotLibrary(dest: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    rmSync(dest, { recursive: true, force: true });
-    let problems: string[];
-    try {
-      cpSync(LIB_DIST, dest, { recursive: true, dereference: true });
-      problems = incompleteBuild(dest);
-    } catch (error) {
-      problems = [`copy of ${LIB_DIST} failed: ${error instanceof Error ? error.message : error}`];
-    }
-    if (problems.length === 0) return dest;
-    if (Date.now() > deadline) {
-      throw new Error(`${LIB_DIST} is not a complete build:\n${problems.slice(0, 20).join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+  await eventually(() => copyOfLibrary(dest), {
+    until: (problems) => problems.length === 0,
+    timeoutMs,
+    intervalMs: 2000,
+    message: `${LIB_DIST} to be a complete build`,
+  });
+  return dest;
+}
+
+/** Copies `dist/libs/health` to `dest`; returns what is missing from the copy. */
+function copyOfLibrary(dest: string): string[] {
+  rmSync(dest, { recursive: true, force: true });
+  try {
+    cpSync(LIB_DIST, dest, { recursive: true, dereference: true });
+    return incompleteBuild(dest).slice(0, 20);
+  } catch (error) {
+    return [`copy of ${LIB_DIST} failed: ${error instanceof Error ? error.message : error}`];
   }
 }
 
@@ -400,18 +403,18 @@ export async function get(url: string): Promise<HttpAnswer> {
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-/** Polls `url` until `accept(answer)` or `timeoutMs`; returns the last answer either way. */
-export async function poll(
+/** Asks `url` until `accept(answer)` holds, and returns that answer; fails after `timeoutMs`. */
+export function poll(
   url: string,
   accept: (answer: HttpAnswer) => boolean,
   timeoutMs = 10_000,
 ): Promise<HttpAnswer> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await get(url);
-    if (accept(answer) || Date.now() > deadline) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return eventually(() => get(url), {
+    until: accept,
+    timeoutMs,
+    intervalMs: 200,
+    message: `${url} to answer as expected`,
+  });
 }
 
 export function json<T = unknown>(answer: HttpAnswer): T {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { findOnPath, missingBinariesMessage, requireBinaries } from './binaries';
+import { eventually } from './eventually';
 import {
   assertDatabaseAnswers,
   databaseUrlOnPort,
@@ -77,14 +78,6 @@ async function refusal(promise: Promise<unknown>): Promise<Error> {
     },
     (error: unknown) => error as Error,
   );
-}
-
-async function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function processUid(pid: number): number {
@@ -176,14 +169,17 @@ describe('PostgresCluster (a throwaway PostgreSQL of the tests’ own)', () => {
     child.kill('SIGINT');
     expect(await exited).toEqual([null, 'SIGINT']);
     expect(existsSync(dir)).toBe(false);
-    await eventually(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    await eventually(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { message: `the server (pid ${pid}) to be gone` },
+    );
   }, 60_000);
 
   it('says why when initdb fails, and leaves no folder behind', async () => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath, missingBinariesMessage } from './binaries';
+import { eventually } from './eventually';
 
 /** A free TCP port on loopback (bound then released). */
 export async function freePort(): Promise<number> {
@@ -66,11 +67,11 @@ export class PrivateRedis {
       );
     }
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      if (await this.answersPing()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`redis-server did not start on port ${this.port}`);
+    await eventually(() => this.answersPing(), {
+      timeoutMs: 5000,
+      intervalMs: 25,
+      message: `redis-server to answer on port ${this.port}`,
+    });
   }
 
   /** SIGKILL: the connection drops at once, as in a crash. */

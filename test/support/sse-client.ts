@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { eventually } from './eventually';
 
 /** One server-sent event as a client reads it. */
 export interface SseEvent {
@@ -65,15 +66,11 @@ export class SseClient {
 
   /** Waits until `accept(events)` holds; fails with what was read after `timeoutMs`. */
   async waitFor(accept: (events: SseEvent[]) => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!accept(this.events)) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `SSE: not seen in ${timeoutMs} ms; read so far:\n${this.text.slice(-2000)}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => accept(this.events), {
+      timeoutMs,
+      intervalMs: 10,
+      message: () => `SSE events; read so far:\n${this.text.slice(-2000)}`,
+    });
   }
 
   close(): void {

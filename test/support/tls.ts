@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { eventually } from './eventually';
 import { freePort } from './redis-server';
 
 /** Paths of one certificate and its key, PEM. */
@@ -233,12 +234,19 @@ export class TlsRedis {
 
   /** Polls with a TLS PING (no password: `-NOAUTH` is an answer) until the server answers. */
   private async waitUntilServing(options: TlsRedisOptions): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if (this.child.exitCode !== null) break;
-      if (await this.answersPing(options)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`redis-server (TLS) did not start on port ${this.port}: ${this.output}`);
+    await eventually(
+      () => {
+        if (this.child.exitCode !== null) {
+          throw new Error(`redis-server (TLS) exited while starting: ${this.output}`);
+        }
+        return this.answersPing(options);
+      },
+      {
+        timeoutMs: 5000,
+        intervalMs: 25,
+        message: () => `redis-server (TLS) to answer on port ${this.port}: ${this.output}`,
+      },
+    );
   }
 
   private answersPing(options: TlsRedisOptions): Promise<boolean> {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 const TOLERANCE_SECONDS = 5 * 60;
 
@@ -94,11 +95,11 @@ export class WebhookReceiver {
 
   /** Waits until `condition` holds, polling; fails the test after `timeoutMs`. */
   async until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`Receiver: condition not met in ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(condition, {
+      timeoutMs,
+      intervalMs: 5,
+      message: () => `a condition on the receiver's ${this.requests.length} requests`,
+    });
   }
 
   /** Answers every held request with `status`. */

@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { eventually } from '../../../../test/support/eventually';
 import { PrivateRedis, freePort } from '../../../../test/support/redis-server';
 import { CacheService, describeRedisError } from './cache.service';
 import { redisSettingsFromEnv } from './redis.config';
 
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!condition()) throw new Error(`not met: ${what}`);
-}
+/** Asked every 20 ms, for up to 2 s. */
+const POLL = { timeoutMs: 2000, intervalMs: 20 };
 
 describe('describeRedisError', () => {
   it('says that TLS verification failed for a refused certificate', () => {
@@ -68,7 +67,10 @@ describe('CacheService with Redis settings', () => {
         REDIS_PASSWORD: 'env-pw-5678',
       }),
     });
-    await eventually(() => logged.length > 0, 'a first connection error is logged');
+    await eventually(() => logged.length > 0, {
+      ...POLL,
+      message: 'a first connection error is logged',
+    });
     // ioredis messages may quote the URL (ENOENT on a URL it could not parse, for one).
     service.redis!.emit('error', new Error('connect ENOENT //:url-pw-1234@127.0.0.1'));
     service.redis!.emit('error', new Error('AUTH env-pw-5678 refused'));
@@ -109,7 +111,7 @@ describe('CacheService with Redis settings', () => {
           REDIS_PASSWORD: 'redis-pw-42',
         }),
       });
-      await eventually(() => service!.backend === 'redis', 'Redis ready');
+      await eventually(() => service!.backend === 'redis', { ...POLL, message: 'Redis ready' });
       await service.set('k', 'v', 60_000);
       expect(await service.get('k')).toBe('v');
       expect(await service.redis!.get('api:cache:k')).toBe('v');
@@ -125,7 +127,7 @@ describe('CacheService with Redis settings', () => {
           REDIS_PASSWORD: 'wrong-pw-99',
         }),
       });
-      await eventually(() => logged.length > 0, 'an error is logged');
+      await eventually(() => logged.length > 0, { ...POLL, message: 'an error is logged' });
       expect(logged.join('\n')).toMatch(/WRONGPASS|invalid password/i);
       expect(logged.join('\n')).not.toContain('wrong-pw-99');
       expect(service.backend).toBe('memory');

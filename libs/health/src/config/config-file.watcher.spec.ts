@@ -12,6 +12,10 @@ import { readConfigurationFile } from './config-file.reader';
 import { ConfigFileWatcher } from './config-file.watcher';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
+import { eventually } from '../../../../test/support/eventually';
+
+/** Asked every 10 ms, for up to 2 s. */
+const POLL = { timeoutMs: 2000, intervalMs: 10 };
 
 describe('the configuration file', () => {
   let dir: string;
@@ -79,20 +83,13 @@ describe('the configuration file', () => {
     renameSync(next, file);
   }
 
-  async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 200 && !condition(); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(condition()).toBe(true);
-  }
-
   it('is read at startup and again when edited, changing what the next evaluation does', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 1000 } } }));
     const health = await boot();
     expect(health.configuration().checks.db.timeoutMs).toEqual({ value: 1000, source: 'file' });
     expect((await health.checkComponent('db')).status).toBe(HealthStatus.HEALTHY);
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 50 } } }));
-    await until(() => health.configuration().checks.db.timeoutMs.value === 50);
+    await eventually(() => health.configuration().checks.db.timeoutMs.value === 50, POLL);
     // Seen in behaviour: the 120 ms check now times out.
     expect(await health.checkComponent('db')).toMatchObject({
       status: HealthStatus.DEGRADED,
@@ -109,9 +106,9 @@ describe('the configuration file', () => {
     const version = health.configuration().version;
     writeFileSync(file, '{ "defaults": { "timeoutMs": -1 } }  ');
     const watcher = app!.get(ConfigFileWatcher);
-    await until(() => watcher.failures === 1);
+    await eventually(() => watcher.failures === 1, POLL);
     writeFileSync(file, 'not json at all');
-    await until(() => watcher.failures === 2);
+    await eventually(() => watcher.failures === 2, POLL);
     expect(health.configuration().defaults.timeoutMs).toEqual({ value: 700, source: 'file' });
     expect(health.configuration().version).toBe(version);
     expect(warnings[0]).toContain(
@@ -153,7 +150,7 @@ describe('the configuration file', () => {
 
     // Edited while running: a bad document keeps the last good configuration.
     writeFileSync(file, 'checks:\n  db: [1\n');
-    await until(() => health.configReloadFailures === 1);
+    await eventually(() => health.configReloadFailures === 1, POLL);
     expect(warnings.join('\n')).toMatch(
       /health\.yaml not applied, keeping version 2: not valid YAML: BAD_INDENT at line 3, column 1$/,
     );
@@ -197,7 +194,7 @@ describe('the configuration file', () => {
     ];
     for (const [index, [make, why]] of refusals.entries()) {
       replaceFile(make);
-      await until(() => health.configReloadFailures === index + 1);
+      await eventually(() => health.configReloadFailures === index + 1, POLL);
       expect(warnings[index]).toContain(
         `configuration file ${file} not applied, keeping version ${version}`,
       );
@@ -208,7 +205,7 @@ describe('the configuration file', () => {
     replaceFile((path) =>
       writeFileSync(path, JSON.stringify({ checks: { db: { timeoutMs: 60 } } })),
     );
-    await until(() => health.configuration().checks.db.timeoutMs.value === 60);
+    await eventually(() => health.configuration().checks.db.timeoutMs.value === 60, POLL);
     expect(health.configReloadFailures).toBe(refusals.length);
   });
 
@@ -228,7 +225,7 @@ describe('the configuration file', () => {
     version('..v2', 400);
     symlinkSync('..v2', join(dir, '..data_tmp'));
     renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-    await until(() => health.configuration().checks.db.timeoutMs.value === 400);
+    await eventually(() => health.configuration().checks.db.timeoutMs.value === 400, POLL);
   });
 
   it('skips a poll while the last read still runs, then reads the newest file', async () => {
@@ -250,13 +247,13 @@ describe('the configuration file', () => {
       }
     });
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 200 } } }));
-    await until(() => opens.mock.calls.length === 1);
+    await eventually(() => opens.mock.calls.length === 1, POLL);
     // Changed again while that read hangs: ticks fire (every 20 ms) but start no second read.
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 300 } } }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(opens).toHaveBeenCalledTimes(1);
     release();
-    await until(() => health.configuration().checks.db.timeoutMs.value === 300);
+    await eventually(() => health.configuration().checks.db.timeoutMs.value === 300, POLL);
     expect(mostAtOnce).toBe(1);
   });
 
@@ -264,13 +261,13 @@ describe('the configuration file', () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 700 } } }));
     const health = await boot();
     rmSync(file);
-    await until(() => health.configReloadFailures === 1);
+    await eventually(() => health.configReloadFailures === 1, POLL);
     expect(warnings[0]).toMatch(
       /not applied, keeping version \d+: ENOENT: no such file or directory, stat '.*health\.json'$/,
     );
     expect(health.configuration().checks.db.timeoutMs.value).toBe(700);
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 800 } } }));
-    await until(() => health.configuration().checks.db.timeoutMs.value === 800);
+    await eventually(() => health.configuration().checks.db.timeoutMs.value === 800, POLL);
   });
 
   it('applies nothing read after the module is closed', async () => {
@@ -284,7 +281,7 @@ describe('the configuration file', () => {
       return open(...args);
     });
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 200 } } }));
-    await until(() => opens.mock.calls.length === 1);
+    await eventually(() => opens.mock.calls.length === 1, POLL);
     await app!.close();
     app = undefined;
     release();

@@ -1,12 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
+import { eventually } from '../../../../test/support/eventually';
 import { PrivateRedis } from '../../../../test/support/redis-server';
 import { HealthModule } from '../health.module';
 import { CacheIndicator } from '../indicators/cache/cache.indicator';
 import { CONFIG_FLEET_KEY, ConfigFleet } from './config-fleet';
 import type { HealthCheckDefinition } from '../core/health-check';
 import { HealthService } from '../core/health.service';
+
+/** Asked every 10 ms, for up to 3 s. */
+const POLL = { timeoutMs: 3000, intervalMs: 10 };
 
 /**
  * An instance applies a fleet change as `layerPatch(applied, stored)`; thresholds merge name by
@@ -41,14 +45,6 @@ describe('ConfigFleet: removing one threshold of several', () => {
     return { health: app.get(HealthService), fleet: app.get(ConfigFleet) };
   }
 
-  async function until(condition: () => boolean, ms = 3000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!condition()) {
-      if (Date.now() > end) throw new Error(`condition not met in ${ms} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   it('removes it on every instance', async () => {
     const client = new Redis(redis.url);
     await client.del(CONFIG_FLEET_KEY);
@@ -61,13 +57,13 @@ describe('ConfigFleet: removing one threshold of several', () => {
     await a.fleet.change({
       checks: { cache: { thresholds: { minHitRatio: 0.5, maxAverageOperationMs: 100 } } },
     });
-    await until(() => b.fleet.revision === 1);
+    await eventually(() => b.fleet.revision === 1, POLL);
     expect(thresholds(b)).toEqual({ minHitRatio: 0.5, maxAverageOperationMs: 100 });
 
     const event = await a.fleet.change({
       checks: { cache: { thresholds: { maxAverageOperationMs: null } } },
     });
-    await until(() => b.fleet.revision === 2);
+    await eventually(() => b.fleet.revision === 2, POLL);
     // The stored key is right: an instance started now runs what a asked for.
     expect(thresholds(await start())).toEqual({ minHitRatio: 0.5 });
     // Both running instances say they run revision 2, in sync...

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { eventually } from '../../../../test/support/eventually';
 import { PrivateRedis } from '../../../../test/support/redis-server';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
@@ -24,13 +25,8 @@ interface Instance {
   fleet: ConfigFleet;
 }
 
-async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Asked every 10 ms, for up to 3 s. */
+const POLL = { timeoutMs: 3000, intervalMs: 10 };
 
 describe('ConfigFleet: runtime configuration shared through Redis', () => {
   let redis: PrivateRedis;
@@ -100,7 +96,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       changes: [{ path: 'checks.db.timeoutMs', to: 750 }],
     });
     expect(timeoutOf(a, 'db')).toEqual({ value: 750, source: 'runtime' });
-    await until(() => timeoutOf(b, 'db')?.value === 750, 1000);
+    await eventually(() => timeoutOf(b, 'db')?.value === 750, { ...POLL, timeoutMs: 1000 });
     expect(b.fleet.revision).toBe(1);
     expect(logs.join('\n')).toContain('from fleet revision 1 by key:abcd1234: checks.db.timeoutMs');
 
@@ -110,8 +106,8 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
 
     // A later change only touches what it names: removing a value shows the lower layer again.
     await b.fleet.change({ checks: { db: { timeoutMs: null }, cache: { mode: 'shadow' } } });
-    await until(() => c.health.configuration().checks.cache.mode.value === 'shadow');
-    await until(() => a.health.configuration().checks.cache.mode.value === 'shadow');
+    await eventually(() => c.health.configuration().checks.cache.mode.value === 'shadow', POLL);
+    await eventually(() => a.health.configuration().checks.cache.mode.value === 'shadow', POLL);
     expect(timeoutOf(a, 'db')).toEqual({ value: 2000, source: 'default' });
     expect(timeoutOf(c, 'db')?.value).toBe(2000);
   });
@@ -139,13 +135,13 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     const none = await a.fleet.change({ checks: { db: { timeoutMs: null } } });
     expect(none).toMatchObject({ revision: 0, changes: [] });
     await a.fleet.change({ defaults: { retries: 2 } });
-    await until(() => b.health.configuration().defaults.retries.value === 2);
+    await eventually(() => b.health.configuration().defaults.retries.value === 2, POLL);
     b.health.applyConfiguration({ checks: { cache: { critical: false } } });
     const reset = await b.fleet.reset({ actor: 'key:00000000' });
     expect(reset.revision).toBe(2);
     expect(b.health.configuration().checks.cache.critical.source).toBe('default');
     expect(b.health.configuration().defaults.retries.source).toBe('default');
-    await until(() => a.health.configuration().defaults.retries.source === 'default');
+    await eventually(() => a.health.configuration().defaults.retries.source === 'default', POLL);
     // Reset again with nothing stored: nothing is written, local values still dropped.
     b.health.applyConfiguration({ checks: { cache: { critical: false } } });
     const again = await b.fleet.reset();
@@ -190,7 +186,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     expect(timeoutOf(a, 'db')?.value).toBe(2000);
     await redis.kill();
     await redis.restart();
-    await until(() => timeoutOf(a, 'db')?.value === 321, 5000);
+    await eventually(() => timeoutOf(a, 'db')?.value === 321, { ...POLL, timeoutMs: 5000 });
     expect(a.fleet.revision).toBe(4);
   });
 
@@ -198,7 +194,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     const a = await start({}, ['db', 'cache', 'queue']);
     const b = await start({}, ['db']);
     await a.fleet.change({ checks: { queue: { timeoutMs: 500 }, db: { retries: 3 } } });
-    await until(() => b.health.configuration().checks.db.retries.value === 3);
+    await eventually(() => b.health.configuration().checks.db.retries.value === 3, POLL);
     expect(b.health.configuration().checks.queue).toBeUndefined();
     expect(logs.join('\n')).toMatch(
       /fleet revision 1 sets checks this instance does not have, left out here: queue/,
@@ -224,7 +220,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: 777 } } } }),
     );
     await client.publish(CONFIG_FLEET_KEY, 'read it');
-    await until(() => b.health.configuration().checks.db.timeoutMs.value === 777);
+    await eventually(() => b.health.configuration().checks.db.timeoutMs.value === 777, POLL);
     expect(b.fleet.revision).toBe(7);
     // A stored value the engine rejects: kept out, counted, logged, the revision not advanced.
     await client.set(
@@ -232,7 +228,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       JSON.stringify({ revision: 8, layer: { checks: { db: { timeoutMs: -1 } } } }),
     );
     await client.publish(CONFIG_FLEET_KEY, 'read it');
-    await until(() => b.health.configReloadFailures === 1);
+    await eventually(() => b.health.configReloadFailures === 1, POLL);
     expect(b.health.configuration().checks.db.timeoutMs.value).toBe(777);
     expect(b.fleet.revision).toBe(7);
     expect(await b.fleet.status()).toMatchObject({ revision: 7, storedRevision: 8, inSync: false });
@@ -261,7 +257,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     ]);
     expect(results.map((r: FleetChangeEvent) => r.revision).sort()).toEqual([1, 2, 3]);
     for (const instance of [a, b]) {
-      await until(() => instance.fleet.revision === 3);
+      await eventually(() => instance.fleet.revision === 3, POLL);
       const configuration = instance.health.configuration();
       expect(configuration.checks.db.timeoutMs.value).toBe(111);
       expect(configuration.checks.cache.timeoutMs.value).toBe(222);
@@ -283,7 +279,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     expect(logs.join('\n')).toMatch(/not reachable at startup/);
     expect(timeoutOf(a, 'db')?.value).toBe(2000);
     await redis.restart();
-    await until(() => timeoutOf(a, 'db')?.value === 444, 5000);
+    await eventually(() => timeoutOf(a, 'db')?.value === 444, { ...POLL, timeoutMs: 5000 });
   });
 
   it('keeps services apart by key', async () => {
@@ -324,7 +320,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       expect(logs.join('\n')).toMatch(
         /configuration v2 by key:[0-9a-f]{8}: checks\.db\.timeoutMs 2000 -> 800/,
       );
-      await until(() => timeoutOf(b, 'db')?.value === 800, 1000);
+      await eventually(() => timeoutOf(b, 'db')?.value === 800, { ...POLL, timeoutMs: 1000 });
 
       const bad = await http()
         .patch('/v1/health/config')
@@ -348,7 +344,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
 
       const cleared = await http().delete('/v1/health/config').set('x-api-key', ADMIN).expect(200);
       expect(cleared.body).toMatchObject({ scope: 'fleet', revision: 2 });
-      await until(() => timeoutOf(b, 'db')?.value === 2000, 1000);
+      await eventually(() => timeoutOf(b, 'db')?.value === 2000, { ...POLL, timeoutMs: 1000 });
     });
   });
 });

@@ -7,6 +7,10 @@ import request from 'supertest';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
 import { HealthTrends } from './health-trends.service';
+import { eventually } from '../../../../test/support/eventually';
+
+/** Asked every 10 ms, for up to 5 s. */
+const POLL = { timeoutMs: 5000, intervalMs: 10 };
 
 /** A host job scheduled the usual way, counting its runs. */
 @Injectable()
@@ -79,7 +83,10 @@ describe('trends in HealthModule', () => {
     const nest = await boot([health()]);
     const timer = engineTimer(nest)!;
     expect(timer.hasRef()).toBe(false);
-    await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 2);
+    await eventually(
+      () => nest.get(HealthTrends).analyze().components.payments?.samples >= 2,
+      POLL,
+    );
     const res = await request(nest.getHttpServer()).get('/v1/health/trends?window=15m').expect(200);
     expect(res.body).toMatchObject({
       window: '15m',
@@ -94,15 +101,10 @@ describe('trends in HealthModule', () => {
 
   it('keeps sampling without HTTP, and serves no endpoint then', async () => {
     const nest = await boot([health(50, false)]);
-    await waitFor(() => nest.get(HealthTrends).analyze().components.payments?.samples >= 1);
+    await eventually(
+      () => nest.get(HealthTrends).analyze().components.payments?.samples >= 1,
+      POLL,
+    );
     await request(nest.getHttpServer()).get('/v1/health/trends').expect(404);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

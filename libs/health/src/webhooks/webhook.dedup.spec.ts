@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { eventually } from '../../../../test/support/eventually';
 import { PrivateRedis } from '../../../../test/support/redis-server';
 import { HealthStatus } from '../core/health-status';
 import { Redactor } from '../shared/redact';
@@ -23,6 +24,13 @@ describe('dedupKey', () => {
   });
 });
 
+/** A claim answers something else than `unavailable` once the client is connected. */
+const CONNECTED = {
+  until: (result: string) => result !== 'unavailable',
+  timeoutMs: 1000,
+  intervalMs: 10,
+};
+
 describe('RedisDedup', () => {
   const password = 'dedup-redis-pass';
   let server: PrivateRedis;
@@ -46,9 +54,7 @@ describe('RedisDedup', () => {
     const d = new RedisDedup(server.url, service, windowMs, logger, new Redactor([password]));
     open.push(d);
     const probe = { ...down, component: 'probe' };
-    for (let i = 0; i < 100 && (await d.claim(probe, 'p')) === 'unavailable'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => d.claim(probe, 'p'), { ...CONNECTED, message: `${service} to connect` });
     warn.mockClear();
     return d;
   }
@@ -69,11 +75,7 @@ describe('RedisDedup', () => {
       password,
     });
     open.push(without, withPassword);
-    let result = 'unavailable';
-    for (let i = 0; i < 100 && result === 'unavailable'; i++) {
-      result = await withPassword.claim(down, 'with');
-      if (result === 'unavailable') await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const result = await eventually(() => withPassword.claim(down, 'with'), CONNECTED);
     expect(result).toBe('claimed');
     expect(await without.claim(down, 'without')).toBe('unavailable');
   });

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { eventually } from '../../../../../test/support/eventually';
 import { PrivateRedis } from '../../../../../test/support/redis-server';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
@@ -8,13 +9,8 @@ import { CacheIndicator, DEFAULT_CACHE_MIN_OPERATIONS, REDIS_UNAVAILABLE } from 
 
 const stats = () => ({ hit_ratio: 0.5, operations_tracked: 10, backend: 'spoofed' });
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Asked every 25 ms, for up to 5 s. */
+const POLL = { timeoutMs: 5000, intervalMs: 25 };
 
 describe('CacheIndicator', () => {
   it('is HEALTHY on the in-memory cache, with the cache figures', async () => {
@@ -281,7 +277,7 @@ describe('CacheIndicator', () => {
         retryStrategy: () => 50,
       });
       redis.on('error', () => undefined);
-      await until(() => redis.status === 'ready', 'redis ready');
+      await eventually(() => redis.status === 'ready', { ...POLL, message: 'redis ready' });
       health = new HealthService({
         checks: [new CacheIndicator({ redis, stats })],
         defaultTimeoutMs: 300,
@@ -330,7 +326,7 @@ describe('CacheIndicator', () => {
 
     it('is DEGRADED at once when Redis is killed, and HEALTHY again when it is back, same client', async () => {
       await server.kill();
-      await until(() => redis.status !== 'ready', 'client to notice');
+      await eventually(() => redis.status !== 'ready', { ...POLL, message: 'client to notice' });
       const down = await health.checkComponent('cache');
       expect(down).toMatchObject({
         status: HealthStatus.DEGRADED,
@@ -341,7 +337,7 @@ describe('CacheIndicator', () => {
       expect(down.response_time_ms).toBeLessThan(300);
 
       await server.restart();
-      await until(() => redis.status === 'ready', 'client to reconnect');
+      await eventually(() => redis.status === 'ready', { ...POLL, message: 'client to reconnect' });
       await expect(health.checkComponent('cache')).resolves.toMatchObject({
         status: HealthStatus.HEALTHY,
       });

@@ -6,7 +6,11 @@ import { HealthStatus } from '../../core/health-status';
 import type { DatabaseIndicator } from './index';
 import type { PostgresPing } from '../../postgres';
 import { POSTGRES_PING_DEFAULTS, createPostgresIndicator, postgresPing } from '../../postgres';
+import { eventually } from '../../../../../test/support/eventually';
 import { testDatabase } from '../../../../../test/support/postgres';
+
+/** Connections are counted as they open and close: asked every 10 ms, for up to 3 s. */
+const POLL = { timeoutMs: 3000, intervalMs: 10 };
 
 /** The real PostgreSQL: TEST_DATABASE_URL, or the cluster Jest's global setup started. */
 const { url: PG_URL, ...PG } = testDatabase();
@@ -56,10 +60,10 @@ describe('postgresPing (real PostgreSQL)', () => {
     const { ping } = make({ ...PG, port: fixture.port }, { connectionTimeoutMs: 60_000 });
     const controller = new AbortController();
     const pending = ping(controller.signal);
-    await waitFor(() => fixture?.open === 1);
+    await eventually(() => fixture?.open === 1, POLL);
     controller.abort(new Error('stop now'));
     await expect(pending).rejects.toThrow('stop now');
-    await waitFor(() => fixture?.open === 0);
+    await eventually(() => fixture?.open === 0, POLL);
   });
 
   it('on abort while a query hangs, destroys the connection and reconnects next time', async () => {
@@ -72,7 +76,7 @@ describe('postgresPing (real PostgreSQL)', () => {
     await sleep(50);
     controller.abort(new Error('too slow'));
     await expect(pending).rejects.toThrow('too slow');
-    await waitFor(() => proxy.open === 0);
+    await eventually(() => proxy.open === 0, POLL);
     proxy.freeze(false);
     await expect(ping(signal())).resolves.toBeUndefined();
     expect(proxy.accepted).toBe(2);
@@ -83,7 +87,7 @@ describe('postgresPing (real PostgreSQL)', () => {
     const { ping } = make({ ...PG, port: proxy.port });
     await ping(signal());
     proxy.drop();
-    await waitFor(() => proxy.open === 0);
+    await eventually(() => proxy.open === 0, POLL);
     await sleep(20);
     await expect(ping(signal())).resolves.toBeUndefined();
     expect(proxy.accepted).toBe(2);
@@ -95,14 +99,14 @@ describe('postgresPing (real PostgreSQL)', () => {
     await ping(signal());
     proxy.freeze(true);
     await expect(ping(signal())).rejects.toThrow('Query read timeout');
-    await waitFor(() => proxy.open === 0);
+    await eventually(() => proxy.open === 0, POLL);
   });
 
   it('bounds a black hole by connectionTimeoutMs even when nobody aborts', async () => {
     fixture = await blackHole();
     const { ping } = make({ ...PG, port: fixture.port }, { connectionTimeoutMs: 100 });
     await expect(ping(signal())).rejects.toThrow(/timeout/);
-    await waitFor(() => fixture?.open === 0);
+    await eventually(() => fixture?.open === 0, POLL);
   });
 
   it('does not connect when the signal is already aborted', async () => {
@@ -118,12 +122,12 @@ describe('postgresPing (real PostgreSQL)', () => {
     fixture = await blackHole();
     const { ping, close } = make({ ...PG, port: fixture.port }, { connectionTimeoutMs: 60_000 });
     const pending = ping(signal());
-    await waitFor(() => fixture?.open === 1);
+    await eventually(() => fixture?.open === 1, POLL);
     const closing = close();
     expect(close()).toBe(closing);
     await closing;
     await expect(pending).rejects.toThrow(/Connection terminated/);
-    await waitFor(() => fixture?.open === 0);
+    await eventually(() => fixture?.open === 0, POLL);
     await expect(ping(signal())).rejects.toThrow('Cannot use a pool after calling end');
   });
 
@@ -220,7 +224,7 @@ describe('createPostgresIndicator through HealthService (real PostgreSQL)', () =
         status: HealthStatus.DEGRADED,
         message: 'database timed out after 300 ms',
       });
-      await waitFor(() => hole.open === 0);
+      await eventually(() => hole.open === 0, POLL);
       expect(hole.accepted).toBe(round);
     }
   });
@@ -347,12 +351,4 @@ function captureThrow(fn: () => unknown): Error {
     return error as Error;
   }
   throw new Error('expected a throw');
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
 }
