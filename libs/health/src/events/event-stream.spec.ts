@@ -3,16 +3,37 @@ import { Test } from '@nestjs/testing';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '../../../../test/support/eventually';
 import { SseClient, stalledClient } from '../../../../test/support/sse-client';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import type { HealthModuleExtras } from '../health.module-definition';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
+import { ManualClock } from '../testing/clocks';
 import { HealthEventStream } from './event-stream';
 import type { ReportEventData, TransitionEventData } from './health-event';
 
 const KEY = 'details-key-1234';
+/** Asked every 10 ms, for up to 5 s. */
+const POLL = { timeoutMs: 5000, intervalMs: 10 };
+
+/** Jest fakes only the stream's own timer (hold or heartbeat); sockets, ticks and Date stay real. */
+const ALL_BUT_TIMERS: FakeableAPI[] = [
+  'Date',
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+];
+const EXCEPT_TIMEOUTS: FakeableAPI[] = [...ALL_BUT_TIMERS, 'setInterval', 'clearInterval'];
+const EXCEPT_INTERVALS: FakeableAPI[] = [...ALL_BUT_TIMERS, 'setTimeout', 'clearTimeout'];
 const PASSWORD = 's3cret-pass';
 
 /** A check whose answer the test sets. */
@@ -50,7 +71,7 @@ describe('GET <base>/events', () => {
     await app.listen(0, host);
     base = await app.getUrl();
     // The evaluation at bootstrap: its report is every new client's first event.
-    if (waitForStart) await waitUntil(() => app!.get(HealthService).started);
+    if (waitForStart) await eventually(() => app!.get(HealthService).started, POLL);
     return app;
   }
 
@@ -271,13 +292,28 @@ describe('GET <base>/events', () => {
 
   it('sends at most one plain report per reportIntervalMs, the latest, and a change at once', async () => {
     const { state, check } = flipper();
-    await boot({ checks: [check], events: { reportIntervalMs: 1000 } });
+    const clock = new ManualClock();
+    await boot({ checks: [check], events: { reportIntervalMs: 1000 }, clock });
     const client = await sse();
+    await client.waitFor(() => reports(client).length === 1);
     // The bootstrap report was sent at once: the next one may be sent at once a second later.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     const first = await health().check();
+    await client.waitFor(() => reports(client).length === 2);
+    // Within the interval: held back, the latest sent by a timer when the interval is up.
     const held: number[] = [];
-    for (let i = 0; i < 4; i++) held.push((await health().check()).timestamp);
+    jest.useFakeTimers({ doNotFake: EXCEPT_TIMEOUTS });
+    const tick = (ms: number) => (clock.advance(ms), jest.advanceTimersByTime(ms));
+    try {
+      for (let i = 0; i < 4; i++) {
+        tick(100);
+        held.push((await health().check()).timestamp);
+      }
+      expect(new Set([first.timestamp, ...held]).size).toBe(5);
+      tick(600); // a second after the last report sent
+    } finally {
+      jest.useRealTimers();
+    }
     await client.waitFor(() => reports(client).length === 3);
     expect(
       reports(client)
@@ -348,7 +384,7 @@ describe('GET <base>/events', () => {
     expect(stream().clientCount).toBe(2);
     // A place is free again once a client leaves.
     clients[0].close();
-    await waitUntil(() => stream().clientCount === 1);
+    await eventually(() => stream().clientCount === 1, POLL);
     expect((await sse()).status).toBe(200);
   });
 
@@ -381,13 +417,13 @@ describe('GET <base>/events', () => {
     expect(stream().clientCount).toBe(3);
     // The place is free again once one of that address's clients leaves.
     clients[0].close();
-    await waitUntil(() => stream().clientCount === 2);
+    await eventually(() => stream().clientCount === 2, POLL);
     expect((await from('127.0.0.1')).status).toBe(200);
     expect((await from('127.0.0.1')).status).toBe(429);
     expect(stream().addressCount).toBe(2);
     // An address is forgotten with its last stream: what is kept is bounded by the clients.
     for (const client of clients) client.close();
-    await waitUntil(() => stream().clientCount === 0);
+    await eventually(() => stream().clientCount === 0, POLL);
     expect(stream().addressCount).toBe(0);
   });
 
@@ -406,7 +442,7 @@ describe('GET <base>/events', () => {
     });
     const both = Promise.all([sse(), sse()]);
     // Both have passed the first look at the limit, and wait for the hook.
-    await waitUntil(() => asked === 2);
+    await eventually(() => asked === 2, POLL);
     release();
     const statuses = (await both).map((client) => client.status).sort();
     expect(statuses).toEqual([200, 429]);
@@ -456,7 +492,7 @@ describe('GET <base>/events', () => {
     const stalled = await stalledClient(port, '/v1/health/events');
     stalled.on('data', () => undefined);
     const reader = await sse();
-    await waitUntil(() => stream().clientCount === 2);
+    await eventually(() => stream().clientCount === 2, POLL);
     expect((await sse()).status).toBe(429);
     state.metadata = { blob: 'x'.repeat(8000) };
     for (let sent = 0; stream().dropped === 0 && sent < 5000; sent++) {
@@ -482,7 +518,7 @@ describe('GET <base>/events', () => {
     const port = Number(new URL(base).port);
     const stalled = await stalledClient(port, '/v1/health/events');
     const reader = await sse();
-    await waitUntil(() => stream().clientCount === 2);
+    await eventually(() => stream().clientCount === 2, POLL);
     const closed = once(stalled, 'close');
     stalled.on('data', () => undefined);
     // 8 KB a report: the kernel's buffers fill up first (a few MB), then the process's.
@@ -505,15 +541,25 @@ describe('GET <base>/events', () => {
 
   it('writes a heartbeat comment to every client', async () => {
     await boot({ checks: [flipper().check], events: { heartbeatMs: 1000 } });
-    const client = await sse();
-    await waitUntil(() => client.comments.includes('heartbeat'), 5000);
+    // The stream's timers start with its first client: armed on the fake clock, fired at once.
+    jest.useFakeTimers({ doNotFake: EXCEPT_INTERVALS });
+    let client: SseClient;
+    try {
+      client = await sse();
+      await client.waitFor((events) => events.length === 1);
+      expect(client.comments).toEqual([]);
+      jest.advanceTimersByTime(1000);
+    } finally {
+      jest.useRealTimers();
+    }
+    await eventually(() => client.comments.includes('heartbeat'), POLL);
     expect(client.events.map((e) => e.event)).toEqual(['report']);
   });
 
   it('ends every stream when the service drains, and refuses new ones', async () => {
     await boot({ checks: [flipper().check] });
     const client = await sse();
-    await waitUntil(() => stream().clientCount === 1);
+    await eventually(() => stream().clientCount === 1, POLL);
     health().startDraining();
     await client.closed;
     expect(stream().clientCount).toBe(0);
@@ -527,7 +573,7 @@ describe('GET <base>/events', () => {
   it('ends every stream on app.close(), which then completes', async () => {
     await boot({ checks: [flipper().check] });
     const client = await sse();
-    await waitUntil(() => stream().clientCount === 1);
+    await eventually(() => stream().clientCount === 1, POLL);
     await app!.close();
     app = undefined;
     await client.closed;
@@ -563,11 +609,3 @@ describe('GET <base>/events', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -5,12 +5,14 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { Script } from 'node:vm';
+import { eventually } from '../../../../test/support/eventually';
 import { SseClient } from '../../../../test/support/sse-client';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import type { HealthModuleExtras } from '../health.module-definition';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
+import { ManualClock } from '../testing/clocks';
 import { HealthTrends } from '../trends/health-trends.service';
 import { TREND_STORE } from '../trends/trend.store';
 import { HealthHttpSettings } from '../http/health-http.settings';
@@ -266,9 +268,8 @@ describe('GET <base>/status', () => {
     setup?.(app);
     await app.init();
     const health = app.get(HealthService);
-    const deadline = Date.now() + 5000;
-    while (waitForStart && !health.started && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
+    if (waitForStart) {
+      await eventually(() => health.started, { intervalMs: 10, message: 'the first report' });
     }
     return app;
   }
@@ -277,7 +278,13 @@ describe('GET <base>/status', () => {
 
   it('answers the page from the last report and the trends, with a strict CSP, never cached', async () => {
     await boot();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Samples every 50 ms: a few of each component.
+    const trends = app!.get(HealthTrends);
+    await eventually(() => Object.values(trends.analyze('1h').components), {
+      until: (components) => components.length === 2 && components.every((c) => c.samples >= 3),
+      intervalMs: 10,
+      message: '3 samples of each component',
+    });
     const res = await http().get('/v1/health/status').expect(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -361,17 +368,19 @@ describe('GET <base>/status', () => {
   });
 
   it('shows no samples without trends, and the time a cached result was checked', async () => {
-    await boot({ trends: false, evaluationIntervalMs: 0, cacheTtlMs: 60_000 });
+    const clock = new ManualClock();
+    await boot({ trends: false, evaluationIntervalMs: 0, cacheTtlMs: 60_000, clock });
     const health = app!.get(HealthService);
     const first = health.getLastReport()!;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     await health.check();
     const res = await http().get('/v1/health/status').expect(200);
     expect(res.text).not.toContain('<svg');
     expect(res.text.match(/no samples/g)).toHaveLength(4);
-    // The result is the one cached at boot: about a second old.
+    // The result is the one cached at boot, 1.1 s before the page: dated by its run, not now.
     const checked = Number(/data-component="db"[\s\S]*?data-ms="(\d+)"/.exec(res.text)![1]);
-    expect(Math.abs(checked - first.timestamp * 1000)).toBeLessThan(50);
+    expect(checked).toBe(first.timestamp * 1000);
+    expect(clock.epochMs() - checked).toBe(1100);
   });
 
   it('waits for the first report, saying so, and never runs a check for the page', async () => {
