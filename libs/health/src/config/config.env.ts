@@ -1,6 +1,9 @@
 import type { HealthEnv } from '../shared/env';
 import { envGetter, envReader, envSecretList } from '../shared/env';
 import { adminKeysApart } from '../shared/access-secret';
+import { HealthConfigurationError } from '../shared/errors';
+import type { ConfigFleetOptions } from './config-fleet.options';
+import { validateFleetOptions } from './config-fleet.options';
 import type { HealthConfigModuleOptions } from './config.options';
 
 /**
@@ -17,11 +20,21 @@ export function healthConfigOptionsFromEnv(env: HealthEnv): HealthConfigModuleOp
   adminKeysApart('HEALTH_ADMIN_KEYS', adminKeys ?? [], 'HEALTH_DETAILS_KEYS', detailsKeys ?? []);
   const fleetUrl = read('HEALTH_CONFIG_REDIS_URL') || undefined;
   const fleetKey = read('HEALTH_CONFIG_REDIS_KEY') || undefined;
-  return {
-    adminKeys,
-    configFile: read('HEALTH_CONFIG_FILE') || undefined,
-    configFleet: fleetUrl
-      ? { redisUrl: fleetUrl, ...(fleetKey ? { key: fleetKey } : {}) }
-      : undefined,
-  };
+  const configFleet = fleetUrl
+    ? { redisUrl: fleetUrl, ...(fleetKey ? { key: fleetKey } : {}) }
+    : undefined;
+  if (configFleet) fleetFromEnv(configFleet);
+  return { adminKeys, configFile: read('HEALTH_CONFIG_FILE') || undefined, configFleet };
+}
+
+/** Validates the fleet's options, naming the variable of the bad one (never the URL's password). */
+function fleetFromEnv(fleet: ConfigFleetOptions): void {
+  try {
+    validateFleetOptions(fleet);
+  } catch (error) {
+    if (!(error instanceof HealthConfigurationError)) throw error;
+    const variable =
+      error.setting === 'configFleet.key' ? 'HEALTH_CONFIG_REDIS_KEY' : 'HEALTH_CONFIG_REDIS_URL';
+    throw new HealthConfigurationError(variable, error.value, error.expected);
+  }
 }
