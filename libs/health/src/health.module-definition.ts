@@ -9,6 +9,11 @@ export interface HealthModuleExtras {
   /** Serve the HTTP endpoints. Default true. */
   exposeHttp?: boolean;
   /**
+   * Record trends (and provide `HealthTrends`) even without their route or the status page,
+   * which record them anyway. Default false.
+   */
+  trends?: boolean;
+  /**
    * Where the endpoints are mounted and which. Known when the module is declared (also with
    * `forRootAsync`, where it sits beside `useFactory`).
    */
@@ -22,7 +27,7 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   })
     .setClassMethodName('forRoot')
     .setExtras<HealthModuleExtras>(
-      { isGlobal: true, exposeHttp: true, http: undefined },
+      { isGlobal: true, exposeHttp: true, trends: false, http: undefined },
       (definition, extras) => ({ ...definition, global: extras.isGlobal }),
     )
     .build();

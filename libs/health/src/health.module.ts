@@ -19,6 +19,7 @@ import type { HealthModuleOptions } from './health.options';
 import { HealthHttpSettings } from './http/health-http.settings';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
+import { HealthConfigurationError } from './shared/errors';
 import { routeClashCheck } from './shared/route-clash';
 import { HEALTH_MODULE_OPTIONS } from './shared/tokens';
 import { STATUS_PAGE_EVENTS, statusPageController } from './status-page/status-page.controller';
@@ -64,21 +65,24 @@ export class HealthModule extends ConfigurableModuleClass {
 
 /** The routes and the parts behind them that the app turned on (`http.endpoints`). */
 function withParts(module: DynamicModule, extras: HealthModuleExtras): DynamicModule {
-  if (extras.exposeHttp === false) return module;
+  if (extras.trends !== undefined && typeof extras.trends !== 'boolean') {
+    throw new HealthConfigurationError('trends', extras.trends, 'true or false');
+  }
+  if (extras.exposeHttp === false) return extras.trends ? withTrends(module) : module;
   const routes = resolveRoutes(extras.http);
   const { endpoints } = routes;
   const version = routes.version ?? VERSION_NEUTRAL;
-  const recordTrends = endpoints.trends || endpoints.status;
+  const recordTrends = extras.trends === true || endpoints.trends || endpoints.status;
   const controllers: Type[] = [
     ...healthControllers(routes),
     ...(endpoints.trends ? [trendsController(routes.basePath, version)] : []),
     ...(endpoints.status ? [statusPageController(routes.basePath, version)] : []),
     ...(endpoints.events ? [eventsController(routes.basePath, version)] : []),
   ];
+  const parts = recordTrends ? withTrends(module) : module;
   const providers: Provider[] = [
-    ...(module.providers ?? []),
+    ...(parts.providers ?? []),
     routeClashCheck('HealthModule', controllers),
-    ...(recordTrends ? TREND_PROVIDERS : []),
     ...(endpoints.events ? [HealthEventStream] : []),
     ...(endpoints.status ? [{ provide: STATUS_PAGE_EVENTS, useValue: endpoints.events }] : []),
   ];
@@ -86,6 +90,15 @@ function withParts(module: DynamicModule, extras: HealthModuleExtras): DynamicMo
     ...module,
     controllers,
     providers,
-    exports: [...(module.exports ?? []), ...(recordTrends ? [HealthTrends, TREND_SOURCE] : [])],
+    exports: parts.exports,
+  };
+}
+
+/** Trends recorded from the periodic evaluations, `HealthTrends` and the `TREND_SOURCE` port. */
+function withTrends(module: DynamicModule): DynamicModule {
+  return {
+    ...module,
+    providers: [...(module.providers ?? []), ...TREND_PROVIDERS],
+    exports: [...(module.exports ?? []), HealthTrends, TREND_SOURCE],
   };
 }

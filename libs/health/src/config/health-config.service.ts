@@ -123,14 +123,16 @@ export class HealthConfigService {
       this.registry.configuration(),
       this.registry.configuration(overlay),
     );
-    if (changes.length === 0 || dryRun) {
-      const version = this.configurationVersion + (dryRun && changes.length > 0 ? 1 : 0);
-      return { version, changes, source };
+    if (dryRun) {
+      return { version: this.configurationVersion + (changes.length > 0 ? 1 : 0), changes, source };
     }
+    // Kept even when nothing effective changed: values of checks registered later, or hidden
+    // under runtime ones, apply when they show.
     this.layer = runtime;
     this.fileLayer = file;
     const changed = new Set(changes.map((c) => c.path.split('.')[1]));
     this.registry.adopt(overlay, resolved, changed);
+    if (changes.length === 0) return { version: this.configurationVersion, changes, source };
     this.configurationVersion++;
     const actor = sanitizeActor(who.actor);
     const event: ConfigChangeEvent = {

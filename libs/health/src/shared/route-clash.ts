@@ -72,10 +72,7 @@ export function routeClashCheck(owner: string, controllers: readonly Type[]): Pr
 function routesOf(type: Type, owner: string): Route[] {
   const base = paths(Reflect.getMetadata(PATH_METADATA, type));
   const routes: Route[] = [];
-  const proto = type.prototype as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    const handler = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
-    if (name === 'constructor' || typeof handler !== 'function') continue;
+  for (const [name, handler] of handlersOf(type)) {
     const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
     if (method === undefined) continue;
     for (const prefix of base) {
@@ -85,6 +82,22 @@ function routesOf(type: Type, owner: string): Route[] {
     }
   }
   return routes;
+}
+
+/** Every method of a controller, its own and inherited (a routes class mounted by a subclass). */
+function handlersOf(type: Type): Map<string, object> {
+  const handlers = new Map<string, object>();
+  let proto = type.prototype as object | null;
+  while (proto && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+      if (name !== 'constructor' && typeof value === 'function' && !handlers.has(name)) {
+        handlers.set(name, value as object);
+      }
+    }
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return handlers;
 }
 
 function paths(value: unknown): string[] {
