@@ -12,6 +12,8 @@ import { readConfigurationFile } from './config-file.reader';
 import { ConfigFileWatcher } from './config-file.watcher';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
+import { HealthConfigModule } from './health-config.module';
+import { HealthConfigService } from './health-config.service';
 import { eventually } from '../../../../test/support/eventually';
 
 /** Asked every 10 ms, for up to 2 s. */
@@ -41,13 +43,12 @@ describe('the configuration file', () => {
     jest.restoreAllMocks();
   });
 
-  async function boot(): Promise<HealthService> {
+  async function boot(): Promise<HealthConfigService> {
     const moduleRef = await Test.createTestingModule({
       imports: [
+        HealthConfigModule.forRoot({ configFile: file, configFileIntervalMs: 20 }),
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
-          configFile: file,
-          configFileIntervalMs: 20,
           checks: [
             {
               name: 'db',
@@ -62,7 +63,7 @@ describe('the configuration file', () => {
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
-    return app.get(HealthService);
+    return app.get(HealthConfigService);
   }
 
   /**
@@ -85,32 +86,32 @@ describe('the configuration file', () => {
 
   it('is read at startup and again when edited, changing what the next evaluation does', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 1000 } } }));
-    const health = await boot();
-    expect(health.configuration().checks.db.timeoutMs).toEqual({ value: 1000, source: 'file' });
-    expect((await health.checkComponent('db')).status).toBe(HealthStatus.HEALTHY);
+    const config = await boot();
+    expect(config.configuration().checks.db.timeoutMs).toEqual({ value: 1000, source: 'file' });
+    expect((await app!.get(HealthService).checkComponent('db')).status).toBe(HealthStatus.HEALTHY);
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 50 } } }));
-    await eventually(() => health.configuration().checks.db.timeoutMs.value === 50, POLL);
+    await eventually(() => config.configuration().checks.db.timeoutMs.value === 50, POLL);
     // Seen in behaviour: the 120 ms check now times out.
-    expect(await health.checkComponent('db')).toMatchObject({
+    expect(await app!.get(HealthService).checkComponent('db')).toMatchObject({
       status: HealthStatus.DEGRADED,
       message: 'db timed out after 50 ms',
     });
     // A runtime change still wins over the file.
-    health.applyConfiguration({ checks: { db: { timeoutMs: 500 } } });
-    expect(health.configuration().checks.db.timeoutMs.source).toBe('runtime');
+    config.applyConfiguration({ checks: { db: { timeoutMs: 500 } } });
+    expect(config.configuration().checks.db.timeoutMs.source).toBe('runtime');
   });
 
   it('keeps the last good configuration when the file turns bad, says why and counts it', async () => {
     writeFileSync(file, JSON.stringify({ defaults: { timeoutMs: 700 } }));
-    const health = await boot();
-    const version = health.configuration().version;
+    const config = await boot();
+    const version = config.configuration().version;
     writeFileSync(file, '{ "defaults": { "timeoutMs": -1 } }  ');
     const watcher = app!.get(ConfigFileWatcher);
     await eventually(() => watcher.failures === 1, POLL);
     writeFileSync(file, 'not json at all');
     await eventually(() => watcher.failures === 2, POLL);
-    expect(health.configuration().defaults.timeoutMs).toEqual({ value: 700, source: 'file' });
-    expect(health.configuration().version).toBe(version);
+    expect(config.configuration().defaults.timeoutMs).toEqual({ value: 700, source: 'file' });
+    expect(config.configuration().version).toBe(version);
     expect(warnings[0]).toContain(
       `configuration file ${file} not applied, keeping version ${version}`,
     );
@@ -143,18 +144,18 @@ describe('the configuration file', () => {
         '    tags: [ready]',
       ].join('\n'),
     );
-    const health = await boot();
-    expect(health.configuration().checks.db.timeoutMs).toEqual({ value: 60, source: 'file' });
-    expect(health.configuration().checks.db.tags.value).toEqual(['ready']);
-    expect(health.configuration().defaults.retries).toEqual({ value: 2, source: 'file' });
+    const config = await boot();
+    expect(config.configuration().checks.db.timeoutMs).toEqual({ value: 60, source: 'file' });
+    expect(config.configuration().checks.db.tags.value).toEqual(['ready']);
+    expect(config.configuration().defaults.retries).toEqual({ value: 2, source: 'file' });
 
     // Edited while running: a bad document keeps the last good configuration.
     writeFileSync(file, 'checks:\n  db: [1\n');
-    await eventually(() => health.configReloadFailures === 1, POLL);
+    await eventually(() => config.failures === 1, POLL);
     expect(warnings.join('\n')).toMatch(
       /health\.yaml not applied, keeping version 2: not valid YAML: BAD_INDENT at line 3, column 1$/,
     );
-    expect(health.configuration().checks.db.timeoutMs.value).toBe(60);
+    expect(config.configuration().checks.db.timeoutMs.value).toBe(60);
 
     const yml = join(dir, 'health.yml');
     writeFileSync(yml, 'checks:\n  db:\n    timeoutMs: 5\n    timeoutMs: 6\n');
@@ -181,8 +182,8 @@ describe('the configuration file', () => {
 
   it('refuses a named pipe, a /dev/zero symlink, a directory or a file over the cap put in its place, keeping the last good one', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 700 } } }));
-    const health = await boot();
-    const version = health.configuration().version;
+    const config = await boot();
+    const version = config.configuration().version;
     const refusals: [(path: string) => void, RegExp][] = [
       [fifo, /: a named pipe, not a regular file/],
       [(path) => symlinkSync('/dev/zero', path), /: a character device, not a regular file/],
@@ -194,19 +195,19 @@ describe('the configuration file', () => {
     ];
     for (const [index, [make, why]] of refusals.entries()) {
       replaceFile(make);
-      await eventually(() => health.configReloadFailures === index + 1, POLL);
+      await eventually(() => config.failures === index + 1, POLL);
       expect(warnings[index]).toContain(
         `configuration file ${file} not applied, keeping version ${version}`,
       );
       expect(warnings[index]).toMatch(why);
-      expect(health.configuration().checks.db.timeoutMs).toEqual({ value: 700, source: 'file' });
+      expect(config.configuration().checks.db.timeoutMs).toEqual({ value: 700, source: 'file' });
     }
     // Refused once each, not at every poll; a good file again is applied.
     replaceFile((path) =>
       writeFileSync(path, JSON.stringify({ checks: { db: { timeoutMs: 60 } } })),
     );
-    await eventually(() => health.configuration().checks.db.timeoutMs.value === 60, POLL);
-    expect(health.configReloadFailures).toBe(refusals.length);
+    await eventually(() => config.configuration().checks.db.timeoutMs.value === 60, POLL);
+    expect(config.failures).toBe(refusals.length);
   });
 
   it('follows a ConfigMap swapping its ..data symlink', async () => {
@@ -220,17 +221,17 @@ describe('the configuration file', () => {
     version('..v1', 300);
     symlinkSync('..v1', join(dir, '..data'));
     symlinkSync(join('..data', 'health.json'), file);
-    const health = await boot();
-    expect(health.configuration().checks.db.timeoutMs.value).toBe(300);
+    const config = await boot();
+    expect(config.configuration().checks.db.timeoutMs.value).toBe(300);
     version('..v2', 400);
     symlinkSync('..v2', join(dir, '..data_tmp'));
     renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-    await eventually(() => health.configuration().checks.db.timeoutMs.value === 400, POLL);
+    await eventually(() => config.configuration().checks.db.timeoutMs.value === 400, POLL);
   });
 
   it('skips a poll while the last read still runs, then reads the newest file', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 100 } } }));
-    const health = await boot();
+    const config = await boot();
     const open = fsPromises.open.bind(fsPromises);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -253,26 +254,26 @@ describe('the configuration file', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(opens).toHaveBeenCalledTimes(1);
     release();
-    await eventually(() => health.configuration().checks.db.timeoutMs.value === 300, POLL);
+    await eventually(() => config.configuration().checks.db.timeoutMs.value === 300, POLL);
     expect(mostAtOnce).toBe(1);
   });
 
   it('warns naming the path when the file goes missing, and applies it when it is back', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 700 } } }));
-    const health = await boot();
+    const config = await boot();
     rmSync(file);
-    await eventually(() => health.configReloadFailures === 1, POLL);
+    await eventually(() => config.failures === 1, POLL);
     expect(warnings[0]).toMatch(
       /not applied, keeping version \d+: ENOENT: no such file or directory, stat '.*health\.json'$/,
     );
-    expect(health.configuration().checks.db.timeoutMs.value).toBe(700);
+    expect(config.configuration().checks.db.timeoutMs.value).toBe(700);
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 800 } } }));
-    await eventually(() => health.configuration().checks.db.timeoutMs.value === 800, POLL);
+    await eventually(() => config.configuration().checks.db.timeoutMs.value === 800, POLL);
   });
 
   it('applies nothing read after the module is closed', async () => {
     writeFileSync(file, JSON.stringify({ checks: { db: { timeoutMs: 100 } } }));
-    const health = await boot();
+    const config = await boot();
     const open = fsPromises.open.bind(fsPromises);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -286,6 +287,6 @@ describe('the configuration file', () => {
     app = undefined;
     release();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(health.configuration().checks.db.timeoutMs.value).toBe(100);
+    expect(config.configuration().checks.db.timeoutMs.value).toBe(100);
   });
 });
