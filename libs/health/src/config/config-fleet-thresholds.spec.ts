@@ -7,7 +7,8 @@ import { HealthModule } from '../health.module';
 import { CacheIndicator } from '../indicators/cache/cache.indicator';
 import { CONFIG_FLEET_KEY, ConfigFleet } from './config-fleet';
 import type { HealthCheckDefinition } from '../core/health-check';
-import { HealthService } from '../core/health.service';
+import { HealthConfigModule } from './health-config.module';
+import { HealthConfigService } from './health-config.service';
 
 /** Asked every 10 ms, for up to 3 s. */
 const POLL = { timeoutMs: 3000, intervalMs: 10 };
@@ -29,20 +30,20 @@ describe('ConfigFleet: removing one threshold of several', () => {
     await redis.stop();
   });
 
-  async function start(): Promise<{ health: HealthService; fleet: ConfigFleet }> {
+  async function start(): Promise<{ config: HealthConfigService; fleet: ConfigFleet }> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
           checks: [new CacheIndicator() as HealthCheckDefinition],
-          configFleet: { redisUrl: redis.url },
         }),
+        HealthConfigModule.forRoot({ configFleet: { redisUrl: redis.url } }),
       ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     apps.push(app);
-    return { health: app.get(HealthService), fleet: app.get(ConfigFleet) };
+    return { config: app.get(HealthConfigService), fleet: app.get(ConfigFleet) };
   }
 
   it('removes it on every instance', async () => {
@@ -51,8 +52,8 @@ describe('ConfigFleet: removing one threshold of several', () => {
     client.disconnect();
     const a = await start();
     const b = await start();
-    const thresholds = (instance: { health: HealthService }) =>
-      instance.health.configuration().checks.cache.thresholds.value;
+    const thresholds = (instance: { config: HealthConfigService }) =>
+      instance.config.configuration().checks.cache.thresholds.value;
 
     await a.fleet.change({
       checks: { cache: { thresholds: { minHitRatio: 0.5, maxAverageOperationMs: 100 } } },

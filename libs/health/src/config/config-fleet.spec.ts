@@ -6,22 +6,24 @@ import request from 'supertest';
 import { eventually } from '../../../../test/support/eventually';
 import { PrivateRedis } from '../../../../test/support/redis-server';
 import { HealthModule } from '../health.module';
-import type { HealthModuleOptions } from '../health.options';
-import { validateHealthOptions } from '../health.validate';
 import { healthOptionsFromEnv } from '../health.env';
+import { healthConfigOptionsFromEnv } from './config.env';
+import type { HealthConfigModuleOptions } from './config.options';
+import { resolveConfigSettings } from './config.options';
+import { HealthConfigModule } from './health-config.module';
+import { HealthConfigService } from './health-config.service';
 import type { FleetChangeEvent } from './config-fleet';
 import { CONFIG_FLEET_KEY, ConfigFleet, ConfigFleetUnavailableError } from './config-fleet';
 import { describeTarget } from './config-fleet.options';
 import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
-import { HealthService } from '../core/health.service';
 
 const ADMIN = 'fleet-admin-key-01';
 const healthy = () => ({ status: HealthStatus.HEALTHY });
 
 interface Instance {
   app: INestApplication;
-  health: HealthService;
+  config: HealthConfigService;
   fleet: ConfigFleet;
 }
 
@@ -59,15 +61,17 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
   });
 
   async function start(
-    options: HealthModuleOptions = {},
+    options: HealthConfigModuleOptions = {},
     names = ['db', 'cache'],
   ): Promise<Instance> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
-          adminKeys: [ADMIN],
           checks: names.map((name) => ({ name, check: healthy })),
+        }),
+        HealthConfigModule.forRoot({
+          adminKeys: [ADMIN],
           configFleet: { redisUrl: redis.url },
           ...options,
         }),
@@ -75,13 +79,17 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
-    const instance = { app, health: app.get(HealthService), fleet: app.get(ConfigFleet) };
+    const instance = {
+      app,
+      config: app.get(HealthConfigService),
+      fleet: app.get(ConfigFleet),
+    };
     instances.push(instance);
     return instance;
   }
 
   const timeoutOf = (instance: Instance, name: string) =>
-    instance.health.configuration().checks[name]?.timeoutMs;
+    instance.config.configuration().checks[name]?.timeoutMs;
 
   it('applies a change made on one instance on every other, and on one started later', async () => {
     const a = await start();
@@ -106,8 +114,8 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
 
     // A later change only touches what it names: removing a value shows the lower layer again.
     await b.fleet.change({ checks: { db: { timeoutMs: null }, cache: { mode: 'shadow' } } });
-    await eventually(() => c.health.configuration().checks.cache.mode.value === 'shadow', POLL);
-    await eventually(() => a.health.configuration().checks.cache.mode.value === 'shadow', POLL);
+    await eventually(() => c.config.configuration().checks.cache.mode.value === 'shadow', POLL);
+    await eventually(() => a.config.configuration().checks.cache.mode.value === 'shadow', POLL);
     expect(timeoutOf(a, 'db')).toEqual({ value: 2000, source: 'default' });
     expect(timeoutOf(c, 'db')?.value).toBe(2000);
   });
@@ -125,8 +133,8 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     const client = new Redis(redis.url);
     expect(await client.get(CONFIG_FLEET_KEY)).toBeNull();
     client.disconnect();
-    expect(a.health.configVersion).toBe(1);
-    expect(b.health.configVersion).toBe(1);
+    expect(a.config.version).toBe(1);
+    expect(b.config.version).toBe(1);
   });
 
   it('a patch that changes nothing stores nothing; a reset clears the fleet and local values', async () => {
@@ -135,18 +143,18 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     const none = await a.fleet.change({ checks: { db: { timeoutMs: null } } });
     expect(none).toMatchObject({ revision: 0, changes: [] });
     await a.fleet.change({ defaults: { retries: 2 } });
-    await eventually(() => b.health.configuration().defaults.retries.value === 2, POLL);
-    b.health.applyConfiguration({ checks: { cache: { critical: false } } });
+    await eventually(() => b.config.configuration().defaults.retries.value === 2, POLL);
+    b.config.applyConfiguration({ checks: { cache: { critical: false } } });
     const reset = await b.fleet.reset({ actor: 'key:00000000' });
     expect(reset.revision).toBe(2);
-    expect(b.health.configuration().checks.cache.critical.source).toBe('default');
-    expect(b.health.configuration().defaults.retries.source).toBe('default');
-    await eventually(() => a.health.configuration().defaults.retries.source === 'default', POLL);
+    expect(b.config.configuration().checks.cache.critical.source).toBe('default');
+    expect(b.config.configuration().defaults.retries.source).toBe('default');
+    await eventually(() => a.config.configuration().defaults.retries.source === 'default', POLL);
     // Reset again with nothing stored: nothing is written, local values still dropped.
-    b.health.applyConfiguration({ checks: { cache: { critical: false } } });
+    b.config.applyConfiguration({ checks: { cache: { critical: false } } });
     const again = await b.fleet.reset();
     expect(again.revision).toBe(2);
-    expect(b.health.configuration().checks.cache.critical.value).toBe(true);
+    expect(b.config.configuration().checks.cache.critical.value).toBe(true);
   });
 
   it('answers ConfigFleetUnavailableError, changing nothing, when Redis is stopped or gone', async () => {
@@ -167,7 +175,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     await expect(a.fleet.change({ checks: { db: { timeoutMs: 900 } } })).rejects.toThrow(
       ConfigFleetUnavailableError,
     );
-    expect(a.health.configVersion).toBe(1);
+    expect(a.config.version).toBe(1);
     expect(logs.join('\n')).not.toContain('fleet-pass-1234');
     await redis.restart();
   });
@@ -194,8 +202,8 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     const a = await start({}, ['db', 'cache', 'queue']);
     const b = await start({}, ['db']);
     await a.fleet.change({ checks: { queue: { timeoutMs: 500 }, db: { retries: 3 } } });
-    await eventually(() => b.health.configuration().checks.db.retries.value === 3, POLL);
-    expect(b.health.configuration().checks.queue).toBeUndefined();
+    await eventually(() => b.config.configuration().checks.db.retries.value === 3, POLL);
+    expect(b.config.configuration().checks.queue).toBeUndefined();
     expect(logs.join('\n')).toMatch(
       /fleet revision 1 sets checks this instance does not have, left out here: queue/,
     );
@@ -212,7 +220,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: 777 } } } }),
     );
     await new Promise((r) => setTimeout(r, 300));
-    expect(b.health.configuration().checks.db.timeoutMs.value).toBe(2000);
+    expect(b.config.configuration().checks.db.timeoutMs.value).toBe(2000);
     expect(b.fleet.revision).toBe(1);
     // The same state stored: read, applied with its revision.
     await client.set(
@@ -220,7 +228,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       JSON.stringify({ revision: 7, layer: { checks: { db: { timeoutMs: 777 } } } }),
     );
     await client.publish(CONFIG_FLEET_KEY, 'read it');
-    await eventually(() => b.health.configuration().checks.db.timeoutMs.value === 777, POLL);
+    await eventually(() => b.config.configuration().checks.db.timeoutMs.value === 777, POLL);
     expect(b.fleet.revision).toBe(7);
     // A stored value the engine rejects: kept out, counted, logged, the revision not advanced.
     await client.set(
@@ -228,8 +236,8 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
       JSON.stringify({ revision: 8, layer: { checks: { db: { timeoutMs: -1 } } } }),
     );
     await client.publish(CONFIG_FLEET_KEY, 'read it');
-    await eventually(() => b.health.configReloadFailures === 1, POLL);
-    expect(b.health.configuration().checks.db.timeoutMs.value).toBe(777);
+    await eventually(() => b.config.failures === 1, POLL);
+    expect(b.config.configuration().checks.db.timeoutMs.value).toBe(777);
     expect(b.fleet.revision).toBe(7);
     expect(await b.fleet.status()).toMatchObject({ revision: 7, storedRevision: 8, inSync: false });
     expect(logs.join('\n')).toMatch(
@@ -258,7 +266,7 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
     expect(results.map((r: FleetChangeEvent) => r.revision).sort()).toEqual([1, 2, 3]);
     for (const instance of [a, b]) {
       await eventually(() => instance.fleet.revision === 3, POLL);
-      const configuration = instance.health.configuration();
+      const configuration = instance.config.configuration();
       expect(configuration.checks.db.timeoutMs.value).toBe(111);
       expect(configuration.checks.cache.timeoutMs.value).toBe(222);
       expect(configuration.defaults.retries.value).toBe(3);
@@ -351,22 +359,24 @@ describe('ConfigFleet: runtime configuration shared through Redis', () => {
 
 describe('configFleet options', () => {
   it('are read from HEALTH_CONFIG_REDIS_URL and _KEY, the password kept as a secret', () => {
-    const options = healthOptionsFromEnv({
+    const env = {
       HEALTH_CONFIG_REDIS_URL: 'redis://u:s3cr%40t@redis.internal:6380/2',
       HEALTH_CONFIG_REDIS_KEY: 'svc:config',
-    });
-    expect(options.configFleet).toEqual({
+    };
+    expect(healthConfigOptionsFromEnv(env).configFleet).toEqual({
       redisUrl: 'redis://u:s3cr%40t@redis.internal:6380/2',
       key: 'svc:config',
     });
-    expect(options.secrets).toEqual(expect.arrayContaining(['s3cr%40t', 's3cr@t']));
-    expect(healthOptionsFromEnv({}).configFleet).toBeUndefined();
+    expect(healthOptionsFromEnv(env).secrets).toEqual(
+      expect.arrayContaining(['s3cr%40t', 's3cr@t']),
+    );
+    expect(healthConfigOptionsFromEnv({}).configFleet).toBeUndefined();
     expect(healthOptionsFromEnv({ HEALTH_CONFIG_REDIS_URL: 'not a url' }).secrets).toEqual([]);
   });
 
   it('reject a bad URL or key, naming the option and never the password', () => {
     const bad = (configFleet: unknown) => () =>
-      validateHealthOptions({ configFleet } as HealthModuleOptions);
+      resolveConfigSettings({ configFleet } as HealthConfigModuleOptions);
     expect(bad({ redisUrl: 'http://user:hunter2@host:1' })).toThrow(
       /configFleet\.redisUrl: "http:\/\/host:1"/,
     );
@@ -386,7 +396,10 @@ describe('configFleet options', () => {
 
   it('without configFleet, the service works alone and the fleet API refuses', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, checks: [] })],
+      imports: [
+        HealthModule.forRoot({ evaluationIntervalMs: 0, checks: [] }),
+        HealthConfigModule.forRoot(),
+      ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
