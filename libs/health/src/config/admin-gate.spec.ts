@@ -8,14 +8,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
-import type { HealthModuleOptions } from '../health.options';
 import {
   adminAccessProblem,
   adminPathMatcher,
   MAX_PATCH_BYTES,
+  parseAdminQuery,
   patchHeadersProblem,
 } from './admin-request';
-import { parseAdminQuery } from './config.controller';
+import { HealthConfigModule } from './health-config.module';
+
+/** What `HealthConfigModule.forRoot()` takes: its options and where the endpoint is mounted. */
+type ConfigModuleOptions = Parameters<typeof HealthConfigModule.forRoot>[0];
 
 const ADMIN = 'admin-key-0001-7c3e5a9b';
 const MARK = 'SECRETMARK';
@@ -151,6 +154,8 @@ describe('adminAccessProblem', () => {
 });
 
 describe('adminPathMatcher', () => {
+  /** The matcher of the admin endpoint mounted under a base path (`<base>/config`). */
+  const matcherOf = (base: string) => adminPathMatcher(`${base}/config`);
   const BASES = ['v1/health', 'health', 'ops/health.v2', 'a-b/c_d~e@f'];
   const segment = fc.stringMatching(/^[A-Za-z0-9_.~-]{1,8}$/);
   const prefix = fc
@@ -174,7 +179,7 @@ describe('adminPathMatcher', () => {
     ['v1/health', 'v1/health/config'],
     ['health', '/api/v2/health/config/'],
   ])('%s matches %s', (base, url) => {
-    expect(adminPathMatcher(base)(url)).toBe(true);
+    expect(matcherOf(base)(url)).toBe(true);
   });
 
   it.each([
@@ -195,7 +200,7 @@ describe('adminPathMatcher', () => {
     ['health', '/xhealth/config'],
     ['ops/health.v2', '/ops/healthXv2/config'],
   ])('%s does not match %s', (base, url) => {
-    expect(adminPathMatcher(base)(url)).toBe(false);
+    expect(matcherOf(base)(url)).toBe(false);
   });
 
   it('property: the endpoint under any prefix, in any case, with or without a slash and a query', () => {
@@ -208,7 +213,7 @@ describe('adminPathMatcher', () => {
         fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
         (base, before, slash, q, flips) => {
           const url = `${before}/${recase(`${base}/config`, flips)}${slash ? '/' : ''}${q}`;
-          expect(adminPathMatcher(base)(url)).toBe(true);
+          expect(matcherOf(base)(url)).toBe(true);
         },
       ),
       { numRuns: 300 },
@@ -223,7 +228,7 @@ describe('adminPathMatcher', () => {
     );
     fc.assert(
       fc.property(fc.constantFrom(...BASES), prefix, after, query, (base, before, tail, q) => {
-        expect(adminPathMatcher(base)(`${before}/${base}/config${tail}${q}`)).toBe(false);
+        expect(matcherOf(base)(`${before}/${base}/config${tail}${q}`)).toBe(false);
       }),
       { numRuns: 300 },
     );
@@ -247,7 +252,7 @@ describe('adminPathMatcher', () => {
     fc.assert(
       fc.property(pair, prefix, query, ([base, other], before, q) => {
         fc.pre(other !== base);
-        expect(adminPathMatcher(base)(`${before}/${other}/config${q}`)).toBe(false);
+        expect(matcherOf(base)(`${before}/${other}/config${q}`)).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -459,17 +464,16 @@ describe.each<Platform>(['express', 'fastify'])('the admin gate on %s', (platfor
   });
 
   async function boot(
-    options: HealthModuleOptions = {},
+    options: ConfigModuleOptions = {},
     setUp: (app: INestApplication) => void = () => undefined,
   ): Promise<void> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
-          adminKeys: [ADMIN],
           checks: [{ name: 'db', check: () => ({ status: HealthStatus.HEALTHY }) }],
-          ...options,
         }),
+        HealthConfigModule.forRoot({ adminKeys: [ADMIN], ...options }),
       ],
       controllers: [HostController],
     }).compile();
@@ -717,11 +721,11 @@ describe.each<Platform>(['express', 'fastify'])('the admin gate on %s', (platfor
     it.each([
       ['the default base path', {}, '/api/v1/health/config'],
       [
-        'a versioned base path',
-        { http: { basePath: 'health', version: '2', redirect: false } },
+        'a versioned path',
+        { http: { path: 'health/config', version: '2' } },
         '/api/v2/health/config',
       ],
-    ] as [string, HealthModuleOptions, string][])('gates %s: %s', async (_what, options, path) => {
+    ] as [string, ConfigModuleOptions, string][])('gates %s: %s', async (_what, options, path) => {
       await boot(options, (nest) => {
         nest.setGlobalPrefix('api');
         nest.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
@@ -763,9 +767,9 @@ describe.each<Platform>(['express', 'fastify'])(
         imports: [
           HealthModule.forRoot({
             evaluationIntervalMs: 0,
-            adminKeys: [ADMIN],
             checks: [{ name: 'db', check: () => ({ status: HealthStatus.HEALTHY }) }],
           }),
+          HealthConfigModule.forRoot({ adminKeys: [ADMIN] }),
         ],
       }).compile();
       app =

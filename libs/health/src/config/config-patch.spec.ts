@@ -33,12 +33,14 @@ import { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from '../core/check-settings
 import { isComponentName } from '../shared/names';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
+import { HealthConfigService } from './health-config.service';
 import { dateClock } from '../testing/clocks';
 
 const { HEALTHY, DEGRADED, UNHEALTHY } = HealthStatus;
 
-describe('HealthService configuration at runtime', () => {
+describe('HealthConfigService: configuration at runtime', () => {
   let service: HealthService;
+  let config: HealthConfigService;
   let slowMs: number;
   let runs: number;
 
@@ -65,6 +67,7 @@ describe('HealthService configuration at runtime', () => {
         },
       ],
     });
+    config = new HealthConfigService(service);
   });
   afterEach(() => {
     service.onModuleDestroy();
@@ -78,14 +81,14 @@ describe('HealthService configuration at runtime', () => {
   };
 
   it('gives every value with its source', () => {
-    const config = service.configuration();
-    expect(config.version).toBe(1);
-    expect(config.defaults).toMatchObject({
+    const current = config.configuration();
+    expect(current.version).toBe(1);
+    expect(current.defaults).toMatchObject({
       timeoutMs: { value: 1000, source: 'environment' },
       cacheTtlMs: { value: 60_000, source: 'options' },
       retries: { value: 1, source: 'default' },
     });
-    expect(config.checks.db).toMatchObject({
+    expect(current.checks.db).toMatchObject({
       timeoutMs: { value: 1000, source: 'environment' },
       retries: { value: 0, source: 'options' },
       critical: { value: false, source: 'code' },
@@ -96,9 +99,9 @@ describe('HealthService configuration at runtime', () => {
 
   it('applies a patch from the next evaluation, dropping cached results, and announces it', async () => {
     const events: ConfigChangeEvent[] = [];
-    service.onConfigChange((event) => void events.push(event));
+    config.onConfigChange((event) => void events.push(event));
     expect((await evaluate()).status).toBe(HEALTHY);
-    const event = service.applyConfiguration(
+    const event = config.applyConfiguration(
       { checks: { db: { timeoutMs: 100, timeoutStatus: UNHEALTHY } } },
       { actor: 'key:1a2b3c4d' },
     );
@@ -116,16 +119,16 @@ describe('HealthService configuration at runtime', () => {
     const after = await evaluate();
     expect(runs).toBe(2);
     expect(after).toMatchObject({ status: UNHEALTHY, message: 'db timed out after 100 ms' });
-    expect(service.configuration().checks.db.timeoutMs).toEqual({ value: 100, source: 'runtime' });
+    expect(config.configuration().checks.db.timeoutMs).toEqual({ value: 100, source: 'runtime' });
   });
 
   it('changes a default for every check without its own value, and null takes it back', async () => {
-    service.applyConfiguration({ defaults: { timeoutMs: 200 } });
-    expect(service.configuration().checks.db.timeoutMs).toEqual({ value: 200, source: 'runtime' });
+    config.applyConfiguration({ defaults: { timeoutMs: 200 } });
+    expect(config.configuration().checks.db.timeoutMs).toEqual({ value: 200, source: 'runtime' });
     expect((await evaluate()).status).toBe(DEGRADED);
-    service.applyConfiguration({ defaults: { timeoutMs: null } });
-    expect(service.configuration().checks.db.timeoutMs.source).toBe('environment');
-    expect(service.configuration().version).toBe(3);
+    config.applyConfiguration({ defaults: { timeoutMs: null } });
+    expect(config.configuration().checks.db.timeoutMs.source).toBe('environment');
+    expect(config.configuration().version).toBe(3);
   });
 
   it.each([
@@ -141,37 +144,37 @@ describe('HealthService configuration at runtime', () => {
     [{ other: 1 }, /other/],
     [[1], /patch/],
   ])('refuses %j, naming the field, and changes nothing', (patch, message) => {
-    const before = service.configuration();
-    expect(() => service.applyConfiguration(patch)).toThrow(HealthConfigurationError);
-    expect(() => service.applyConfiguration(patch)).toThrow(message);
-    expect(service.configuration()).toEqual(before);
+    const before = config.configuration();
+    expect(() => config.applyConfiguration(patch)).toThrow(HealthConfigurationError);
+    expect(() => config.applyConfiguration(patch)).toThrow(message);
+    expect(config.configuration()).toEqual(before);
   });
 
   it('is not blocked by a runtime value left for a check since unregistered', () => {
     service.register({ name: 'cache', check: () => ({ status: HEALTHY }) });
-    service.applyConfiguration({ checks: { cache: { timeoutMs: 300 } } });
+    config.applyConfiguration({ checks: { cache: { timeoutMs: 300 } } });
     service.unregister('cache');
-    expect(service.applyConfiguration({ checks: { db: { timeoutMs: 400 } } }).version).toBe(3);
-    expect(() => service.applyConfiguration({ checks: { cache: { timeoutMs: 5 } } })).toThrow(
+    expect(config.applyConfiguration({ checks: { db: { timeoutMs: 400 } } }).version).toBe(3);
+    expect(() => config.applyConfiguration({ checks: { cache: { timeoutMs: 5 } } })).toThrow(
       /checks\.cache/,
     );
   });
 
   it('bumps nothing for a patch that changes nothing, and resets to the other sources', () => {
     // Pinning a value at runtime that the options already give is a change of its source only.
-    expect(service.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([
+    expect(config.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([
       { path: 'checks.db.retries', from: 0, to: 0, sources: ['options', 'runtime'] },
     ]);
-    expect(service.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([]);
-    expect(service.configuration().version).toBe(2);
-    service.applyConfiguration({ checks: { db: { mode: 'shadow', enabled: false } } });
-    const reset = service.resetConfiguration();
+    expect(config.applyConfiguration({ checks: { db: { retries: 0 } } }).changes).toEqual([]);
+    expect(config.configuration().version).toBe(2);
+    config.applyConfiguration({ checks: { db: { mode: 'shadow', enabled: false } } });
+    const reset = config.resetConfiguration();
     expect(reset.changes.map((c) => c.path)).toEqual([
       'checks.db.retries',
       'checks.db.enabled',
       'checks.db.mode',
     ]);
-    expect(service.configuration().checks.db.mode).toEqual({ value: 'active', source: 'default' });
+    expect(config.configuration().checks.db.mode).toEqual({ value: 'active', source: 'default' });
   });
 });
 

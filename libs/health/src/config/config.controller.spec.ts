@@ -5,7 +5,9 @@ import request from 'supertest';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
-import { fingerprint } from './config.controller';
+import { fingerprint } from './admin-request';
+import type { HealthConfigModuleOptions } from './config.options';
+import { HealthConfigModule } from './health-config.module';
 
 const ADMIN = 'admin-key-0001-7c3e5a9b';
 const DETAILS = 'details-key-0002';
@@ -26,7 +28,10 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
     jest.restoreAllMocks();
   });
 
-  async function boot(options: HealthModuleOptions): Promise<void> {
+  async function boot(
+    config: HealthConfigModuleOptions,
+    options: HealthModuleOptions = {},
+  ): Promise<void> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         HealthModule.forRoot({
@@ -42,6 +47,7 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
           ],
           ...options,
         }),
+        HealthConfigModule.forRoot(config),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -50,13 +56,13 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
   const http = () => request(app!.getHttpServer());
 
   it('is off (404) unless admin keys are configured', async () => {
-    await boot({ detailsKeys: [DETAILS] });
+    await boot({}, { detailsKeys: [DETAILS] });
     await http().get('/v1/health/config').set('x-api-key', DETAILS).expect(404);
     await http().patch('/v1/health/config').send({}).expect(404);
   });
 
   it('answers 401 and nothing else without an admin key, details keys included', async () => {
-    await boot({ adminKeys: [ADMIN], detailsKeys: [DETAILS] });
+    await boot({ adminKeys: [ADMIN] }, { detailsKeys: [DETAILS] });
     for (const headers of [{}, { 'x-api-key': DETAILS }, { authorization: 'Bearer nope-nope' }]) {
       const res = await http().get('/v1/health/config').set(headers).expect(401);
       expect(JSON.stringify(res.body)).not.toContain('db');
