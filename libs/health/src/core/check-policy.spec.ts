@@ -148,6 +148,7 @@ describe('shadow and paused checks in HealthModule', () => {
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
           details: 'always',
+          http: { endpoints: { legacy: true } },
           checks: [
             { name: 'cache', check: () => ({ status: H }) },
             {

@@ -502,8 +502,11 @@ describe('HealthService', () => {
       expect(await names({})).toEqual(['db', 'cache', 'ai_model', 'audit']);
       expect(service.hasTag('ready')).toBe(true);
       expect(service.hasTag('live')).toBe(false);
-      expect(service.describe('cache')).toEqual({ critical: false, tags: ['ready'] });
-      expect(service.describe('nope')).toBeUndefined();
+      expect(service.registry.entries.get('cache')?.check).toMatchObject({
+        critical: false,
+        tags: ['ready'],
+      });
+      expect(service.registry.entries.get('nope')).toBeUndefined();
     });
 
     it('shares in-flight runs per selection, and keeps the last full report only', async () => {

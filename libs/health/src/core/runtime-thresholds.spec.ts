@@ -5,6 +5,7 @@ import { CircuitBreakerRegistry, ResilienceIndicator } from '../indicators/resil
 import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from './health-status';
 import { HealthService } from './health.service';
+import { HealthConfigService } from '../config/health-config.service';
 
 /** Cache and resilience thresholds, changed like any other setting: options, file, runtime. */
 describe('indicator thresholds in the runtime configuration', () => {
@@ -17,20 +18,25 @@ describe('indicator thresholds in the runtime configuration', () => {
     mean_operation_ms: 3,
   };
 
-  function engine(...checks: ConstructorParameters<typeof HealthService>[0][]): HealthService {
-    return new HealthService({ evaluationIntervalMs: 0, ...Object.assign({}, ...checks) });
+  /** An engine and its runtime configuration. */
+  function engine(...checks: ConstructorParameters<typeof HealthService>[0][]): {
+    health: HealthService;
+    config: HealthConfigService;
+  } {
+    const health = new HealthService({ evaluationIntervalMs: 0, ...Object.assign({}, ...checks) });
+    return { health, config: new HealthConfigService(health) };
   }
   const statusOf = (health: HealthService, name: string) => health.checkComponent(name);
 
   it('turns the cache hit-ratio limit on, changes and removes it at runtime, key by key', async () => {
-    const health = engine({ checks: [new CacheIndicator({ stats: () => poorCache })] });
-    expect(health.configuration().checks.cache.thresholds).toEqual({
+    const { health, config } = engine({ checks: [new CacheIndicator({ stats: () => poorCache })] });
+    expect(config.configuration().checks.cache.thresholds).toEqual({
       value: {},
       source: 'default',
     });
     expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
 
-    const event = health.applyConfiguration({
+    const event = config.applyConfiguration({
       checks: { cache: { thresholds: { minHitRatio: 0.8, minOperations: 10 } } },
     });
     expect(event.changes).toEqual([
@@ -43,30 +49,30 @@ describe('indicator thresholds in the runtime configuration', () => {
     );
 
     // One key removed, the other kept: merged key by key.
-    health.applyConfiguration({ checks: { cache: { thresholds: { minOperations: null } } } });
-    expect(health.configuration().checks.cache.thresholds).toEqual({
+    config.applyConfiguration({ checks: { cache: { thresholds: { minOperations: null } } } });
+    expect(config.configuration().checks.cache.thresholds).toEqual({
       value: { minHitRatio: 0.8 },
       source: 'runtime',
     });
-    health.applyConfiguration({ checks: { cache: { thresholds: { minHitRatio: 0.4 } } } });
+    config.applyConfiguration({ checks: { cache: { thresholds: { minHitRatio: 0.4 } } } });
     expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
-    health.applyConfiguration({ checks: { cache: { thresholds: null } } });
-    expect(health.configuration().checks.cache.thresholds.value).toEqual({});
+    config.applyConfiguration({ checks: { cache: { thresholds: null } } });
+    expect(config.configuration().checks.cache.thresholds.value).toEqual({});
   });
 
   it('rejects a bad threshold naming it, and applies nothing', () => {
-    const health = engine({
+    const { config } = engine({
       checks: [
         new CacheIndicator({ stats: () => poorCache, thresholds: { maxAverageOperationMs: 50 } }),
         { name: 'plain', check: () => ({ status: HealthStatus.HEALTHY }) },
       ],
     });
-    const before = health.configuration();
+    const before = config.configuration();
     expect(before.checks.cache.thresholds).toEqual({
       value: { maxAverageOperationMs: 50 },
       source: 'code',
     });
-    const bad = (patch: unknown) => () => health.applyConfiguration(patch);
+    const bad = (patch: unknown) => () => config.applyConfiguration(patch);
     expect(bad({ checks: { cache: { thresholds: { minHitRatio: 2 } } } })).toThrow(
       /Invalid setting checks\.cache\.thresholds\.minHitRatio: 2 \(expected a number from 0 to 1\)/,
     );
@@ -83,9 +89,9 @@ describe('indicator thresholds in the runtime configuration', () => {
     expect(bad({ checks: { cache: { thresholds: { minHitRatio: 2 } } } })).toThrow(
       HealthConfigurationError,
     );
-    expect(health.configuration()).toEqual(before);
+    expect(config.configuration()).toEqual(before);
     // A dry run says what would change and changes nothing.
-    const preview = health.previewConfiguration({
+    const preview = config.previewConfiguration({
       checks: { cache: { thresholds: { maxAverageOperationMs: 1 } } },
     });
     expect(preview.changes).toEqual([
@@ -95,29 +101,29 @@ describe('indicator thresholds in the runtime configuration', () => {
         to: { maxAverageOperationMs: 1 },
       },
     ]);
-    expect(health.configuration()).toEqual(before);
+    expect(config.configuration()).toEqual(before);
   });
 
   it('takes thresholds from the module options and the file, runtime values on top', async () => {
-    const health = engine({
+    const { health, config } = engine({
       checks: [new CacheIndicator({ stats: () => poorCache })],
       components: { cache: { thresholds: { minHitRatio: 0.6, minOperations: 5 } } },
     });
-    expect(health.configuration().checks.cache.thresholds).toEqual({
+    expect(config.configuration().checks.cache.thresholds).toEqual({
       value: { minHitRatio: 0.6, minOperations: 5 },
       source: 'options',
     });
     expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.DEGRADED);
-    health.loadConfigurationFile({ checks: { cache: { thresholds: { minHitRatio: 0.3 } } } });
-    expect(health.configuration().checks.cache.thresholds).toEqual({
+    config.loadConfigurationFile({ checks: { cache: { thresholds: { minHitRatio: 0.3 } } } });
+    expect(config.configuration().checks.cache.thresholds).toEqual({
       value: { minHitRatio: 0.3, minOperations: 5 },
       source: 'file',
     });
     expect((await statusOf(health, 'cache')).status).toBe(HealthStatus.HEALTHY);
     expect(() =>
-      health.loadConfigurationFile({ checks: { cache: { thresholds: { minOperations: 0 } } } }),
+      config.loadConfigurationFile({ checks: { cache: { thresholds: { minOperations: 0 } } } }),
     ).toThrow(/checks\.cache\.thresholds\.minOperations: 0/);
-    expect(health.configuration().checks.cache.thresholds.source).toBe('file');
+    expect(config.configuration().checks.cache.thresholds.source).toBe('file');
     expect(() =>
       engine({
         checks: [new CacheIndicator()],
@@ -133,37 +139,37 @@ describe('indicator thresholds in the runtime configuration', () => {
       registry.execute('payments', () => Promise.reject(new Error('down'))),
     ).rejects.toThrow();
     expect(registry.get('payments')!.state).toBe(CircuitState.Open);
-    const health = engine({ checks: [new ResilienceIndicator(registry)] });
-    expect(health.configuration().checks.resilience.thresholds).toEqual({
+    const { health, config } = engine({ checks: [new ResilienceIndicator(registry)] });
+    expect(config.configuration().checks.resilience.thresholds).toEqual({
       value: { degradedWhenOpen: 1, unhealthyWhenOpen: 0 },
       source: 'code',
     });
     expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.DEGRADED);
 
-    health.applyConfiguration({ checks: { resilience: { thresholds: { unhealthyWhenOpen: 1 } } } });
+    config.applyConfiguration({ checks: { resilience: { thresholds: { unhealthyWhenOpen: 1 } } } });
     const unhealthy = await statusOf(health, 'resilience');
     expect(unhealthy.status).toBe(HealthStatus.UNHEALTHY);
     expect(unhealthy.message).toContain('(1 open; degraded at 1, unhealthy at 1)');
 
-    health.applyConfiguration({
+    config.applyConfiguration({
       checks: { resilience: { thresholds: { unhealthyWhenOpen: 0, degradedWhenOpen: 0 } } },
     });
     expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.HEALTHY);
 
     expect(() =>
-      health.applyConfiguration({
+      config.applyConfiguration({
         checks: { resilience: { thresholds: { degradedWhenOpen: 3, unhealthyWhenOpen: 2 } } },
       }),
     ).toThrow(
       /checks\.resilience\.thresholds\.unhealthyWhenOpen: 2 \(expected 0 \(never\) or an integer >= checks\.resilience\.thresholds\.degradedWhenOpen \(3\)\)/,
     );
     expect(() =>
-      health.applyConfiguration({ checks: { resilience: { thresholds: { open: 1 } } } }),
+      config.applyConfiguration({ checks: { resilience: { thresholds: { open: 1 } } } }),
     ).toThrow(
       /checks\.resilience\.thresholds\.open: 1 \(expected one of degradedWhenOpen, unhealthyWhenOpen\)/,
     );
     expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.HEALTHY);
-    health.resetConfiguration();
+    config.resetConfiguration();
     expect((await statusOf(health, 'resilience')).status).toBe(HealthStatus.DEGRADED);
   });
 });

@@ -150,8 +150,9 @@ describe('HealthTerminusModule', () => {
   });
 
   it("refuses to start on the path of HealthModule's redirect, or of a host route", async () => {
-    await expect(boot({ path: 'health' })).rejects.toThrow(HealthRouteConflictError);
-    await expect(boot({ path: 'health' })).rejects.toThrow(/GET \/health.*redirect/);
+    const redirect = { http: { redirect: true } };
+    await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(HealthRouteConflictError);
+    await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(/GET \/health.*redirect/);
     @Controller('status')
     class HostController {
       @Get()
