@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Inject, Injectable, Module, VersioningType } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Response } from 'supertest';
@@ -9,6 +9,8 @@ import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import { HealthModule } from '../health.module';
+import { HealthConfigModule } from '../config/health-config.module';
+import { HealthConfigService } from '../config/health-config.service';
 import { parseMetrics, select, stateSets } from '../testing/prometheus-text';
 import type { HealthMetricsOptions } from '.';
 import { HEALTH_METRIC_NAMES, HEALTH_METRICS_REGISTRY, HealthMetricsModule } from '.';
@@ -45,7 +47,7 @@ describe('HealthMetricsModule', () => {
     /** Serve the HealthModule endpoints too. */
     exposeHttp?: boolean;
     /** More modules of the app. */
-    imports?: Type[];
+    imports?: (Type | DynamicModule)[];
     /** Before init: global prefix, versioning. */
     configure?: (app: INestApplication) => void;
   }
@@ -108,16 +110,25 @@ describe('HealthMetricsModule', () => {
 
     it('serves the configuration version and failed reloads, read at each scrape', async () => {
       const registry = new Registry();
-      const app = await boot({ registry });
-      const health = app.get(HealthService);
+      const app = await boot({ registry, imports: [HealthConfigModule.forRoot({ http: false })] });
+      const config = app.get(HealthConfigService);
       const value = async (name: string) =>
         parseMetrics(await registry.metrics()).find((s) => s.name === name)?.value;
       expect(await value(HEALTH_METRIC_NAMES.configVersion)).toBe(1);
       expect(await value(HEALTH_METRIC_NAMES.configReloadFailures)).toBe(0);
-      health.applyConfiguration({ checks: { payments: { timeoutMs: 500 } } });
-      health.noteConfigReloadFailure();
+      config.applyConfiguration({ checks: { payments: { timeoutMs: 500 } } });
+      config.noteFailure();
       expect(await value(HEALTH_METRIC_NAMES.configVersion)).toBe(2);
       expect(await value(HEALTH_METRIC_NAMES.configReloadFailures)).toBe(1);
+    });
+
+    it('serves version 1 and no failed reload without HealthConfigModule', async () => {
+      const registry = new Registry();
+      await boot({ registry });
+      const samples = parseMetrics(await registry.metrics());
+      const value = (name: string) => samples.find((s) => s.name === name)?.value;
+      expect(value(HEALTH_METRIC_NAMES.configVersion)).toBe(1);
+      expect(value(HEALTH_METRIC_NAMES.configReloadFailures)).toBe(0);
     });
 
     it("uses prom-client's global registry by default, and leaves it clean on close", async () => {
@@ -253,14 +264,18 @@ describe('HealthMetricsModule', () => {
 
     it('lives beside the HealthModule endpoints', async () => {
       const app = await boot({ exposeHttp: true });
-      await get(app, '/v1/health').expect(200);
+      await get(app, '/v1/health/components').expect(200);
       await get(app, '/metrics').expect(200);
     });
 
     it('is refused at startup when a health route takes its path', async () => {
       const failing = Test.createTestingModule({
         imports: [
-          HealthModule.forRoot({ evaluationIntervalMs: 0, http: { basePath: 'metrics' } }),
+          // The legacy body is served at the base path itself: GET /metrics.
+          HealthModule.forRoot({
+            evaluationIntervalMs: 0,
+            http: { basePath: 'metrics', endpoints: { legacy: true } },
+          }),
           HealthMetricsModule.forRoot(),
         ],
       })

@@ -4,7 +4,7 @@ import type { HealthClock } from '../core/clock';
 import type { HealthCheckDefinition, HealthCheckOptions } from '../core/health-check';
 import { HealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
-import type { HealthEngineOptions } from '../health.options';
+import type { HealthEngineOptions } from '../core/engine.options';
 import { dateClock } from '../testing/clocks';
 import type { Sample } from '../testing/prometheus-text';
 import { parseMetrics, select, stateSets, valueOf } from '../testing/prometheus-text';
