@@ -21,7 +21,7 @@ function setUp(options: HealthModuleOptions = {}) {
     ...options,
   };
   const health = new HealthService(moduleOptions);
-  const settings = resolveTrendSettings(moduleOptions);
+  const settings = resolveTrendSettings(moduleOptions.trends, health.evaluationIntervalMs);
   const store = new TrendStore(trendCapacity(settings));
   return { health, store, trends: new HealthTrends(health, store, settings) };
 }

@@ -34,7 +34,9 @@ describe('TrendRecorder on the engine’s periodic evaluation', () => {
       ...rest,
     };
     health = new HealthService(moduleOptions);
-    store = new TrendStore(trendCapacity(resolveTrendSettings(moduleOptions)));
+    store = new TrendStore(
+      trendCapacity(resolveTrendSettings(moduleOptions.trends, health.evaluationIntervalMs)),
+    );
     recorder = new TrendRecorder(health, store);
     recorder.onModuleInit();
     health.onApplicationBootstrap();
@@ -89,10 +91,13 @@ describe('TrendRecorder on the engine’s periodic evaluation', () => {
     expect(samples()).toBe(2);
   });
 
-  it('keeps nothing with trends off or without periodic evaluation', async () => {
-    setUp({ trends: false });
+  // Trends off is no recorder at all: HealthModule provides one only with trends or the status
+  // page (health.module.spec.ts).
+  it('keeps nothing without periodic evaluation', async () => {
+    setUp({ evaluationIntervalMs: 0 });
     await jest.advanceTimersByTimeAsync(5000);
-    expect(evaluations).toBe(6);
+    await health.check();
+    expect(evaluations).toBe(2);
     expect(store.capacity).toBe(0);
     expect(store.names()).toEqual([]);
   });
