@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { VersioningType } from '@nestjs/common';
+import { VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
@@ -14,9 +14,7 @@ import { HealthModule } from '../health.module';
 import type { HealthModuleOptions } from '../health.options';
 import { ManualClock } from '../testing/clocks';
 import { HealthTrends } from '../trends/health-trends.service';
-import { TREND_STORE } from '../trends/trend.store';
-import { HealthHttpSettings } from '../http/health-http.settings';
-import { resolveRoutes } from '../http/http.options';
+import { DETAILS_ACCESS, TREND_SOURCE } from '../core/ports';
 import { eventsLink, statusPageController } from './status-page.controller';
 import {
   PALETTE,
@@ -246,6 +244,7 @@ describe('GET <base>/status', () => {
     app = undefined;
   });
 
+  /** The status page and the event stream are on unless `options.http.endpoints` says not. */
   async function boot(
     options: HealthModuleOptions & HealthModuleExtras = {},
     setup?: (app: INestApplication) => void,
@@ -261,6 +260,10 @@ describe('GET <base>/status', () => {
             { name: 'db', check: () => ({ status: HEALTHY, message: 'db ok' }) },
           ],
           ...options,
+          http: {
+            ...options.http,
+            endpoints: { status: true, events: true, ...options.http?.endpoints },
+          },
         }),
       ],
     }).compile();
@@ -369,7 +372,8 @@ describe('GET <base>/status', () => {
 
   it('shows no samples without trends, and the time a cached result was checked', async () => {
     const clock = new ManualClock();
-    await boot({ trends: false, evaluationIntervalMs: 0, cacheTtlMs: 60_000, clock });
+    // No periodic evaluation: no trend samples.
+    await boot({ evaluationIntervalMs: 0, cacheTtlMs: 60_000, clock });
     const health = app!.get(HealthService);
     const first = health.getLastReport()!;
     clock.advance(1100);
@@ -405,12 +409,12 @@ describe('GET <base>/status', () => {
 
   it('finds the event stream from the request URL, whatever the platform gives', async () => {
     await boot();
-    const Controller = statusPageController(resolveRoutes());
+    const Controller = statusPageController('v1/health', VERSION_NEUTRAL);
     const page = new Controller(
       app!.get(HealthService),
-      app!.get(HealthHttpSettings),
-      app!.get(HealthTrends),
-      app!.get(TREND_STORE),
+      app!.get(DETAILS_ACCESS),
+      true,
+      app!.get(TREND_SOURCE),
     ) as unknown as {
       page(window: unknown, req: object, res: object): Promise<string>;
     };
