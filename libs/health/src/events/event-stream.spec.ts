@@ -64,7 +64,14 @@ describe('GET <base>/events', () => {
     host = '127.0.0.1',
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
-      imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, ...options })],
+      // The event stream is on unless `options.http.endpoints` says not.
+      imports: [
+        HealthModule.forRoot({
+          evaluationIntervalMs: 0,
+          ...options,
+          http: { ...options.http, endpoints: { events: true, ...options.http?.endpoints } },
+        }),
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     if (prefix) app.setGlobalPrefix(prefix);

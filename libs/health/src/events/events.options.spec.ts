@@ -1,7 +1,6 @@
 import { HealthConfigurationError } from '../shared/errors';
 import { validateHealthOptions } from '../health.validate';
 import { EVENTS_DEFAULTS, resolveEventsSettings } from './events.options';
-import { resolveHttpSettings } from '../http/http.options';
 
 describe('resolveEventsSettings', () => {
   it('has a default for everything', () => {
@@ -14,7 +13,8 @@ describe('resolveEventsSettings', () => {
       reportIntervalMs: 1000,
       retryMs: 3000,
     });
-    expect(resolveHttpSettings({}).events).toEqual(EVENTS_DEFAULTS);
+    // The stream reads the module options' `events`: none given is every default.
+    expect(resolveEventsSettings({})).toEqual(EVENTS_DEFAULTS);
   });
 
   it('takes values within bounds', () => {
