@@ -7,6 +7,7 @@ import { HealthStatus } from './core/health-status';
 import { HealthService } from './core/health.service';
 import { RegisterHealthIndicator } from './core/indicator.explorer';
 import { HealthModule } from './health.module';
+import { HealthTrends } from './trends/health-trends.service';
 
 @Injectable()
 class PaymentsClient {
@@ -93,13 +94,42 @@ describe('HealthModule', () => {
     expect(app!.get(HealthService).version).toBe('7.7.7');
   });
 
-  it('serves GET /v1/health by default and nothing when exposeHttp is false', async () => {
-    await boot([HealthModule.forRoot({})]);
+  it('mounts the report and the probes only by default: nothing of the template', async () => {
+    await boot([
+      HealthModule.forRoot({
+        checks: [{ name: 'payments', check: () => ({ status: HealthStatus.HEALTHY }) }],
+      }),
+    ]);
+    const http = () => request(app!.getHttpServer());
+    const report = await http().get('/v1/health/components').expect(200);
+    expect(report.body.components.map((c: { name: string }) => c.name)).toEqual(['payments']);
+    await http().get('/v1/health/components/payments').expect(200);
+    for (const probe of ['live', 'ready', 'startup']) {
+      await http().get(`/v1/health/${probe}`).expect(200);
+    }
+    for (const path of [
+      '/v1/health',
+      '/v1/health/trends',
+      '/v1/health/status',
+      '/v1/health/events',
+      '/v1/health/config',
+      '/health',
+    ]) {
+      await http().get(path).expect(404);
+    }
+    // Trends are not even recorded.
+    expect(() => app!.get(HealthTrends)).toThrow();
+  });
+
+  it('serves GET /v1/health when turned on, and nothing when exposeHttp is false', async () => {
+    const legacy = { endpoints: { legacy: true } };
+    await boot([HealthModule.forRoot({ http: legacy })]);
     await request(app!.getHttpServer()).get('/v1/health').expect(200);
     await app!.close();
 
-    await boot([HealthModule.forRoot({ exposeHttp: false })]);
+    await boot([HealthModule.forRoot({ exposeHttp: false, http: legacy })]);
     await request(app!.getHttpServer()).get('/v1/health').expect(404);
+    await request(app!.getHttpServer()).get('/v1/health/components').expect(404);
   });
 
   it('with isGlobal false, modules that do not import it cannot inject HealthService', async () => {
@@ -117,9 +147,9 @@ describe('HealthModule', () => {
       /enabledComponents: "Cach e"/,
     );
     await expect(compileWith({ details: 'sometimes' })).rejects.toThrow(/details: "sometimes"/);
-    await expect(compileWith({ trends: { retentionMs: -1 } })).rejects.toThrow(
-      /trends\.retentionMs: -1/,
-    );
+    await expect(
+      compileWith({ trends: { retentionMs: -1 }, http: { endpoints: { trends: true } } }),
+    ).rejects.toThrow(/trends\.retentionMs: -1/);
     expect(() => HealthModule.forRoot({ http: { basePath: 'a b' } })).toThrow(
       /http\.basePath: "a b"/,
     );

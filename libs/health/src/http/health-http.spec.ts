@@ -15,6 +15,12 @@ const payments = {
   check: () => ({ status: HealthStatus.HEALTHY, message: 'Payments API reachable' }),
 };
 
+/** Every endpoint group on, and the redirect: what apps/api mounts. */
+const EVERYTHING = {
+  endpoints: { legacy: true, trends: true, status: true, events: true },
+  redirect: true,
+};
+
 describe('HealthModule HTTP options', () => {
   let app: INestApplication | undefined;
 
@@ -43,17 +49,18 @@ describe('HealthModule HTTP options', () => {
 
   describe('routes', () => {
     it('mounts every group under the base path, and GET /health redirects to it', async () => {
-      await boot();
+      await boot({ http: EVERYTHING });
       await http().get('/v1/health').expect(200);
       await http().get('/v1/health/components').expect(200);
       await http().get('/v1/health/live').expect(200);
       await http().get('/v1/health/trends').expect(200);
+      await http().get('/v1/health/status').expect(200);
       const res = await http().get('/health').expect(301);
       expect(res.headers.location).toBe('/v1/health');
     });
 
     it('follows the host global prefix, the redirect included (query kept)', async () => {
-      await boot({}, (nest) => nest.setGlobalPrefix('api'));
+      await boot({ http: EVERYTHING }, (nest) => nest.setGlobalPrefix('api'));
       await http().get('/api/v1/health').expect(200);
       await http().get('/api/v1/health/ready').expect(200);
       await http().get('/v1/health').expect(404);
@@ -62,7 +69,7 @@ describe('HealthModule HTTP options', () => {
     });
 
     it('stays out of URI versioning by default: no doubled version in the path', async () => {
-      await boot({}, (nest) => {
+      await boot({ http: EVERYTHING }, (nest) => {
         nest.setGlobalPrefix('api');
         nest.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
       });
@@ -107,7 +114,9 @@ describe('HealthModule HTTP options', () => {
           return { mine: true };
         }
       }
-      const error = await boot({}, undefined, [HostHealthController]).catch((e: unknown) => e);
+      const error = await boot({ http: { redirect: true } }, undefined, [
+        HostHealthController,
+      ]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HealthRouteConflictError);
       expect(String((error as Error).message)).toMatch(
         /GET \/health.*HostHealthController\.get serves GET \/health too.*http\.redirect/,
@@ -252,8 +261,46 @@ describe('HealthModule HTTP options', () => {
   });
 
   describe('the legacy body', () => {
+    const legacyOn = { endpoints: { legacy: true } };
+
+    it('has no field of its own by default: status, timestamp (ISO 8601 in UTC) and version', async () => {
+      const at = Date.UTC(2026, 11, 4, 21, 20, 47, 123);
+      await boot({
+        http: legacyOn,
+        version: '2.0.0',
+        clock: { monotonicMs: () => performance.now(), epochMs: () => at },
+      });
+      const res = await http().get('/v1/health').expect(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.text).toBe(
+        '{"status":"healthy","timestamp":"2026-12-04T21:20:47.123Z","version":"2.0.0"}',
+      );
+    });
+
+    it('writes the timestamp with the app’s function, from the time of the response', async () => {
+      let now = 1_000_000;
+      const seen: number[] = [];
+      await boot({
+        http: legacyOn,
+        cacheTtlMs: 60_000,
+        clock: { monotonicMs: () => performance.now(), epochMs: () => now },
+        legacy: {
+          timestamp: (epochMs) => {
+            seen.push(epochMs);
+            return `t=${epochMs}`;
+          },
+        },
+      });
+      expect((await http().get('/v1/health').expect(200)).body.timestamp).toBe('t=1000000');
+      now += 5000;
+      // A cached result, a new time.
+      expect((await http().get('/v1/health').expect(200)).body.timestamp).toBe('t=1005000');
+      expect(seen).toEqual([1_000_000, 1_005_000]);
+    });
+
     it('maps the app’s own components when told, keys in the order given', async () => {
       await boot({
+        http: legacyOn,
         legacy: {
           fields: [
             { key: 'payments_ok', component: 'payments' },

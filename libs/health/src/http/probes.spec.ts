@@ -27,9 +27,16 @@ describe('readiness within the probe budget', () => {
     app = undefined;
   });
 
+  /** With the legacy body on, beside the probes. */
   async function boot(options: HealthModuleOptions): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
-      imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, ...options })],
+      imports: [
+        HealthModule.forRoot({
+          evaluationIntervalMs: 0,
+          http: { endpoints: { legacy: true } },
+          ...options,
+        }),
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
