@@ -1,15 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
 import { HealthStatus } from '../core/health-status';
-import { formatLegacyTimestamp, legacyFallbackBody, toLegacyBody } from './legacy.format';
-import { LEGACY_KEYS as KEYS } from '../../../../test/support/legacy';
+import { isoTimestamp } from '../http/http.options';
+import type { LegacyBodyField } from './legacy.format';
+import { legacyFallbackBody, toLegacyBody } from './legacy.format';
 
-const component = (name: string, status: HealthStatus): ComponentStatus => ({
+const component = (name: string, status: HealthStatus, shadow = false): ComponentStatus => ({
   name,
   status,
   message: `${name} ${status}`,
   response_time_ms: 1,
   metadata: {},
+  ...(shadow ? { shadow: true } : {}),
 });
 
 const report = (overall: HealthStatus, ...components: ComponentStatus[]): SystemHealthStatus => ({
@@ -18,12 +19,47 @@ const report = (overall: HealthStatus, ...components: ComponentStatus[]): System
   timestamp: 1_751_069_199.130848,
 });
 
-describe('legacy format (run in TZ=UTC, set by the global setup)', () => {
-  it('has exactly the six keys, in order', () => {
-    const body = toLegacyBody(report(HealthStatus.HEALTHY), '1.0.0');
-    expect(Object.keys(body)).toEqual(KEYS);
+/** An app's fields: one that is false while missing, two that are null. */
+const FIELDS: LegacyBodyField[] = [
+  { key: 'payments_available', component: 'payments', whenMissing: false },
+  { key: 'search_healthy', component: 'search', whenMissing: null },
+  { key: 'queue_healthy', component: 'queue', whenMissing: null },
+];
+const TIME = '2025-06-28T00:06:39.130Z';
+
+describe('legacy format', () => {
+  it('has status, timestamp and version only when the app gives no field', () => {
+    const body = toLegacyBody(
+      report(HealthStatus.HEALTHY, component('db', HealthStatus.HEALTHY)),
+      '1.0.0',
+      [],
+      TIME,
+    );
     expect(JSON.stringify(body)).toBe(
-      '{"status":"healthy","timestamp":"2025-06-28T00:06:39.130848","version":"1.0.0","ai_model_available":false,"resilience_healthy":null,"cache_healthy":null}',
+      '{"status":"healthy","timestamp":"2025-06-28T00:06:39.130Z","version":"1.0.0"}',
+    );
+  });
+
+  it('writes the timestamp as given, ISO 8601 in UTC by default', () => {
+    expect(isoTimestamp(1_751_069_199_130)).toBe(TIME);
+    expect(isoTimestamp(0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(toLegacyBody(report(HealthStatus.HEALTHY), '1.0.0', [], 'at noon').timestamp).toBe(
+      'at noon',
+    );
+  });
+
+  it('puts the app’s fields after status, timestamp and version, in the order given', () => {
+    const body = toLegacyBody(report(HealthStatus.HEALTHY), '1.0.0', FIELDS, TIME);
+    expect(Object.keys(body)).toEqual([
+      'status',
+      'timestamp',
+      'version',
+      'payments_available',
+      'search_healthy',
+      'queue_healthy',
+    ]);
+    expect(JSON.stringify(body)).toBe(
+      '{"status":"healthy","timestamp":"2025-06-28T00:06:39.130Z","version":"1.0.0","payments_available":false,"search_healthy":null,"queue_healthy":null}',
     );
   });
 
@@ -32,87 +68,75 @@ describe('legacy format (run in TZ=UTC, set by the global setup)', () => {
     [HealthStatus.DEGRADED, 'degraded'],
     [HealthStatus.UNHEALTHY, 'degraded'],
   ])('shows overall %s as "%s"', (overall, shown) => {
-    expect(toLegacyBody(report(overall), '1.0.0').status).toBe(shown);
+    expect(toLegacyBody(report(overall), '1.0.0', FIELDS, TIME).status).toBe(shown);
   });
 
   it.each([
-    [HealthStatus.HEALTHY, true, true],
-    [HealthStatus.DEGRADED, false, false],
-    [HealthStatus.UNHEALTHY, false, false],
-  ])('maps component status %s to ai_model_available=%s and *_healthy=%s', (status, ai, other) => {
+    [HealthStatus.HEALTHY, true],
+    [HealthStatus.DEGRADED, false],
+    [HealthStatus.UNHEALTHY, false],
+  ])('maps component status %s to %s in every field', (status, shown) => {
     const body = toLegacyBody(
       report(
         status,
-        component('ai_model', status),
-        component('resilience', status),
-        component('cache', status),
+        component('payments', status),
+        component('search', status),
+        component('queue', status),
       ),
       '1.0.0',
+      FIELDS,
+      TIME,
     );
     expect(body).toMatchObject({
-      ai_model_available: ai,
-      resilience_healthy: other,
-      cache_healthy: other,
+      payments_available: shown,
+      search_healthy: shown,
+      queue_healthy: shown,
     });
   });
 
-  it('gives null for resilience and cache when they are not registered, false for a missing ai_model', () => {
+  it('gives each field its whenMissing while its component is not registered', () => {
     const body = toLegacyBody(
       report(HealthStatus.HEALTHY, component('database', HealthStatus.HEALTHY)),
       '9.9.9',
+      FIELDS,
+      TIME,
     );
     expect(body).toEqual({
       status: 'healthy',
-      timestamp: '2025-06-28T00:06:39.130848',
+      timestamp: TIME,
       version: '9.9.9',
-      ai_model_available: false,
-      resilience_healthy: null,
-      cache_healthy: null,
+      payments_available: false,
+      search_healthy: null,
+      queue_healthy: null,
     });
+  });
+
+  it('never counts a shadow check for its field', () => {
+    const body = toLegacyBody(
+      report(HealthStatus.HEALTHY, component('payments', HealthStatus.HEALTHY, true)),
+      '1.0.0',
+      FIELDS,
+      TIME,
+    );
+    expect(body.payments_available).toBe(false);
   });
 
   it('builds the fallback body from configuration alone', () => {
-    const body = legacyFallbackBody(1_751_069_199, '1.0.0', {
-      ai_model_available: true,
-      resilience_healthy: null,
-      cache_healthy: null,
-    });
-    expect(Object.keys(body)).toEqual(KEYS);
-    expect(body).toEqual({
+    const fallback = { payments_available: true, search_healthy: null, queue_healthy: null };
+    const body = legacyFallbackBody('1.0.0', TIME, fallback);
+    expect(Object.keys(body)).toEqual([
+      'status',
+      'timestamp',
+      'version',
+      'payments_available',
+      'search_healthy',
+      'queue_healthy',
+    ]);
+    expect(body).toEqual({ status: 'degraded', timestamp: TIME, version: '1.0.0', ...fallback });
+    expect(legacyFallbackBody('1.0.0', TIME, {})).toEqual({
       status: 'degraded',
-      timestamp: '2025-06-28T00:06:39',
+      timestamp: TIME,
       version: '1.0.0',
-      ai_model_available: true,
-      resilience_healthy: null,
-      cache_healthy: null,
-    });
-  });
-
-  describe('formatLegacyTimestamp', () => {
-    it.each([
-      [1_751_069_199.130848, '2025-06-28T00:06:39.130848'],
-      [1_751_069_199, '2025-06-28T00:06:39'],
-      [1_751_069_199.5, '2025-06-28T00:06:39.500000'],
-      [1_751_069_199.000001, '2025-06-28T00:06:39.000001'],
-      [1_751_069_199 + 0.9999996, '2025-06-28T00:06:40'],
-      [0, '1970-01-01T00:00:00'],
-      [-0.25, '1969-12-31T23:59:59.750000'],
-    ])('formats %d as %s', (seconds, expected) => {
-      expect(formatLegacyTimestamp(seconds)).toBe(expected);
-    });
-
-    it('uses local wall-clock time, without a zone designator', () => {
-      const script = `
-        require('ts-node').register({ transpileOnly: true });
-        const { formatLegacyTimestamp } = require('./libs/health/src/formats/legacy.format.ts');
-        process.stdout.write(formatLegacyTimestamp(1751069199.130848));`;
-      const inZone = (TZ: string) =>
-        execFileSync(process.execPath, ['-e', script], {
-          env: { ...process.env, TZ },
-          encoding: 'utf8',
-        });
-      expect(inZone('Asia/Kolkata')).toBe('2025-06-28T05:36:39.130848');
-      expect(inZone('America/New_York')).toBe('2025-06-27T20:06:39.130848');
     });
   });
 });
