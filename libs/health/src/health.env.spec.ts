@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { HealthConfigurationError } from './shared/errors';
 import { healthOptionsFromEnv } from './health.env';
+import { healthConfigOptionsFromEnv } from './config/config.env';
 import { envList, envSecretList } from './shared/env';
 import { isAccessSecret } from './shared/access-secret';
 import { healthWebhookOptionsFromEnv } from './webhooks/webhook.env';
@@ -9,6 +10,13 @@ const DETAILS_1 = 'details-key-9f3a1c0b7e';
 const DETAILS_2 = 'details-key-10d4e8b2a6';
 const ADMIN = 'admin-key-5c2e9b71f0a4';
 const SECRET_VARIABLES = ['HEALTH_DETAILS_KEYS', 'HEALTH_ADMIN_KEYS'];
+
+/**
+ * Who reads a key variable: the module options the details keys, the runtime configuration's
+ * options (HealthConfigModule) the admin keys.
+ */
+const readerOf = (variable: string) =>
+  variable === 'HEALTH_ADMIN_KEYS' ? healthConfigOptionsFromEnv : healthOptionsFromEnv;
 
 /** The error a call throws, or undefined. */
 function thrown(call: () => unknown): unknown {
@@ -34,15 +42,18 @@ describe('healthOptionsFromEnv', () => {
       trends: { retentionMs: undefined },
       details: undefined,
       detailsKeys: undefined,
-      adminKeys: undefined,
       secrets: [],
       shutdownDelayMs: undefined,
       shutdownTimeoutMs: undefined,
       probeTimeoutMs: undefined,
       startupGraceMs: undefined,
       logTransitions: undefined,
-      configFile: undefined,
       configSources: {},
+    });
+    expect(healthConfigOptionsFromEnv({})).toEqual({
+      adminKeys: undefined,
+      configFile: undefined,
+      configFleet: undefined,
     });
   });
 
@@ -155,8 +166,10 @@ describe('healthOptionsFromEnv', () => {
     );
   });
 
-  it('reads the older HEALTH_TREND_INTERVAL_MS when HEALTH_EVALUATION_INTERVAL_MS is unset', () => {
-    expect(healthOptionsFromEnv({ HEALTH_TREND_INTERVAL_MS: '0' }).evaluationIntervalMs).toBe(0);
+  it('reads no older name of the evaluation interval (the template preset maps its own)', () => {
+    expect(
+      healthOptionsFromEnv({ HEALTH_TREND_INTERVAL_MS: '0' }).evaluationIntervalMs,
+    ).toBeUndefined();
     expect(
       healthOptionsFromEnv({ HEALTH_TREND_INTERVAL_MS: '0', HEALTH_EVALUATION_INTERVAL_MS: '20' })
         .evaluationIntervalMs,
@@ -207,21 +220,23 @@ describe('healthOptionsFromEnv', () => {
 
 describe('the keys: HEALTH_DETAILS_KEYS and HEALTH_ADMIN_KEYS', () => {
   it('reads them as comma lists or JSON arrays, trimmed, and adds them to the secrets', () => {
-    const options = healthOptionsFromEnv({
+    const env = {
       HEALTH_DETAILS_KEYS: `["${DETAILS_1}", " ${DETAILS_2} "]`,
       HEALTH_ADMIN_KEYS: ` ${ADMIN} ,`,
-    });
-    expect(options).toMatchObject({
+    };
+    expect(healthOptionsFromEnv(env)).toMatchObject({
       detailsKeys: [DETAILS_1, DETAILS_2],
-      adminKeys: [ADMIN],
       secrets: [DETAILS_1, DETAILS_2, ADMIN],
     });
+    expect(healthConfigOptionsFromEnv(env).adminKeys).toEqual([ADMIN]);
   });
 
   it.each(SECRET_VARIABLES)('takes %s unset or empty as unset', (variable) => {
+    const read = (value: string | undefined): Record<string, unknown> =>
+      readerOf(variable)({ [variable]: value }) as Record<string, unknown>;
     const option = variable === 'HEALTH_ADMIN_KEYS' ? 'adminKeys' : 'detailsKeys';
-    expect(healthOptionsFromEnv({ [variable]: '' })[option]).toBeUndefined();
-    expect(healthOptionsFromEnv({ [variable]: undefined })[option]).toBeUndefined();
+    expect(read('')[option]).toBeUndefined();
+    expect(read(undefined)[option]).toBeUndefined();
   });
 
   it.each(
@@ -231,7 +246,7 @@ describe('the keys: HEALTH_DETAILS_KEYS and HEALTH_ADMIN_KEYS', () => {
       ),
     ),
   )('refuses a weak key in %s (%j), naming the variable, never the value', (variable, value) => {
-    const error = thrown(() => healthOptionsFromEnv({ [variable]: value }));
+    const error = thrown(() => readerOf(variable)({ [variable]: value }));
     expect(error).toBeInstanceOf(HealthConfigurationError);
     expect((error as Error).message).toBe(
       `Invalid setting ${variable}: "***" (expected a secret of at least 16 characters: letters, digits, - . _ ~ + / (then optional =))`,
@@ -243,20 +258,20 @@ describe('the keys: HEALTH_DETAILS_KEYS and HEALTH_ADMIN_KEYS', () => {
       [' ', '\t', ' , ', ',', ',,,', '[]', '[" "]'].map((value) => [variable, value] as const),
     ),
   )('refuses %s set but blank (%j): a blank secret is not "unset"', (variable, value) => {
-    expect(() => healthOptionsFromEnv({ [variable]: value })).toThrow(
+    expect(() => readerOf(variable)({ [variable]: value })).toThrow(
       `Invalid setting ${variable}: "***" (expected one or more secrets, not a blank value (leave it unset or empty for none))`,
     );
   });
 
   it('refuses a malformed JSON list without quoting it', () => {
-    expect(() => healthOptionsFromEnv({ HEALTH_ADMIN_KEYS: `["${ADMIN}"` })).toThrow(
+    expect(() => healthConfigOptionsFromEnv({ HEALTH_ADMIN_KEYS: `["${ADMIN}"` })).toThrow(
       'Invalid setting HEALTH_ADMIN_KEYS: "***" (expected a JSON array of strings or comma-separated values)',
     );
   });
 
   it('refuses an admin key that is also a details key, naming both variables, never the key', () => {
     const error = thrown(() =>
-      healthOptionsFromEnv({
+      healthConfigOptionsFromEnv({
         HEALTH_DETAILS_KEYS: `${DETAILS_1},${ADMIN}`,
         HEALTH_ADMIN_KEYS: ADMIN,
       }),

@@ -4,6 +4,7 @@ import {
   templateHealthOptions,
   templateWebhookOptions,
 } from './template-preset';
+import { legacyContract } from './legacy-contract';
 
 describe('the template preset', () => {
   it('enables the template default when the list is unset, with database when DATABASE_URL is set', () => {
@@ -63,7 +64,20 @@ describe('the template preset', () => {
     expect(templateHealthOptions({}).authorizeDetails).toBeUndefined();
     // The template's list picks which of its components are built, never filtering the app's.
     expect(options.enabledComponents).toBeUndefined();
-    expect(templateHealthOptions({}).legacy).toEqual({ fallback: { ai_model_available: false } });
+    expect(templateHealthOptions({}).legacy).toEqual(legacyContract(false));
+    expect(templateHealthOptions({}).legacy?.fallback).toEqual({ ai_model_available: false });
+  });
+
+  it('reads the older HEALTH_TREND_INTERVAL_MS when HEALTH_EVALUATION_INTERVAL_MS is unset', () => {
+    expect(templateHealthOptions({ HEALTH_TREND_INTERVAL_MS: '0' }).evaluationIntervalMs).toBe(0);
+    expect(
+      templateHealthOptions({ HEALTH_TREND_INTERVAL_MS: '0', HEALTH_EVALUATION_INTERVAL_MS: '20' })
+        .evaluationIntervalMs,
+    ).toBe(20);
+    expect(
+      templateHealthOptions({ HEALTH_TREND_INTERVAL_MS: '30', HEALTH_EVALUATION_INTERVAL_MS: ' ' })
+        .evaluationIntervalMs,
+    ).toBe(30);
   });
 
   it('collects the secrets that must never be shown: keys and URL passwords', () => {
