@@ -1,17 +1,27 @@
 import { HealthConfigurationError } from './shared/errors';
 import { HealthStatus } from './core/health-status';
+import { Test } from '@nestjs/testing';
 import type { HealthModuleOptions } from './health.options';
-import { resolveHealthOptions } from './health.options';
+import { HealthModule } from './health.module';
+import { HealthService } from './core/health.service';
+import { ENGINE_OPTIONS, resolveEngineOptions } from './core/engine.options';
+import type { HealthEngineOptions } from './core/engine.options';
+import { resolveConfigSettings } from './config/config.options';
+import { HealthConfigModule } from './config/health-config.module';
 import { validateComponentName } from './shared/names';
 import { MAX_TIMER_MS } from './shared/validate';
-import { resolveHttpSettings, resolveRoutes } from './http/http.options';
+import { isoTimestamp, resolveHttpSettings, resolveRoutes } from './http/http.options';
 import { resolveTrendSettings } from './trends/trend.options';
 import type { WebhookOptions } from './webhooks/webhook.options';
 import { resolveWebhookOptions } from './webhooks/webhook.options';
 
-describe('resolveHealthOptions', () => {
+/** Trend settings of these module options, sampled at the engine's interval (default 10 s). */
+const trendSettingsOf = (options: HealthModuleOptions = {}) =>
+  resolveTrendSettings(options.trends, options.evaluationIntervalMs ?? 10_000);
+
+describe('resolveEngineOptions', () => {
   it('fills in the defaults', () => {
-    const resolved = resolveHealthOptions();
+    const resolved = resolveEngineOptions();
     expect(resolved).toMatchObject({
       version: '1.0.0',
       defaults: { timeoutMs: 2000, retries: 1, cacheTtlMs: 0, critical: true, tags: [] },
@@ -27,33 +37,36 @@ describe('resolveHealthOptions', () => {
   });
 
   it('refuses secrets or details keys that are not a list, without showing them', () => {
-    expect(() => resolveHealthOptions({ secrets: 'pw-secret-1' as never })).toThrow(
+    expect(() => resolveEngineOptions({ secrets: 'pw-secret-1' as never })).toThrow(
       'Invalid setting secrets: "***" (expected an array of strings)',
     );
     expect(() => resolveHttpSettings({ detailsKeys: 'sk-live-key' as never })).toThrow(
       'Invalid setting detailsKeys: "***"',
     );
-    expect(() => resolveHealthOptions({ detailsKeys: [5] as never })).toThrow(
+    expect(() => resolveHttpSettings({ detailsKeys: [5] as never })).toThrow(
       /detailsKeys: "\*\*\*"/,
     );
   });
 
-  it('treats the details keys as secrets too', () => {
-    expect(resolveHealthOptions({ secrets: ['s-1'], detailsKeys: ['k-1'] }).secrets).toEqual([
-      's-1',
-      'k-1',
-    ]);
+  it('treats the details keys as secrets too (HealthModule gives them to the engine)', async () => {
+    const key = 'details-key-0123456789';
+    const moduleRef = await Test.createTestingModule({
+      imports: [HealthModule.forRoot({ secrets: ['s-1'], detailsKeys: [key], exposeHttp: false })],
+    }).compile();
+    expect(moduleRef.get<HealthEngineOptions>(ENGINE_OPTIONS).secrets).toEqual(['s-1', key]);
+    expect(moduleRef.get(HealthService).redactor.text(`token ${key}`)).toBe('token ***');
+    await moduleRef.close();
   });
 
   it('keeps the secrets it is given', () => {
-    expect(resolveHealthOptions({ secrets: ['a-secret', undefined] }).secrets).toEqual([
+    expect(resolveEngineOptions({ secrets: ['a-secret', undefined] }).secrets).toEqual([
       'a-secret',
       undefined,
     ]);
   });
 
   it('keeps valid settings', () => {
-    const resolved = resolveHealthOptions({
+    const resolved = resolveEngineOptions({
       version: '2.0.0',
       defaultTimeoutMs: 500,
       retries: 0,
@@ -151,28 +164,27 @@ describe('resolveHealthOptions', () => {
       /components\.cache\.retries: -3/,
     ],
   ])('refuses %s, naming the setting and the value', (_label, options, message) => {
-    expect(() => resolveHealthOptions(options)).toThrow(HealthConfigurationError);
-    expect(() => resolveHealthOptions(options)).toThrow(message);
+    expect(() => resolveEngineOptions(options)).toThrow(HealthConfigurationError);
+    expect(() => resolveEngineOptions(options)).toThrow(message);
   });
 
   it('masks credentials inside a bad value it shows', () => {
-    expect(() => resolveHealthOptions({ version: 5 as never })).toThrow('version: 5');
-    expect(() => resolveHealthOptions({ enabledComponents: ['redis://u:hunter2@cache'] })).toThrow(
+    expect(() => resolveEngineOptions({ version: 5 as never })).toThrow('version: 5');
+    expect(() => resolveEngineOptions({ enabledComponents: ['redis://u:hunter2@cache'] })).toThrow(
       'enabledComponents: "redis://u:***@cache"',
     );
   });
 
   it('applies enabledComponents to any name, not a built-in list', () => {
-    const resolved = resolveHealthOptions({ enabledComponents: ['payments', 'cache'] });
+    const resolved = resolveEngineOptions({ enabledComponents: ['payments', 'cache'] });
     expect([...(resolved.enabledComponents ?? [])]).toEqual(['payments', 'cache']);
   });
 });
 
 describe('consumer settings, each resolved from the module options', () => {
   it('resolves trend and webhook defaults', () => {
-    expect(resolveTrendSettings()).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
-    expect(resolveTrendSettings({ evaluationIntervalMs: 0 }).intervalMs).toBe(0);
-    expect(resolveTrendSettings({ trends: false }).intervalMs).toBe(0);
+    expect(trendSettingsOf()).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
+    expect(trendSettingsOf({ evaluationIntervalMs: 0 }).intervalMs).toBe(0);
     const webhooks = resolveWebhookOptions();
     expect(webhooks).toEqual({
       urls: [],
@@ -199,7 +211,7 @@ describe('consumer settings, each resolved from the module options', () => {
     ['trends that are not an object', { trends: 5 as never }, /trends: 5/],
     ['a retention past 2^31-1', { trends: { retentionMs: 2 ** 31 } }, /trends\.retentionMs/],
   ])('refuses %s in the trend settings', (_label, options, message) => {
-    expect(() => resolveTrendSettings(options)).toThrow(message);
+    expect(() => trendSettingsOf(options)).toThrow(message);
   });
 
   it.each<[string, WebhookOptions, RegExp]>([
@@ -228,7 +240,7 @@ describe('consumer settings, each resolved from the module options', () => {
   });
 
   it('accepts an evaluation interval of 0 (no trends) whatever the retention', () => {
-    expect(resolveTrendSettings({ evaluationIntervalMs: 0, trends: { retentionMs: 1 } })).toEqual({
+    expect(trendSettingsOf({ evaluationIntervalMs: 0, trends: { retentionMs: 1 } })).toEqual({
       intervalMs: 0,
       retentionMs: 1,
     });
@@ -238,16 +250,8 @@ describe('consumer settings, each resolved from the module options', () => {
     const settings = resolveHttpSettings({ detailsKeys: [' details-key-0001 ', undefined, ''] });
     expect(settings.details).toBe('when-authorized');
     expect(settings.detailsKeys).toEqual(['details-key-0001']);
-    expect(settings.legacy.fields.map((f) => f.key)).toEqual([
-      'ai_model_available',
-      'resilience_healthy',
-      'cache_healthy',
-    ]);
-    expect(settings.legacy.fallback).toEqual({
-      ai_model_available: false,
-      resilience_healthy: null,
-      cache_healthy: null,
-    });
+    // No field of the library's own; the timestamp in ISO 8601, UTC.
+    expect(settings.legacy).toEqual({ fields: [], fallback: {}, timestamp: isoTimestamp });
     const custom = resolveHttpSettings({
       legacy: {
         fields: [{ key: 'payments_ok', component: 'payments' }],
@@ -257,7 +261,10 @@ describe('consumer settings, each resolved from the module options', () => {
     expect(custom.legacy).toEqual({
       fields: [{ key: 'payments_ok', component: 'payments', whenMissing: null }],
       fallback: { payments_ok: false },
+      timestamp: isoTimestamp,
     });
+    const stamp = (epochMs: number) => String(epochMs);
+    expect(resolveHttpSettings({ legacy: { timestamp: stamp } }).legacy.timestamp).toBe(stamp);
   });
 
   it.each<[string, HealthModuleOptions, RegExp]>([
@@ -271,16 +278,6 @@ describe('consumer settings, each resolved from the module options', () => {
       'a weak details key',
       { detailsKeys: ['details-key-0001', 'weak-key'] },
       /^Invalid setting detailsKeys: "\*\*\*" \(expected a secret of at least 16 characters/,
-    ],
-    [
-      'a blank admin key',
-      { adminKeys: [' '] },
-      /^Invalid setting adminKeys: "\*\*\*" \(expected one or more secrets, not a blank value/,
-    ],
-    [
-      'an admin key that is also a details key',
-      { adminKeys: ['shared-key-000001'], detailsKeys: ['shared-key-000001'] },
-      /^Invalid setting adminKeys: "\*\*\*" \(expected keys other than those of detailsKeys: an admin key may not be a details key\)$/,
     ],
     ['a hook that is not a function', { authorizeDetails: 5 as never }, /authorizeDetails/],
     ['a writer without a media type', { writers: [{ write: () => 1 }] as never }, /writers/],
@@ -318,32 +315,63 @@ describe('consumer settings, each resolved from the module options', () => {
     ],
     [
       'a fallback that is not a boolean',
-      { legacy: { fallback: { cache_healthy: 'yes' as never } } },
+      {
+        legacy: {
+          fields: [{ key: 'cache_healthy', component: 'cache' }],
+          fallback: { cache_healthy: 'yes' as never },
+        },
+      },
       /legacy\.fallback\.cache_healthy: "yes"/,
+    ],
+    [
+      'a timestamp that is not a function',
+      { legacy: { timestamp: 'iso' as never } },
+      /legacy\.timestamp: "string" \(expected a function of epoch ms\)/,
     ],
     ['legacy fields that are not a list', { legacy: { fields: 'x' as never } }, /legacy\.fields/],
   ])('refuses %s in the HTTP settings', (_label, options, message) => {
     expect(() => resolveHttpSettings(options)).toThrow(message);
   });
 
+  it('refuses a blank admin key, and one that is also a details key (HealthConfigModule)', async () => {
+    expect(() => resolveConfigSettings({ adminKeys: [' '] })).toThrow(
+      /^Invalid setting adminKeys: "\*\*\*" \(expected one or more secrets, not a blank value/,
+    );
+    const shared = 'shared-key-000001';
+    const compile = Test.createTestingModule({
+      imports: [
+        HealthModule.forRoot({ detailsKeys: [shared], exposeHttp: false }),
+        HealthConfigModule.forRoot({ adminKeys: [shared], http: false }),
+      ],
+    }).compile();
+    await expect(compile).rejects.toThrow(
+      /^Invalid setting adminKeys: "\*\*\*" \(expected keys other than the details keys: an admin key may not be a details key\)$/,
+    );
+  });
+
   it('resolves routes: base path, groups, redirect', () => {
+    // What every app needs, and nothing else: the report and the probes, no redirect.
     expect(resolveRoutes()).toEqual({
       basePath: 'v1/health',
       endpoints: {
-        legacy: true,
+        legacy: false,
         components: true,
         probes: true,
-        trends: true,
-        config: true,
-        status: true,
-        events: true,
+        trends: false,
+        status: false,
+        events: false,
       },
-      redirect: true,
+      redirect: false,
       version: undefined,
     });
     expect(
-      resolveRoutes({ basePath: '/ops/health/', redirect: false, endpoints: { trends: false } }),
-    ).toMatchObject({ basePath: 'ops/health', redirect: false, endpoints: { trends: false } });
+      resolveRoutes({ basePath: '/ops/health/', redirect: true, endpoints: { trends: true } }),
+    ).toMatchObject({ basePath: 'ops/health', redirect: true, endpoints: { trends: true } });
+    // No redirect from health to itself.
+    expect(resolveRoutes({ basePath: 'health', redirect: true }).redirect).toBe(false);
+    expect(() => resolveRoutes({ endpoints: { config: true } as never })).toThrow(
+      /http\.endpoints\.config/,
+    );
     expect(() => resolveRoutes({ basePath: 'a b' })).toThrow(/http\.basePath: "a b"/);
     expect(() => resolveRoutes({ endpoints: { dashboard: true } as never })).toThrow(
       /http\.endpoints\.dashboard/,
@@ -356,16 +384,16 @@ describe('consumer settings, each resolved from the module options', () => {
   });
 
   it('refuses options that are not an object', () => {
-    expect(() => resolveHealthOptions(null as never)).toThrow(/HealthModule options: null/);
+    expect(() => resolveEngineOptions(null as never)).toThrow(/HealthModule options: null/);
   });
 
   it('describes values JSON cannot hold by their type', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => resolveHealthOptions({ components: { x: { tags: circular as never } } })).toThrow(
+    expect(() => resolveEngineOptions({ components: { x: { tags: circular as never } } })).toThrow(
       /tags: an object \(/,
     );
-    expect(() => resolveHealthOptions({ version: (() => 1) as never })).toThrow(
+    expect(() => resolveEngineOptions({ version: (() => 1) as never })).toThrow(
       /version: a function \(/,
     );
   });
