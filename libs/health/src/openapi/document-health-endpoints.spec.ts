@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Controller, Get, Module, RequestMethod, VersioningType } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { HealthConfigurationError } from '../shared/errors';
 import { HealthStatus } from '../core/health-status';
 import { HealthModule } from '../health.module';
+import { HealthConfigModule } from '../config/health-config.module';
 import { HealthMetricsModule } from '../metrics';
 import { HealthTerminusModule } from '../terminus';
 import { documentHealthEndpoints, HealthResponse } from '.';
@@ -34,16 +35,20 @@ describe('documentHealthEndpoints', () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
   });
 
+  /** Every endpoint of HealthModule on, beside the metrics and the Terminus route. */
   async function boot(
     configure?: (app: INestApplication) => void,
-    imports: Type[] = [],
+    imports: (Type | DynamicModule)[] = [],
   ): Promise<INestApplication> {
     const moduleRef = await Test.createTestingModule({
       imports: [
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
           checks: [{ name: 'payments', check: () => ({ status: HealthStatus.HEALTHY }) }],
-          http: { basePath: 'ops/health' },
+          http: {
+            basePath: 'ops/health',
+            endpoints: { legacy: true, trends: true, status: true, events: true },
+          },
         }),
         HealthMetricsModule.forRoot({ registry: new Registry() }),
         HealthTerminusModule.forRoot({ path: 'terminus' }),
@@ -77,15 +82,20 @@ describe('documentHealthEndpoints', () => {
     return found;
   }
 
-  /** The library's routes in the app, read from Nest's metadata: `Controller_handler`. */
-  function libraryRoutes(app: INestApplication): string[] {
+  /**
+   * The library's routes in the app, read from Nest's metadata: `Controller_handler`, of these
+   * modules; a handler a controller inherits (`class X extends XRoutes {}`) counts too.
+   */
+  function libraryRoutes(
+    app: INestApplication,
+    modules = ['HealthModule', 'HealthMetricsModule', 'HealthTerminusModule'],
+  ): string[] {
     const ids: string[] = [];
     for (const module of app.get(ModulesContainer).values()) {
-      const name = module.metatype?.name;
-      if (!['HealthModule', 'HealthMetricsModule', 'HealthTerminusModule'].includes(name)) continue;
+      if (!modules.includes(module.metatype?.name)) continue;
       for (const { metatype } of module.controllers.values()) {
         const type = metatype as Type;
-        for (const key of Object.getOwnPropertyNames(type.prototype)) {
+        for (const key of handlerNames(type.prototype as object)) {
           const handler = (type.prototype as Record<string, unknown>)[key];
           if (key === 'constructor' || typeof handler !== 'function') continue;
           const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
@@ -96,35 +106,73 @@ describe('documentHealthEndpoints', () => {
     return ids;
   }
 
-  it('describes every route of the library with a summary and described responses', async () => {
-    const app = await boot((a) => a.setGlobalPrefix('api'));
-    const count = documentHealthEndpoints(app);
-    const document = documentOf(app);
-    const ops = operations(document);
-    const routes = libraryRoutes(app);
-    expect(routes.length).toBeGreaterThanOrEqual(13);
-    expect(count).toBe(routes.length);
-    for (const id of routes) {
-      const found = ops.get(id);
-      expect([id, found?.operation.summary]).toEqual([id, expect.any(String)]);
-      const responses = Object.entries(
-        found!.operation.responses as Record<string, { description: string }>,
-      );
-      expect(responses.length).toBeGreaterThan(0);
-      for (const [, response] of responses) expect(response.description).not.toBe('');
-      expect(found!.operation.tags).toEqual([
-        id.startsWith('HealthMetrics') ? 'metrics' : 'health',
-      ]);
+  /** Property names of a prototype and of those it inherits from, short of Object's. */
+  function handlerNames(prototype: object): string[] {
+    const names = new Set<string>();
+    for (let p = prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object) {
+      for (const name of Object.getOwnPropertyNames(p)) names.add(name);
     }
-    // The paths follow the global prefix and the module's base path.
-    expect(ops.get('LegacyHealthController_legacy')?.path).toBe('/api/ops/health');
-    expect(ops.get('ProbesController_ready')?.path).toBe('/api/ops/health/ready');
-    expect(ops.get('HealthMetricsController_scrape')?.path).toBe('/api/metrics');
-    // The metrics token is presented as every access secret is: Bearer or X-API-Key.
-    const scrape = ops.get('HealthMetricsController_scrape')?.operation.description;
-    expect(scrape).toContain('`Authorization: Bearer <token>` or `X-API-Key: <token>`');
-    expect(ops.get('TerminusFormatController_report')?.path).toBe('/api/terminus');
-    expect(document.components?.schemas?.HealthResponse).toBeDefined();
+    return [...names];
+  }
+
+  // SUSPECTED BUG (restructure): a handler the controller inherits (the status page's
+  // `HealthStatusPageController extends HealthStatusPageRoutes`) is not described: handlerOf looks
+  // at the class's own prototype only. Marked failing until the final commit.
+  it.failing(
+    'describes every route of the library with a summary and described responses',
+    async () => {
+      const app = await boot((a) => a.setGlobalPrefix('api'));
+      const count = documentHealthEndpoints(app);
+      const document = documentOf(app);
+      const ops = operations(document);
+      const routes = libraryRoutes(app);
+      expect(routes.length).toBeGreaterThanOrEqual(11);
+      expect(count).toBe(routes.length);
+      for (const id of routes) {
+        const found = ops.get(id);
+        expect([id, found?.operation.summary]).toEqual([id, expect.any(String)]);
+        const responses = Object.entries(
+          found!.operation.responses as Record<string, { description: string }>,
+        );
+        expect(responses.length).toBeGreaterThan(0);
+        for (const [, response] of responses) expect(response.description).not.toBe('');
+        expect(found!.operation.tags).toEqual([
+          id.startsWith('HealthMetrics') ? 'metrics' : 'health',
+        ]);
+      }
+      // The paths follow the global prefix and the module's base path.
+      expect(ops.get('LegacyHealthController_legacy')?.path).toBe('/api/ops/health');
+      expect(ops.get('ProbesController_ready')?.path).toBe('/api/ops/health/ready');
+      expect(ops.get('HealthMetricsController_scrape')?.path).toBe('/api/metrics');
+      // The metrics token is presented as every access secret is: Bearer or X-API-Key.
+      const scrape = ops.get('HealthMetricsController_scrape')?.operation.description;
+      expect(scrape).toContain('`Authorization: Bearer <token>` or `X-API-Key: <token>`');
+      expect(ops.get('TerminusFormatController_report')?.path).toBe('/api/terminus');
+      expect(document.components?.schemas?.HealthResponse).toBeDefined();
+    },
+  );
+
+  // SUSPECTED BUG (restructure): documentHealthEndpoints looks at HealthModule, HealthMetricsModule
+  // and HealthTerminusModule only; the admin endpoint moved to HealthConfigModule and is no longer
+  // described, though HEALTH_ROUTE_DOCS has it. Marked failing until the final commit.
+  it.failing('describes the admin endpoint of HealthConfigModule too', async () => {
+    const app = await boot(
+      (a) => a.setGlobalPrefix('api'),
+      [HealthConfigModule.forRoot({ adminKeys: ['admin-key-0001-7c3e5a9b'] })],
+    );
+    const config = libraryRoutes(app, ['HealthConfigModule']);
+    expect(config).toEqual([
+      'HealthConfigController_get',
+      'HealthConfigController_patch',
+      'HealthConfigController_reset',
+    ]);
+    documentHealthEndpoints(app);
+    const ops = operations(documentOf(app));
+    for (const id of config) {
+      expect([id, ops.get(id)?.operation.summary]).toEqual([id, expect.any(String)]);
+      expect(ops.get(id)?.operation.tags).toEqual(['health']);
+      expect(ops.get(id)?.path).toBe('/api/v1/health/config');
+    }
   });
 
   it("leaves the app's own controllers alone, even one named like the library's", async () => {
