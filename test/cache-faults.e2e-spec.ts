@@ -1,4 +1,4 @@
-import { HealthService, HealthStatus, REDIS_UNAVAILABLE } from '@nest-health/core';
+import { HealthService, HealthStatus } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import request from 'supertest';
@@ -85,7 +85,7 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
     expect(await legacy()).toMatchObject({ status: 'degraded', cache_healthy: false });
     expect(cacheStatus()).toMatchObject({
       status: HealthStatus.DEGRADED,
-      message: REDIS_UNAVAILABLE,
+      message: 'Redis unavailable, serving from memory',
       metadata: { backend: 'memory', configured_backend: 'redis' },
     });
     await cache.set('k', 'from-memory', 60_000);

@@ -1,6 +1,6 @@
 import { HealthConfigurationError } from '@nest-health/core';
 import { Logger } from '@nestjs/common';
-import { templateHealthOptions } from '../health/template-preset';
+import { templateConfigOptions, templateHealthOptions } from '../health/template-preset';
 import { apiKeysFromEnv } from './auth.config';
 import { DetailsAccess } from './details-access';
 
@@ -89,7 +89,7 @@ describe('the template preset with every API key', () => {
   ])('refuses an admin key that is one of %s, naming both, never the key', (variable, keys) => {
     let error: unknown;
     try {
-      templateHealthOptions({
+      templateConfigOptions({
         ...keys,
         HEALTH_ADMIN_KEYS: 'admin-key-0123456789,shared-key-0123456789',
       });

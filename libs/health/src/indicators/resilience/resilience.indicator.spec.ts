@@ -8,6 +8,11 @@ import { HealthModule } from '../../health.module';
 import { toLegacyBody } from '../../formats/legacy.format';
 import { CircuitBreakerRegistry, ResilienceIndicator } from '.';
 
+/** The legacy body's resilience field, as the template maps it. */
+const RESILIENCE_FIELD = [
+  { key: 'resilience_healthy', component: 'resilience', whenMissing: null },
+] as const;
+
 const T0 = 1_700_000_000_000;
 const HALF_OPEN_AFTER = 30_000;
 
@@ -286,7 +291,7 @@ describe('ResilienceIndicator', () => {
           message:
             'Open circuit breakers: payments, search (2 open; degraded at 1, unhealthy at 2)',
         });
-        expect(toLegacyBody(report, service.version)).toMatchObject({
+        expect(toLegacyBody(report, service.version, RESILIENCE_FIELD, 'now')).toMatchObject({
           status: 'degraded',
           resilience_healthy: false,
         });
@@ -344,7 +349,8 @@ describe('ResilienceIndicator', () => {
     it('feeds resilience_healthy in the legacy body', async () => {
       service = new HealthService({ checks: [indicator] });
       add('payments');
-      const legacy = async () => toLegacyBody(await service.check(), service.version);
+      const legacy = async () =>
+        toLegacyBody(await service.check(), service.version, RESILIENCE_FIELD, 'now');
 
       expect(await legacy()).toMatchObject({ status: 'healthy', resilience_healthy: true });
 
