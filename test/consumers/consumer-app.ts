@@ -398,8 +398,12 @@ export interface HttpAnswer {
   text: string;
 }
 
-export async function get(url: string): Promise<HttpAnswer> {
-  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+export async function get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  const response = await fetch(url, {
+    headers,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

@@ -33,6 +33,7 @@ import {
 } from './consumer-app';
 import type { ConsumerAppSpec } from './consumer-sources';
 import {
+  CONSUMER_ADMIN_KEY,
   nestDependencies,
   packageJson,
   sourceFiles,
@@ -295,6 +296,19 @@ describe.each(APPS)('consumer app $name', (spec) => {
     }
   });
 
+  it('GET /api/v1/health/config (HealthConfigModule): 401 without the admin key, the configuration with it', async () => {
+    expect((await get(url('/api/v1/health/config'))).status).toBe(401);
+    const answer = await get(url('/api/v1/health/config'), { 'x-api-key': CONSUMER_ADMIN_KEY });
+    expect(answer.status).toBe(200);
+    expect(json(answer)).toEqual(
+      expect.objectContaining({
+        version: 1,
+        scope: 'instance',
+        checks: expect.objectContaining({ inline: expect.any(Object) }),
+      }),
+    );
+  });
+
   it('GET /api/health: 301 to /api/v1/health (the global prefix included)', async () => {
     const answer = await get(url('/api/health'));
     expect([answer.status, answer.headers.get('location')]).toEqual([301, '/api/v1/health']);
@@ -354,6 +368,30 @@ describe('the installed package', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  it('keeps runtime configuration and Gemini off the main entry, on their own sub-paths', async () => {
+    const { dir } = installed('nest11-express');
+    const script = [
+      "const main = require('@nest-health/core');",
+      "const config = require('@nest-health/core/config');",
+      "const gemini = require('@nest-health/core/gemini');",
+      'const loaded = Object.keys(require.cache).filter(p => /node_modules\\/(ioredis|yaml)\\//.test(p));',
+      'console.log(JSON.stringify({',
+      "  main: ['HealthConfigModule', 'AiModelIndicator', 'isAuthorized'].filter(n => n in main),",
+      "  config: ['HealthConfigModule', 'HealthConfigService'].filter(n => typeof config[n] === 'function'),",
+      '  gemini: typeof gemini.AiModelIndicator,',
+      '  loaded,',
+      '}))',
+    ].join('\n');
+    const result = await run(process.execPath, ['-e', script], { cwd: dir, env: childEnv() });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(JSON.parse(result.stdout)).toEqual({
+      main: [],
+      config: ['HealthConfigModule', 'HealthConfigService'],
+      gemini: 'function',
+      loaded: [],
+    });
   });
 
   it("require('@nest-health/core/metrics') without prom-client fails naming prom-client", async () => {

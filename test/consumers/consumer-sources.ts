@@ -21,6 +21,9 @@ export interface ConsumerAppSpec {
   terminus?: boolean;
 }
 
+/** The admin key of the apps' runtime configuration endpoint (`HealthConfigModule`). */
+export const CONSUMER_ADMIN_KEY = 'consumer-admin-key-0001';
+
 /** Version ranges the generated apps depend on. */
 export const VERSIONS = {
   nest11: '^11.1.0',
@@ -169,6 +172,7 @@ export class OrdersController {
 `,
     'app.module.ts': `import { Module } from '@nestjs/common';
 import { HealthModule, HealthStatus } from '@nest-health/core';
+import { HealthConfigModule } from '@nest-health/core/config';
 import { HealthMetricsModule } from '@nest-health/core/metrics';
 import { OrdersController } from './orders.controller${js}';
 import { OrdersService } from './orders.service${js}';
@@ -189,7 +193,21 @@ import { TerminusChecks } from './terminus.checks${js}';
       checks: [
         { name: 'inline', check: () => ({ status: HealthStatus.HEALTHY, message: 'inline ok' }) },
       ],
+      // The legacy body's fields are the app's own: these are the Python template's.
+      legacy: {
+        fields: [
+          { key: 'ai_model_available', component: 'ai_model', whenMissing: false },
+          { key: 'resilience_healthy', component: 'resilience' },
+          { key: 'cache_healthy', component: 'cache' },
+        ],
+      },
+      // Beside the report and the probes: every other part, and GET /health redirecting.
+      http: {
+        endpoints: { legacy: true, trends: true, status: true, events: true },
+        redirect: true,
+      },
     }),
+    HealthConfigModule.forRoot({ adminKeys: ['${CONSUMER_ADMIN_KEY}'] }),
     HealthMetricsModule.forRoot(),${terminus ? '\n    TerminusModule,\n    HealthTerminusModule.forRoot(),' : ''}
   ],
   controllers: [OrdersController],
