@@ -34,6 +34,8 @@ describe('the built package (dist/libs/health)', () => {
     }
     expect(Object.keys(pkg.exports)).toEqual([
       '.',
+      './config',
+      './gemini',
       './metrics',
       './webhooks',
       './postgres',
@@ -73,6 +75,8 @@ describe('the built package (dist/libs/health)', () => {
   });
 
   it.each([
+    ['config', 'HealthConfigModule', null],
+    ['gemini', 'AiModelIndicator', null],
     ['metrics', 'HealthMetricsModule', 'prom-client'],
     ['webhooks', 'HealthWebhooksModule', 'cockatiel'],
     ['postgres', 'createPostgresIndicator', 'pg'],
