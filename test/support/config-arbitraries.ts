@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import type { TunableCheckKey } from '../../libs/health/src/core/check-settings';
-import { TUNABLE_CHECK_KEYS, TUNABLE_DEFAULT_KEYS } from '../../libs/health/src/core/check-settings';
+import {
+  TUNABLE_CHECK_KEYS,
+  TUNABLE_DEFAULT_KEYS,
+} from '../../libs/health/src/core/check-settings';
 import { MAX_TIMER_MS } from '../../libs/health/src/shared/validate';
 
 /**
