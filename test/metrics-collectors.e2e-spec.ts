@@ -1,14 +1,18 @@
 import { HealthService } from '@nest-health/core';
-import {
-  CACHE_METRIC_NAMES as CACHE,
-  CIRCUIT_BREAKER_METRIC_NAMES as BREAKER,
-} from '@nest-health/core/metrics';
 import type { Sample } from '@nest-health/core/testing';
-import { parseMetrics, select, valueOf } from '@nest-health/core/testing';
+import {
+  parseMetrics,
+  metricSamples as select,
+  metricValue as valueOf,
+} from '@nest-health/core/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
 import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
+import {
+  CACHE_METRIC_NAMES as CACHE,
+  CIRCUIT_BREAKER_METRIC_NAMES as BREAKER,
+} from '../libs/health/src/formats/metric-names';
 import { createApiApp } from './support/api-app';
 import { eventually } from './support/eventually';
 import { FakeGemini, answer, status } from './support/fake-gemini';

@@ -2,7 +2,11 @@ import { HealthService, HealthStatus } from '@nest-health/core';
 import { HEALTH_METRIC_NAMES as N } from '@nest-health/core/metrics';
 import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import type { Sample } from '@nest-health/core/testing';
-import { parseMetrics, select, stateSets } from '@nest-health/core/testing';
+import {
+  parseMetrics,
+  metricSamples as select,
+  metricStateSets as stateSets,
+} from '@nest-health/core/testing';
 import type { INestApplication } from '@nestjs/common';
 import { register } from 'prom-client';
 import request from 'supertest';

@@ -1,13 +1,15 @@
 import type { HealthClock, HealthModuleOptions } from '@nest-health/core';
 import { HealthModule, healthOptionsFromEnv, HealthService, HealthStatus } from '@nest-health/core';
 import { HealthMetricsModule } from '@nest-health/core/metrics';
-import { parseMetrics, select, valueOf } from '@nest-health/core/testing';
+import {
+  parseMetrics,
+  metricSamples as select,
+  metricValue as valueOf,
+} from '@nest-health/core/testing';
 import type { WebhookOptions, WebhookStats } from '@nest-health/core/webhooks';
 import {
-  HEALTH_WEBHOOK_TUNING,
   healthWebhookOptionsFromEnv,
   HealthWebhooksModule,
-  WEBHOOK_METRIC_NAMES as W,
   WebhookNotifier,
 } from '@nest-health/core/webhooks';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
@@ -16,6 +18,8 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { register as globalRegistry, Registry } from 'prom-client';
 import request from 'supertest';
+import { WEBHOOK_METRIC_NAMES as W } from '../libs/health/src/webhooks/webhook.constants';
+import { HEALTH_WEBHOOK_TUNING } from '../libs/health/src/webhooks/webhook.tuning';
 import { CapturingLogger, createApiApp } from './support/api-app';
 import { PrivateRedis } from './support/redis-server';
 import type { ReceivedEvent } from './support/webhook-receiver';

@@ -13,7 +13,8 @@ import { HealthConfigModule } from '../config/health-config.module';
 import { HealthConfigService } from '../config/health-config.service';
 import { parseMetrics, select, stateSets } from '../testing/prometheus-text';
 import type { HealthMetricsOptions } from '.';
-import { HEALTH_METRIC_NAMES, HEALTH_METRICS_REGISTRY, HealthMetricsModule } from '.';
+import { HEALTH_METRIC_NAMES, HealthMetricsModule } from '.';
+import { HEALTH_METRICS_REGISTRY } from '../shared/tokens';
 import { HealthMetrics } from './health.metrics';
 
 /** A metric of prom-client's default (process) metrics. */

@@ -11,7 +11,8 @@ import { HealthModule } from '../health.module';
 import { HealthConfigModule } from '../config/health-config.module';
 import { HealthMetricsModule } from '../metrics';
 import { HealthTerminusModule } from '../terminus';
-import { documentHealthEndpoints, HealthResponse } from '.';
+import { documentHealthEndpoints } from '.';
+import { HealthResponse } from './health-openapi.schemas';
 import { HEALTH_ROUTE_DOCS } from './health-openapi.routes';
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'options', 'head'] as const;

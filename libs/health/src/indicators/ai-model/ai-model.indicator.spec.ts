@@ -5,8 +5,8 @@ import type { HealthClock } from '../../core/clock';
 import { HealthStatus } from '../../core/health-status';
 import { HealthService } from '../../core/health.service';
 import type { HealthModuleOptions } from '../../health.options';
-import type { AiModelIndicatorOptions } from '.';
-import { AiModelIndicator } from '.';
+import type { AiModelIndicatorOptions } from './ai-model.options';
+import { AiModelIndicator } from './ai-model.indicator';
 import { MAX_ERROR_BODY_BYTES } from './ai-model.probe';
 
 const KEY = 'AIzaSy-loopback-secret-0123456789';

@@ -1,8 +1,8 @@
 import { HealthConfigurationError } from '../../shared/errors';
 import { HealthStatus } from '../../core/health-status';
-import type { AiModelIndicatorOptions } from '.';
-import { AI_MODEL_DEFAULTS, AiModelIndicator } from '.';
-import { AI_MODEL_MODES, resolveAiModelOptions } from './ai-model.options';
+import { AiModelIndicator } from './ai-model.indicator';
+import type { AiModelIndicatorOptions } from './ai-model.options';
+import { AI_MODEL_DEFAULTS, AI_MODEL_MODES, resolveAiModelOptions } from './ai-model.options';
 
 const KEY = 'AIzaSy-test-key-0123456789';
 const signal = () => new AbortController().signal;

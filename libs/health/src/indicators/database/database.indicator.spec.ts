@@ -1,7 +1,7 @@
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
-import type { DatabaseIndicatorOptions } from './index';
-import { DatabaseIndicator } from './index';
+import type { DatabaseIndicatorOptions } from './database.indicator';
+import { DatabaseIndicator } from './database.indicator';
 
 const signal = () => new AbortController().signal;
 const ok = () => Promise.resolve();

@@ -3,9 +3,10 @@ import { Socket, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
-import type { DatabaseIndicator } from './index';
-import type { PostgresPing } from '../../postgres';
-import { POSTGRES_PING_DEFAULTS, createPostgresIndicator, postgresPing } from '../../postgres';
+import type { DatabaseIndicator } from './database.indicator';
+import type { PostgresPing } from './postgres.ping';
+import { POSTGRES_PING_DEFAULTS } from './postgres.ping';
+import { createPostgresIndicator, postgresPing } from '../../postgres';
 import { eventually } from '../../../../../test/support/eventually';
 import { testDatabase } from '../../../../../test/support/postgres';
 

@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { getHeapStatistics } from 'node:v8';
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
-import type { RuntimeIndicatorOptions } from './index';
-import { RUNTIME_DEFAULTS, RuntimeIndicator } from './index';
+import type { RuntimeIndicatorOptions } from './runtime.options';
+import { RUNTIME_DEFAULTS } from './runtime.options';
+import { RuntimeIndicator } from './runtime.indicator';
 
 /** Far from anything a test machine reaches by itself. */
 const CALM = { eventLoopDelayDegradedMs: 5_000, eventLoopDelayUnhealthyMs: 10_000 };
