@@ -17,7 +17,7 @@ async function refusal(env: Record<string, string>): Promise<string> {
   try {
     running = await ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '0', ...env });
   } catch (error) {
-    return (error as Error).message.replace(/^service exited: /, '').trim();
+    return (error as Error).message.replace(/^service exited( \([^)]*\))?: /, '').trim();
   }
   await running.kill();
   throw new Error('the service started');

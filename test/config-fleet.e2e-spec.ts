@@ -117,19 +117,12 @@ describe('a fleet of built services sharing runtime configuration through Redis'
     expect((await fetch(`${a.url}/v1/health`)).status).toBe(200);
   }, 30000);
 
-  // SUSPECTED BUG (restructure): apps/api no longer validates HEALTH_CONFIG_REDIS_URL before Nest
-  // starts; HealthConfigModule refuses it as configFleet.redisUrl, with a stack trace. Marked
-  // failing until the final commit.
-  it.failing(
-    'refuses to start with a bad HEALTH_CONFIG_REDIS_URL, naming it without the password',
-    async () => {
-      await expect(
-        ServiceProcess.start({ ...env(), HEALTH_CONFIG_REDIS_URL: `http://u:${PASSWORD}@h:1` }),
-      ).rejects.toThrow(/HEALTH_CONFIG_REDIS_URL.*redis:\/\/ or rediss:\/\//);
-      await expect(
-        ServiceProcess.start({ ...env(), HEALTH_CONFIG_REDIS_URL: `http://u:${PASSWORD}@h:1` }),
-      ).rejects.not.toThrow(PASSWORD);
-    },
-    30000,
-  );
+  it('refuses to start with a bad HEALTH_CONFIG_REDIS_URL, naming it without the password', async () => {
+    await expect(
+      ServiceProcess.start({ ...env(), HEALTH_CONFIG_REDIS_URL: `http://u:${PASSWORD}@h:1` }),
+    ).rejects.toThrow(/HEALTH_CONFIG_REDIS_URL.*redis:\/\/ or rediss:\/\//);
+    await expect(
+      ServiceProcess.start({ ...env(), HEALTH_CONFIG_REDIS_URL: `http://u:${PASSWORD}@h:1` }),
+    ).rejects.not.toThrow(PASSWORD);
+  }, 30000);
 });

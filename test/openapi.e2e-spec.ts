@@ -201,31 +201,25 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
     expect((await validateDocument(broken)).valid).toBe(false);
   });
 
-  // SUSPECTED BUG (restructure): the admin endpoint (HealthConfigModule) and the status page (an
-  // inherited handler) are not described. Marked failing until the final commit.
-  it.failing(
-    'describes every route the library serves: summary, tag, every response described',
-    () => {
-      const routes = libraryRoutes(app);
-      const byId = new Map([...operations].map(([where, op]) => [op.operationId, { where, op }]));
-      expect(routes.length).toBeGreaterThanOrEqual(12);
-      for (const id of routes) {
-        const found = byId.get(id);
-        expect({ id, summary: found?.op.summary }).toEqual({ id, summary: expect.any(String) });
-        expect(found!.op.tags).toEqual([id.startsWith('HealthMetrics') ? 'metrics' : 'health']);
-        for (const [status, response] of Object.entries(found!.op.responses)) {
-          expect({ id, status, description: response.description }).toEqual({
-            id,
-            status,
-            description: expect.stringMatching(/\S/),
-          });
-        }
+  it('describes every route the library serves: summary, tag, every response described', () => {
+    const routes = libraryRoutes(app);
+    const byId = new Map([...operations].map(([where, op]) => [op.operationId, { where, op }]));
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    for (const id of routes) {
+      const found = byId.get(id);
+      expect({ id, summary: found?.op.summary }).toEqual({ id, summary: expect.any(String) });
+      expect(found!.op.tags).toEqual([id.startsWith('HealthMetrics') ? 'metrics' : 'health']);
+      for (const [status, response] of Object.entries(found!.op.responses)) {
+        expect({ id, status, description: response.description }).toEqual({
+          id,
+          status,
+          description: expect.stringMatching(/\S/),
+        });
       }
-    },
-  );
+    }
+  });
 
-  // SUSPECTED BUG (restructure): the admin endpoint is not described. Failing until the final commit.
-  it.failing('has every health path with its methods, status codes and media types', () => {
+  it('has every health path with its methods, status codes and media types', () => {
     const media = (where: string, status: string) =>
       Object.keys(operations.get(where)?.responses[status]?.content ?? {}).sort();
     const statuses = (where: string) => Object.keys(operations.get(where)?.responses ?? {}).sort();
@@ -271,8 +265,7 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
     expect(media('GET /v1/health/status', '200')).toEqual(['text/html']);
   });
 
-  // SUSPECTED BUG (restructure): the admin endpoint is not described. Failing until the final commit.
-  it.failing('describes the parameters: window, verbose, exclude, name, dryRun', () => {
+  it('describes the parameters: window, verbose, exclude, name, dryRun', () => {
     const params = (where: string) =>
       Object.fromEntries(
         (operations.get(where)?.parameters ?? []).map((p) => [`${p.in}:${p.name}`, p]),
@@ -386,16 +379,14 @@ describe('the OpenAPI description of the health routes (apps/api)', () => {
       conforms(where, await server().get(path).set(headers));
     });
 
-    // SUSPECTED BUG (restructure): the admin endpoint (HealthConfigModule) is not described (Swagger
-    // lists its routes with a bare 200 only). Marked failing until the final commit.
-    it.failing.each([['GET /v1/health/config', '/v1/health/config', {}]])(
+    it.each([['GET /v1/health/config', '/v1/health/config', {}]])(
       '%s: %s %j',
       async (where, path, headers) => {
         conforms(where, await server().get(path).set(headers));
       },
     );
 
-    it.failing('PATCH and DELETE /v1/health/config', async () => {
+    it('PATCH and DELETE /v1/health/config', async () => {
       const patch = (query: string, body: object) =>
         server().patch(`/v1/health/config${query}`).set(admin).send(body);
       conforms(

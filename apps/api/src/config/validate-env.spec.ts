@@ -179,6 +179,20 @@ describe('validateEnvironment', () => {
     });
   });
 
+  // Lost in d7ffd30 (HealthConfigModule refused it later, with a stack trace), back since 0342fb9.
+  it('stops startup on a HEALTH_CONFIG_REDIS_URL that is not redis://, naming it, never the password', () => {
+    let error: unknown;
+    try {
+      validateEnvironment({ HEALTH_CONFIG_REDIS_URL: 'http://u:fleet-pw-1234@h:1' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).problems).toEqual([
+      'Invalid setting HEALTH_CONFIG_REDIS_URL: "http://h:1" (expected a redis:// or rediss:// URL)',
+    ]);
+  });
+
   it('masks credentials in a bad URL it shows', () => {
     expect(() => validateEnvironment({ GEMINI_BASE_URL: 'ftp://user:hunter2@x' })).toThrow(
       'Invalid setting GEMINI_BASE_URL: "ftp://user:***@x"',

@@ -116,47 +116,39 @@ describe('documentHealthEndpoints', () => {
     return [...names];
   }
 
-  // SUSPECTED BUG (restructure): a handler the controller inherits (the status page's
-  // `HealthStatusPageController extends HealthStatusPageRoutes`) is not described: handlerOf looks
-  // at the class's own prototype only. Marked failing until the final commit.
-  it.failing(
-    'describes every route of the library with a summary and described responses',
-    async () => {
-      const app = await boot((a) => a.setGlobalPrefix('api'));
-      const count = documentHealthEndpoints(app);
-      const document = documentOf(app);
-      const ops = operations(document);
-      const routes = libraryRoutes(app);
-      expect(routes.length).toBeGreaterThanOrEqual(11);
-      expect(count).toBe(routes.length);
-      for (const id of routes) {
-        const found = ops.get(id);
-        expect([id, found?.operation.summary]).toEqual([id, expect.any(String)]);
-        const responses = Object.entries(
-          found!.operation.responses as Record<string, { description: string }>,
-        );
-        expect(responses.length).toBeGreaterThan(0);
-        for (const [, response] of responses) expect(response.description).not.toBe('');
-        expect(found!.operation.tags).toEqual([
-          id.startsWith('HealthMetrics') ? 'metrics' : 'health',
-        ]);
-      }
-      // The paths follow the global prefix and the module's base path.
-      expect(ops.get('LegacyHealthController_legacy')?.path).toBe('/api/ops/health');
-      expect(ops.get('ProbesController_ready')?.path).toBe('/api/ops/health/ready');
-      expect(ops.get('HealthMetricsController_scrape')?.path).toBe('/api/metrics');
-      // The metrics token is presented as every access secret is: Bearer or X-API-Key.
-      const scrape = ops.get('HealthMetricsController_scrape')?.operation.description;
-      expect(scrape).toContain('`Authorization: Bearer <token>` or `X-API-Key: <token>`');
-      expect(ops.get('TerminusFormatController_report')?.path).toBe('/api/terminus');
-      expect(document.components?.schemas?.HealthResponse).toBeDefined();
-    },
-  );
+  it('describes every route of the library with a summary and described responses', async () => {
+    const app = await boot((a) => a.setGlobalPrefix('api'));
+    const count = documentHealthEndpoints(app);
+    const document = documentOf(app);
+    const ops = operations(document);
+    const routes = libraryRoutes(app);
+    expect(routes.length).toBeGreaterThanOrEqual(11);
+    expect(count).toBe(routes.length);
+    for (const id of routes) {
+      const found = ops.get(id);
+      expect([id, found?.operation.summary]).toEqual([id, expect.any(String)]);
+      const responses = Object.entries(
+        found!.operation.responses as Record<string, { description: string }>,
+      );
+      expect(responses.length).toBeGreaterThan(0);
+      for (const [, response] of responses) expect(response.description).not.toBe('');
+      expect(found!.operation.tags).toEqual([
+        id.startsWith('HealthMetrics') ? 'metrics' : 'health',
+      ]);
+    }
+    // The paths follow the global prefix and the module's base path.
+    expect(ops.get('LegacyHealthController_legacy')?.path).toBe('/api/ops/health');
+    expect(ops.get('ProbesController_ready')?.path).toBe('/api/ops/health/ready');
+    expect(ops.get('HealthMetricsController_scrape')?.path).toBe('/api/metrics');
+    // The metrics token is presented as every access secret is: Bearer or X-API-Key.
+    const scrape = ops.get('HealthMetricsController_scrape')?.operation.description;
+    expect(scrape).toContain('`Authorization: Bearer <token>` or `X-API-Key: <token>`');
+    expect(ops.get('TerminusFormatController_report')?.path).toBe('/api/terminus');
+    expect(document.components?.schemas?.HealthResponse).toBeDefined();
+  });
 
-  // SUSPECTED BUG (restructure): documentHealthEndpoints looks at HealthModule, HealthMetricsModule
-  // and HealthTerminusModule only; the admin endpoint moved to HealthConfigModule and is no longer
-  // described, though HEALTH_ROUTE_DOCS has it. Marked failing until the final commit.
-  it.failing('describes the admin endpoint of HealthConfigModule too', async () => {
+  // Lost in d7ffd30 (the admin endpoint moved to HealthConfigModule), back since 8f3e650.
+  it('describes the admin endpoint of HealthConfigModule too', async () => {
     const app = await boot(
       (a) => a.setGlobalPrefix('api'),
       [HealthConfigModule.forRoot({ adminKeys: ['admin-key-0001-7c3e5a9b'] })],

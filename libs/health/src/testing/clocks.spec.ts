@@ -25,10 +25,10 @@ describe('the test clocks', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'ManualClock',
       'dateClock',
+      'metricSamples',
+      'metricStateSets',
+      'metricValue',
       'parseMetrics',
-      'select',
-      'stateSets',
-      'valueOf',
     ]);
   });
 });
