@@ -222,17 +222,13 @@ describe('names that are not registered checks', () => {
   });
   // SUSPECTED BUG (restructure): a file that names only checks not registered yet changes no
   // effective value, so its layer is not kept: the check registered later runs on its defaults.
-  // Marked failing until the final commit.
-  it.failing(
-    'keeps a file that names only checks not registered yet, and applies it once one is',
-    () => {
-      const { health, config: service } = withEngine();
-      const loaded = service.loadConfigurationFile({ checks: { ghost: { timeoutMs: 70 } } });
-      expect(loaded).toMatchObject({ changes: [], unregistered: ['ghost'] });
-      health.register(check('ghost'));
-      expect(service.configuration().checks.ghost.timeoutMs).toEqual({ value: 70, source: 'file' });
-    },
-  );
+  it('keeps a file that names only checks not registered yet, and applies it once one is', () => {
+    const { health, config: service } = withEngine();
+    const loaded = service.loadConfigurationFile({ checks: { ghost: { timeoutMs: 70 } } });
+    expect(loaded).toMatchObject({ changes: [], unregistered: ['ghost'] });
+    health.register(check('ghost'));
+    expect(service.configuration().checks.ghost.timeoutMs).toEqual({ value: 70, source: 'file' });
+  });
 });
 
 describe('the readiness rule, from every door', () => {
@@ -477,16 +473,13 @@ describe('a patch that sets a value to what it already is', () => {
 
   // SUSPECTED BUG (restructure): a file that changes no effective value is not kept (commit()
   // returns before storing the layer), so the file's value does not show when the runtime value
-  // is dropped. Marked failing until the final commit.
-  it.failing(
-    'pins it over a later file value, as every runtime value is, until it is dropped',
-    () => {
-      const service = engine();
-      service.applyConfiguration({ defaults: { retries: 1 } });
-      service.loadConfigurationFile({ defaults: { retries: 3 } });
-      expect(service.configuration().defaults.retries).toEqual({ value: 1, source: 'runtime' });
-      service.applyConfiguration({ defaults: { retries: null } });
-      expect(service.configuration().defaults.retries).toEqual({ value: 3, source: 'file' });
-    },
-  );
+  // is dropped.
+  it('pins it over a later file value, as every runtime value is, until it is dropped', () => {
+    const service = engine();
+    service.applyConfiguration({ defaults: { retries: 1 } });
+    service.loadConfigurationFile({ defaults: { retries: 3 } });
+    expect(service.configuration().defaults.retries).toEqual({ value: 1, source: 'runtime' });
+    service.applyConfiguration({ defaults: { retries: null } });
+    expect(service.configuration().defaults.retries).toEqual({ value: 3, source: 'file' });
+  });
 });

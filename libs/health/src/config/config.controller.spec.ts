@@ -133,8 +133,8 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
 
   // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
   // handlers only, and the admin endpoint's are inherited (HealthConfigController extends
-  // HealthConfigRoutes). Marked failing until the final commit.
-  it.failing('refuses to start when a host route takes its path', async () => {
+  // HealthConfigRoutes).
+  it('refuses to start when a host route takes its path', async () => {
     @Controller('v1/health/config')
     class HostConfigController {
       @Get()

@@ -107,27 +107,24 @@ describe('HealthModule HTTP options', () => {
     });
 
     // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and since 8f3e650 the redirect's handler is inherited too. Marked failing until the final commit.
-    it.failing(
-      'refuses to start when a host route would be shadowed, naming both routes',
-      async () => {
-        @Controller('health')
-        class HostHealthController {
-          @Get()
-          get() {
-            return { mine: true };
-          }
+    // handlers only, and since 8f3e650 the redirect's handler is inherited too.
+    it('refuses to start when a host route would be shadowed, naming both routes', async () => {
+      @Controller('health')
+      class HostHealthController {
+        @Get()
+        get() {
+          return { mine: true };
         }
-        const error = await boot({ http: { redirect: true } }, undefined, [
-          HostHealthController,
-        ]).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(HealthRouteConflictError);
-        expect(String((error as Error).message)).toMatch(
-          /GET \/health.*HostHealthController\.get serves GET \/health too.*http\.redirect/,
-        );
-        app = undefined;
-      },
-    );
+      }
+      const error = await boot({ http: { redirect: true } }, undefined, [
+        HostHealthController,
+      ]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HealthRouteConflictError);
+      expect(String((error as Error).message)).toMatch(
+        /GET \/health.*HostHealthController\.get serves GET \/health too.*http\.redirect/,
+      );
+      app = undefined;
+    });
 
     it('lets the host keep its own /health once the redirect is off', async () => {
       @Controller('health')
@@ -144,8 +141,8 @@ describe('HealthModule HTTP options', () => {
 
     // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
     // handlers only, and the status page's are inherited (HealthStatusPageController extends
-    // HealthStatusPageRoutes). Marked failing until the final commit.
-    it.failing('refuses to start when a host route takes the status page’s path', async () => {
+    // HealthStatusPageRoutes).
+    it('refuses to start when a host route takes the status page’s path', async () => {
       @Controller('v1/health')
       class HostStatusController {
         @Get('status')
@@ -164,8 +161,8 @@ describe('HealthModule HTTP options', () => {
     });
 
     // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and since 8f3e650 every route of HealthModule is inherited. Marked failing until the final commit.
-    it.failing('sees a clash through a route parameter too', async () => {
+    // handlers only, and since 8f3e650 every route of HealthModule is inherited.
+    it('sees a clash through a route parameter too', async () => {
       @Controller('v1/health')
       class Other {
         @Get(':anything')

@@ -150,25 +150,22 @@ describe('HealthTerminusModule', () => {
   });
 
   // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-  // handlers only, and since 8f3e650 the redirect's handler is inherited. Marked failing until the final commit.
-  it.failing(
-    "refuses to start on the path of HealthModule's redirect, or of a host route",
-    async () => {
-      const redirect = { http: { redirect: true } };
-      await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(HealthRouteConflictError);
-      await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(/GET \/health.*redirect/);
-      @Controller('status')
-      class HostController {
-        @Get()
-        get(): string {
-          return 'host';
-        }
+  // handlers only, and since 8f3e650 the redirect's handler is inherited.
+  it("refuses to start on the path of HealthModule's redirect, or of a host route", async () => {
+    const redirect = { http: { redirect: true } };
+    await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(HealthRouteConflictError);
+    await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(/GET \/health.*redirect/);
+    @Controller('status')
+    class HostController {
+      @Get()
+      get(): string {
+        return 'host';
       }
-      await expect(boot({ path: 'status' }, {}, undefined, [HostController])).rejects.toThrow(
-        HealthRouteConflictError,
-      );
-    },
-  );
+    }
+    await expect(boot({ path: 'status' }, {}, undefined, [HostController])).rejects.toThrow(
+      HealthRouteConflictError,
+    );
+  });
 
   it('terminusWriter: the same format by negotiation on the report endpoint', async () => {
     await boot({}, { details: 'always', writers: [terminusWriter] });
