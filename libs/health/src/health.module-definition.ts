@@ -12,7 +12,7 @@ export interface HealthModuleExtras {
    * Record trends (and provide `HealthTrends`) even without their route or the status page,
    * which record them anyway. Default false.
    */
-  trends?: boolean;
+  recordTrends?: boolean;
   /**
    * Where the endpoints are mounted and which. Known when the module is declared (also with
    * `forRootAsync`, where it sits beside `useFactory`).
@@ -27,7 +27,7 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   })
     .setClassMethodName('forRoot')
     .setExtras<HealthModuleExtras>(
-      { isGlobal: true, exposeHttp: true, trends: false, http: undefined },
+      { isGlobal: true, exposeHttp: true, recordTrends: false, http: undefined },
       (definition, extras) => ({ ...definition, global: extras.isGlobal }),
     )
     .build();

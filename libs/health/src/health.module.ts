@@ -65,14 +65,15 @@ export class HealthModule extends ConfigurableModuleClass {
 
 /** The routes and the parts behind them that the app turned on (`http.endpoints`). */
 function withParts(module: DynamicModule, extras: HealthModuleExtras): DynamicModule {
-  if (extras.trends !== undefined && typeof extras.trends !== 'boolean') {
-    throw new HealthConfigurationError('trends', extras.trends, 'true or false');
+  if (extras.recordTrends !== undefined && typeof extras.recordTrends !== 'boolean') {
+    throw new HealthConfigurationError('recordTrends', extras.recordTrends, 'true or false');
   }
-  if (extras.exposeHttp === false) return extras.trends ? withTrends(module) : module;
   const routes = resolveRoutes(extras.http);
   const { endpoints } = routes;
+  const recordTrends = extras.recordTrends === true || endpoints.trends || endpoints.status;
+  // Without HTTP, trends asked for are still recorded, for HealthTrends from code.
+  if (extras.exposeHttp === false) return recordTrends ? withTrends(module) : module;
   const version = routes.version ?? VERSION_NEUTRAL;
-  const recordTrends = extras.trends === true || endpoints.trends || endpoints.status;
   const controllers: Type[] = [
     ...healthControllers(routes),
     ...(endpoints.trends ? [trendsController(routes.basePath, version)] : []),

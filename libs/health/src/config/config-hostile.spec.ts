@@ -220,8 +220,7 @@ describe('names that are not registered checks', () => {
     });
     expect(again.unregistered).toEqual(['spirit']);
   });
-  // SUSPECTED BUG (restructure): a file that names only checks not registered yet changes no
-  // effective value, so its layer is not kept: the check registered later runs on its defaults.
+  // A file layer is kept even when it changes nothing visible yet.
   it('keeps a file that names only checks not registered yet, and applies it once one is', () => {
     const { health, config: service } = withEngine();
     const loaded = service.loadConfigurationFile({ checks: { ghost: { timeoutMs: 70 } } });
@@ -471,9 +470,7 @@ describe('a patch that sets a value to what it already is', () => {
     expect(service.applyConfiguration(patch).changes).toEqual([]);
   });
 
-  // SUSPECTED BUG (restructure): a file that changes no effective value is not kept (commit()
-  // returns before storing the layer), so the file's value does not show when the runtime value
-  // is dropped.
+  // A file layer is kept even when it changes nothing visible yet.
   it('pins it over a later file value, as every runtime value is, until it is dropped', () => {
     const service = engine();
     service.applyConfiguration({ defaults: { retries: 1 } });

@@ -131,9 +131,7 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
     expect(audit.filter((line) => line.startsWith('configuration'))).toEqual([]);
   });
 
-  // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-  // handlers only, and the admin endpoint's are inherited (HealthConfigController extends
-  // HealthConfigRoutes).
+  // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
   it('refuses to start when a host route takes its path', async () => {
     @Controller('v1/health/config')
     class HostConfigController {

@@ -106,8 +106,7 @@ describe('HealthModule HTTP options', () => {
       await http().get('/v1/health').expect(404);
     });
 
-    // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and since 8f3e650 the redirect's handler is inherited too.
+    // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
     it('refuses to start when a host route would be shadowed, naming both routes', async () => {
       @Controller('health')
       class HostHealthController {
@@ -139,9 +138,7 @@ describe('HealthModule HTTP options', () => {
       expect(res.body).toEqual({ mine: true });
     });
 
-    // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and the status page's are inherited (HealthStatusPageController extends
-    // HealthStatusPageRoutes).
+    // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
     it('refuses to start when a host route takes the status page’s path', async () => {
       @Controller('v1/health')
       class HostStatusController {
@@ -160,8 +157,7 @@ describe('HealthModule HTTP options', () => {
       app = undefined;
     });
 
-    // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and since 8f3e650 every route of HealthModule is inherited.
+    // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
     it('sees a clash through a route parameter too', async () => {
       @Controller('v1/health')
       class Other {

@@ -269,8 +269,7 @@ describe('HealthMetricsModule', () => {
       await get(app, '/metrics').expect(200);
     });
 
-    // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-    // handlers only, and since 8f3e650 the legacy body's handler is inherited.
+    // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
     it('is refused at startup when a health route takes its path', async () => {
       const failing = Test.createTestingModule({
         imports: [

@@ -149,8 +149,7 @@ describe('HealthTerminusModule', () => {
     });
   });
 
-  // SUSPECTED BUG (restructure): the clash check (shared/route-clash.ts) reads a controller's own
-  // handlers only, and since 8f3e650 the redirect's handler is inherited.
+  // Routes classes are mounted by subclasses: the clash check reads inherited handlers.
   it("refuses to start on the path of HealthModule's redirect, or of a host route", async () => {
     const redirect = { http: { redirect: true } };
     await expect(boot({ path: 'health' }, redirect)).rejects.toThrow(HealthRouteConflictError);

@@ -100,8 +100,7 @@ describe('trends in HealthModule', () => {
     expect((timer as unknown as { _destroyed: boolean })._destroyed).toBe(true);
   });
 
-  // SUSPECTED BUG (restructure): with exposeHttp: false nothing of the parts is provided, so
-  // HealthTrends cannot be had from code without HTTP (docs/trends.md, "From code"). Marked
+  // Trends asked for are recorded without HTTP too, for HealthTrends from code (docs/trends.md).
   it('keeps sampling without HTTP, and serves no endpoint then', async () => {
     const nest = await boot([health(50, false)]);
     await eventually(
