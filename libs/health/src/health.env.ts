@@ -31,7 +31,8 @@ export interface HealthEnvOptions {
  * `_SUCCESSES_BEFORE_HEALTHY`, `_MODE`, `_ENABLED`), `HEALTH_CHECK_RETRY_COUNT`,
  * `HEALTH_CHECK_RESULT_TTL_MS`, `HEALTH_CHECK_FAILURE_TTL_MS`, `HEALTH_CHECK_ENABLED_COMPONENTS`,
  * `HEALTH_EVALUATION_INTERVAL_MS`, `HEALTH_TREND_RETENTION_MS`, `HEALTH_DETAILS`,
- * `HEALTH_DETAILS_KEYS`, `HEALTH_PROBE_TIMEOUT_MS`, `HEALTH_STARTUP_GRACE_MS`,
+ * `HEALTH_DETAILS_KEYS`, `HEALTH_RESPONSE_BUDGET_MS`, `HEALTH_PROBE_TIMEOUT_MS`,
+ * `HEALTH_STARTUP_GRACE_MS`,
  * `HEALTH_SHUTDOWN_DELAY_MS`, `HEALTH_SHUTDOWN_TIMEOUT_MS`, `HEALTH_LOG_TRANSITIONS` and
  * `APP_VERSION`. Unset or empty variables keep their defaults. A bad value throws a
  * `HealthConfigurationError` naming the variable and the value (a key's value never).
@@ -100,6 +101,11 @@ export function healthOptionsFromEnv(
     ),
     probeTimeoutMs: envMilliseconds('HEALTH_PROBE_TIMEOUT_MS', read('HEALTH_PROBE_TIMEOUT_MS'), 1),
     startupGraceMs: envMilliseconds('HEALTH_STARTUP_GRACE_MS', read('HEALTH_STARTUP_GRACE_MS'), 0),
+    responseBudgetMs: envMilliseconds(
+      'HEALTH_RESPONSE_BUDGET_MS',
+      read('HEALTH_RESPONSE_BUDGET_MS'),
+      1,
+    ),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
   };
   return { ...fromEnv, configSources: sourcesOf(fromEnv) };

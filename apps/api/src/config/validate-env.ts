@@ -114,6 +114,7 @@ const VARIABLES: Readonly<Record<string, string>> = {
   failureCacheTtlMs: 'HEALTH_CHECK_FAILURE_TTL_MS',
   evaluationIntervalMs: 'HEALTH_EVALUATION_INTERVAL_MS',
   startupGraceMs: 'HEALTH_STARTUP_GRACE_MS',
+  responseBudgetMs: 'HEALTH_RESPONSE_BUDGET_MS',
   'trends.retentionMs': 'HEALTH_TREND_RETENTION_MS',
   details: 'HEALTH_DETAILS',
   probeTimeoutMs: 'HEALTH_PROBE_TIMEOUT_MS',

@@ -37,6 +37,8 @@ describe('GET|PATCH|DELETE /v1/health/config', () => {
       imports: [
         HealthModule.forRoot({
           evaluationIntervalMs: 0,
+          // The endpoints wait for the 150 ms check (their default budget is 50 ms).
+          responseBudgetMs: 1000,
           checks: [
             {
               name: 'db',

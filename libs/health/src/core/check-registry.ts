@@ -300,3 +300,14 @@ export function readinessCovers(checks: Iterable<ResolvedCheck>): string[] {
   const tagged = active.filter((check) => check.tags.includes(READINESS_TAG));
   return (tagged.length > 0 ? tagged : active.filter((check) => check.critical)).map((c) => c.name);
 }
+
+/** Whether an indicator says it has settled since startup (no `settled()`: from the start). */
+export function indicatorSettled(check: ResolvedCheck): boolean {
+  const { indicator } = check;
+  if (typeof indicator.settled !== 'function') return true;
+  try {
+    return indicator.settled() !== false;
+  } catch {
+    return true;
+  }
+}

@@ -46,6 +46,12 @@ export interface HealthEngineOptions {
    * count as news. Default 5000.
    */
   startupGraceMs?: number;
+  /**
+   * The longest any health endpoint waits for checks (`checkWithin`): past it, each check still
+   * running is answered by its last known result while the evaluation goes on. Readiness has its
+   * own `probeTimeoutMs`. Default 50.
+   */
+  responseBudgetMs?: number;
   /** Where the engine, and every consumer, reads time. Give your own in tests. */
   clock?: HealthClock;
   /**
@@ -77,6 +83,7 @@ export interface ResolvedEngineOptions {
   secrets: readonly (string | undefined)[];
   evaluationIntervalMs: number;
   startupGraceMs: number;
+  responseBudgetMs: number;
   clock: HealthClock;
   configSources: Readonly<Record<string, 'environment' | 'file'>>;
 }
@@ -91,6 +98,7 @@ export const ENGINE_DEFAULTS = {
   failureCacheTtlMs: 5000,
   evaluationIntervalMs: 10_000,
   startupGraceMs: 5000,
+  responseBudgetMs: 50,
 } as const;
 
 /** Validates the engine's options and fills in the defaults; throws naming the first bad one. */
@@ -135,6 +143,11 @@ export function resolveEngineOptions(options: HealthEngineOptions = {}): Resolve
       value('evaluationIntervalMs', options.evaluationIntervalMs),
     ),
     startupGraceMs: milliseconds('startupGraceMs', value('startupGraceMs', options.startupGraceMs)),
+    responseBudgetMs: milliseconds(
+      'responseBudgetMs',
+      value('responseBudgetMs', options.responseBudgetMs),
+      1,
+    ),
     clock: validateClock(options.clock),
     configSources: options.configSources ?? {},
   };

@@ -32,6 +32,11 @@ export interface SystemHealthStatus {
   components: ComponentStatus[];
   /** When the evaluation finished, in epoch seconds. */
   timestamp: number;
+  /**
+   * The answer did not wait for every check (`checkWithin`): checks still running show their
+   * last known result, and `timestamp` is the time of the answer.
+   */
+  lastKnown?: true;
 }
 
 /** What an indicator returns: the engine fills in `name` and `response_time_ms`. */

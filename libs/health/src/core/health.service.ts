@@ -2,17 +2,18 @@ import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { UnknownComponentError } from '../shared/errors';
 import { Redactor } from '../shared/redact';
-import { aggregateStatus } from './aggregate';
 import { applyPolicy } from './check-policy';
 import type { Entry } from './check-registry';
 import type { CheckSelection } from './selection';
 import { selectionKey, selects } from './selection';
 import type { ReportInfo, ReportListener, RunFacts, RunListener } from './report-events';
-import { CheckRegistry } from './check-registry';
-import type { ResolvedCheck, RunContext } from './check-runner';
+import { CheckRegistry, indicatorSettled } from './check-registry';
+import type { RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import type { HealthClock } from './clock';
 import { Deadlines } from './deadlines';
+import { knownStatus, reportOf, sameStatuses } from './last-known';
+import { within } from './within';
 import type { HealthEngineOptions, ResolvedEngineOptions } from './engine.options';
 import { ENGINE_OPTIONS, resolveEngineOptions } from './engine.options';
 import type {
@@ -28,16 +29,6 @@ const FULL = '{}';
 
 /** How often the engine looks whether indicators have settled, during startup. */
 const SETTLE_POLL_MS = 100;
-
-function indicatorSettled(check: ResolvedCheck): boolean {
-  const { indicator } = check;
-  if (typeof indicator.settled !== 'function') return true;
-  try {
-    return indicator.settled() !== false;
-  } catch {
-    return true;
-  }
-}
 
 /**
  * The one engine: the registered checks, a runner that isolates them, single-flight and result
@@ -160,20 +151,50 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
+   * A report within `budgetMs` (default `responseBudgetMs`), whatever the dependencies do: the evaluation's when it finishes
+   * in time; else, while it goes on, the last known state (`lastKnown: true`): each check's last
+   * result, or UNHEALTHY for one with no answer yet or none for three evaluation intervals and
+   * its timeout.
+   */
+  async checkWithin(
+    selection: CheckSelection = {},
+    budgetMs = this.options.responseBudgetMs,
+  ): Promise<SystemHealthStatus> {
+    const report = await within(this.check(selection), budgetMs);
+    if (report) return report;
+    const now = this.options.clock.monotonicMs();
+    const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
+    const interval = this.options.evaluationIntervalMs;
+    const components = entries.map((entry) => knownStatus(entry, now, interval));
+    return {
+      ...reportOf(entries, components, this.options.clock.epochMs() / 1000),
+      lastKnown: true,
+    };
+  }
+
+  /** One check's status within `budgetMs`, as `checkWithin` answers for a report. */
+  async checkComponentWithin(
+    name: string,
+    budgetMs = this.options.responseBudgetMs,
+  ): Promise<ComponentStatus> {
+    const entry = this.entries.get(name);
+    if (!entry) throw new UnknownComponentError(name);
+    const status = await within(this.run(entry), budgetMs);
+    const now = this.options.clock.monotonicMs();
+    return status ?? knownStatus(entry, now, this.options.evaluationIntervalMs);
+  }
+
+  /**
    * @internal How the run behind this status ended and when: for the latest status of a registered check
    * (the one reports and `getLastStatus` hold); undefined for any other.
    */
   runOf(status: ComponentStatus): RunFacts | undefined {
     const entry = this.entries.get(status.name);
     if (!entry || entry.lastStatus !== status) return undefined;
-    return { outcome: entry.lastOutcome!, finishedAt: entry.lastFinishedAt! };
-  }
-
-  /** @internal Names of the registered checks a selection covers, in registration order. */
-  select(selection: CheckSelection = {}): string[] {
-    return [...this.entries.values()]
-      .filter((entry) => selects(selection, entry.check))
-      .map((entry) => entry.check.name);
+    const finishedAt = entry.lastFinishedAt!;
+    const { clock } = this.options;
+    const finishedAtEpochMs = clock.epochMs() - (clock.monotonicMs() - finishedAt);
+    return { outcome: entry.lastOutcome!, finishedAt, finishedAtEpochMs };
   }
 
   /**
@@ -302,20 +323,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       this.tickWaiting = false;
       return this.lastReport;
     }
-    const report: SystemHealthStatus = {
-      // Shadow checks are shown, never counted.
-      overall_status: aggregateStatus(
-        components
-          .map((c, i) => ({
-            status: c.status,
-            critical: entries[i].check.critical,
-            shadow: c.shadow,
-          }))
-          .filter((c) => !c.shadow),
-      ),
-      components,
-      timestamp: this.options.clock.epochMs() / 1000,
-    };
+    const report = reportOf(entries, components, this.options.clock.epochMs() / 1000);
     const scheduled = full && this.tickWaiting;
     if (full) {
       this.lastReport = report;
@@ -377,8 +385,4 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`A health listener failed: ${this.context.redactor.text(message)}`);
   }
-}
-
-function sameStatuses(a: readonly ComponentStatus[], b: readonly ComponentStatus[]): boolean {
-  return a.length === b.length && a.every((status, i) => status === b[i]);
 }

@@ -1,5 +1,5 @@
 import type { TrendWindow } from '../shared/trend-window';
-import type { SystemHealthStatus } from './health-status';
+import type { ComponentStatus, SystemHealthStatus } from './health-status';
 
 /**
  * The contracts consumers meet through, without importing one another: each is provided by one
@@ -75,6 +75,11 @@ export interface HealthWriterContext {
   version: string;
   /** Whether the service is shutting down (draining after SIGTERM). */
   draining?: boolean;
+  /**
+   * When a component's result was produced (epoch ms): older than the report when it came from
+   * cache or, in a `lastKnown` report, from before the answer's budget. Undefined when unknown.
+   */
+  checkedAtMs?: (component: ComponentStatus) => number | undefined;
 }
 
 /** A response, as data: the controller sends it through Nest. */

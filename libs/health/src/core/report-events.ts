@@ -17,7 +17,10 @@ export interface ReportInfo {
 /** How the run behind a status ended, and when (on the engine's monotonic clock). */
 export interface RunFacts {
   outcome: RunOutcome;
+  /** On the engine's monotonic clock. */
   finishedAt: number;
+  /** The same moment on the wall clock, in epoch ms. */
+  finishedAtEpochMs: number;
 }
 
 /** Called with every finished report. Errors it throws are logged, never propagated. */

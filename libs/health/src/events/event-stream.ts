@@ -180,13 +180,9 @@ export class HealthEventStream implements OnModuleInit, OnModuleDestroy {
 
   /** When each component's result was produced (a cached one is older than its report). */
   private checkedAt(report: SystemHealthStatus): number[] {
-    const { clock } = this.health;
-    const epochMs = clock.epochMs();
-    const monotonicMs = clock.monotonicMs();
     return report.components.map((component) => {
       const run = this.health.runOf(component);
-      if (!run) return report.timestamp;
-      return Math.round(epochMs - (monotonicMs - run.finishedAt)) / 1000;
+      return run ? Math.round(run.finishedAtEpochMs) / 1000 : report.timestamp;
     });
   }
 

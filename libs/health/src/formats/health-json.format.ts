@@ -39,6 +39,8 @@ export interface HealthJsonOptions {
   version: string;
   /** Show `output` (the component messages); false follows the details-visibility rule. */
   details: boolean;
+  /** When each component's result was produced (epoch ms), for its `time`; else the report's. */
+  checkedAtMs?: (component: ComponentStatus) => number | undefined;
 }
 
 /**
@@ -58,7 +60,11 @@ export function toHealthJson(
     version: options.version,
     ...(output ? { output } : {}),
     checks: Object.fromEntries(
-      report.components.map((c) => [`${c.name}:responseTime`, [toCheck(c, time, options.details)]]),
+      report.components.map((c) => {
+        const at = options.checkedAtMs?.(c);
+        const checked = at === undefined ? time : new Date(at).toISOString();
+        return [`${c.name}:responseTime`, [toCheck(c, checked, options.details)]];
+      }),
     ),
   };
 }

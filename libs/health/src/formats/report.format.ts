@@ -10,11 +10,18 @@ export interface ComponentBody {
   metadata?: HealthMetadata;
   /** A shadow check: shown, never counted toward the overall status. */
   shadow?: true;
+  /**
+   * In an answer that did not wait for every check (`lastKnown`): how old this result is, in ms
+   * (0 for one of the evaluation that finished in time).
+   */
+  age_ms?: number;
 }
 
 export interface FullReportBody {
   overall_status: HealthStatus;
   timestamp: number;
+  /** Present (true) when the answer did not wait for every check: see `age_ms`. */
+  last_known?: true;
   components: ComponentBody[];
 }
 
@@ -27,12 +34,29 @@ export function toComponentBody(component: ComponentStatus, details: boolean): C
   return body;
 }
 
-/** The full report, `GET /v1/health/components`. */
-export function toFullReport(report: SystemHealthStatus, details: boolean): FullReportBody {
+/**
+ * The full report, `GET /v1/health/components`. When the answer did not wait for every check
+ * (`lastKnown`), it says so and gives each component's age, from `checkedAtMs`.
+ */
+export function toFullReport(
+  report: SystemHealthStatus,
+  details: boolean,
+  checkedAtMs?: (component: ComponentStatus) => number | undefined,
+): FullReportBody {
+  const components = report.components.map((c) => toComponentBody(c, details));
+  if (!report.lastKnown) {
+    return { overall_status: report.overall_status, timestamp: report.timestamp, components };
+  }
+  const answeredMs = report.timestamp * 1000;
+  report.components.forEach((component, i) => {
+    const at = checkedAtMs?.(component);
+    if (at !== undefined) components[i].age_ms = Math.max(0, Math.round(answeredMs - at));
+  });
   return {
     overall_status: report.overall_status,
     timestamp: report.timestamp,
-    components: report.components.map((c) => toComponentBody(c, details)),
+    last_known: true,
+    components,
   };
 }
 

@@ -19,7 +19,7 @@ export async function writeLegacy(
 ): Promise<void> {
   let body: LegacyHealthBody;
   try {
-    const report = await health.check();
+    const report = await health.checkWithin();
     // The timestamp is the time of the response, also when results come from cache.
     const timestamp = legacy.timestamp(health.clock.epochMs());
     body = toLegacyBody(report, health.version, legacy.fields, timestamp);

@@ -35,24 +35,25 @@ export async function readinessAnswer(
   const selection: CheckSelection = health.hasTag(READINESS_TAG)
     ? { tags: [READINESS_TAG], exclude }
     : { criticalOnly: true, exclude };
-  const names = health.select(selection);
-  const report = await within(health.check(selection), budgetMs);
-  const statuses = report
-    ? report.components
-    : names.map((name) => health.getLastStatus(name) ?? { name });
-  const verdicts = statuses.map((status) => judge(health, status));
+  const report = await health.checkWithin(selection, budgetMs);
+  const verdicts = report.components.map((status) => judge(health, status));
   const passed = verdicts.every((v) => v.passed);
   const verdict = passed ? 'readiness check passed' : 'readiness check failed';
-  const stale = report ? '' : ` (evaluation still running after ${budgetMs} ms: last known state)`;
+  const stale = report.lastKnown
+    ? ` (evaluation still running after ${budgetMs} ms: last known state)`
+    : '';
   return {
     status: passed ? 200 : 503,
     body: verbose || !passed ? `${lines(health, verdicts, verbose)}${verdict}${stale}\n` : 'ok\n',
   };
 }
 
-function judge(health: HealthService, status: ComponentStatus | { name: string }): Verdict {
-  if (!('status' in status))
-    return { name: status.name, passed: false, word: 'failed: no answer yet' };
+function judge(health: HealthService, status: ComponentStatus): Verdict {
+  // No result yet, or none fresh enough to stand for the check (`checkWithin`).
+  if (status.metadata.unknown === true) {
+    const word = status.metadata.last_status ? 'failed: no fresh answer' : 'failed: no answer yet';
+    return { name: status.name, status, passed: false, word };
+  }
   if (health.runOf(status)?.outcome === 'timeout') {
     return { name: status.name, status, passed: false, word: 'failed: timed out' };
   }
@@ -75,22 +76,4 @@ function lines(health: HealthService, verdicts: Verdict[], verbose: boolean): st
       return `[${passed ? '+' : '-'}]${name} ${word}${age}\n`;
     })
     .join('');
-}
-
-/** The value if the promise settles within `ms`, else undefined (the work goes on). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise<T | undefined>((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

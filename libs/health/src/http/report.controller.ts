@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
+import type { HealthWriterContext } from '../core/ports';
 import { HealthService } from '../core/health.service';
 import { toComponentBody } from '../formats/report.format';
 import { UnknownComponentError } from '../shared/errors';
@@ -35,7 +36,10 @@ export class HealthReportRoutes {
     @Res({ passthrough: true }) res: PassthroughResponse,
   ): Promise<unknown> {
     const writer = negotiate(req.headers.accept, this.http.writers);
-    const [report, details] = await Promise.all([this.health.check(), this.http.details(req)]);
+    const [report, details] = await Promise.all([
+      this.health.checkWithin(),
+      this.http.details(req),
+    ]);
     return answer(res, writer.write(report, this.context(details)));
   }
 
@@ -62,13 +66,18 @@ export class HealthReportRoutes {
     return answer(res, { ...written, body: toComponentBody(status, details) });
   }
 
-  private context(details: boolean) {
-    return { details, version: this.health.version, draining: this.health.isDraining };
+  private context(details: boolean): HealthWriterContext {
+    return {
+      details,
+      version: this.health.version,
+      draining: this.health.isDraining,
+      checkedAtMs: (component) => this.health.runOf(component)?.finishedAtEpochMs,
+    };
   }
 
   private async run(name: string): Promise<ComponentStatus> {
     try {
-      return await this.health.checkComponent(name);
+      return await this.health.checkComponentWithin(name);
     } catch (error) {
       if (error instanceof UnknownComponentError) throw new NotFoundException(error.message);
       throw error;

@@ -6,20 +6,20 @@ import { httpStatusOf, toFullReport } from '../formats/report.format';
 /** `application/json`: the full report (the default). */
 export const fullReportWriter: HealthWriter = {
   mediaType: 'application/json',
-  write: (report, { details }) => ({
+  write: (report, { details, checkedAtMs }) => ({
     status: httpStatusOf(report.overall_status),
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    body: toFullReport(report, details),
+    body: toFullReport(report, details, checkedAtMs),
   }),
 };
 
 /** `application/health+json`: the IETF draft format. */
 export const healthJsonWriter: HealthWriter = {
   mediaType: HEALTH_JSON,
-  write: (report, { details, version }) => ({
+  write: (report, { details, version, checkedAtMs }) => ({
     status: httpStatusOf(report.overall_status),
     headers: { 'Content-Type': `${HEALTH_JSON}; charset=utf-8` },
-    body: toHealthJson(report, { version, details }),
+    body: toHealthJson(report, { version, details, checkedAtMs }),
   }),
 };
 

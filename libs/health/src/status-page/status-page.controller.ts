@@ -88,7 +88,7 @@ export class HealthStatusPageRoutes {
         status: c.status,
         shadow: c.shadow === true,
         ...(details ? { message: c.message } : {}),
-        checkedAtMs: this.checkedAtMs(c, report!.timestamp * 1000, nowMs),
+        checkedAtMs: this.checkedAtMs(c, report!.timestamp * 1000),
         availabilityPct: trend?.availabilityPct ?? null,
         p95Ms: trend?.p95Ms ?? null,
         sparkline: series
@@ -109,10 +109,8 @@ export class HealthStatusPageRoutes {
   }
 
   /** When the run behind this status finished, on the wall clock (a cached result is older). */
-  private checkedAtMs(status: ComponentStatus, fallbackMs: number, nowMs: number): number {
-    const run = this.health.runOf(status);
-    if (!run) return fallbackMs;
-    return nowMs - (this.health.clock.monotonicMs() - run.finishedAt);
+  private checkedAtMs(status: ComponentStatus, fallbackMs: number): number {
+    return this.health.runOf(status)?.finishedAtEpochMs ?? fallbackMs;
   }
 }
 

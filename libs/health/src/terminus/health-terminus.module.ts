@@ -98,7 +98,7 @@ export class TerminusFormatRoutes {
     @Res({ passthrough: true }) res: PassthroughResponse,
   ): Promise<unknown> {
     const [report, details] = await Promise.all([
-      this.health.check(this.tags ? { tags: this.tags } : {}),
+      this.health.checkWithin(this.tags ? { tags: this.tags } : {}),
       this.access?.details(req) ?? false,
     ]);
     const written = terminusWriter.write(report, {
