@@ -215,8 +215,9 @@ describe('operator endpoints (apps/api)', () => {
       const res = await http().get('/v1/health/live').expect(200);
       expect(res.text).toBe('ok\n');
       expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-      expect((await http().get('/v1/health/live?verbose')).text).toBe(
-        '[+]process ok\nlive check passed\n',
+      // Verbose: and how old the periodic evaluation's state is (HEALTH_CHECK_INTERVAL_MS 10 s).
+      expect((await http().get('/v1/health/live?verbose')).text).toMatch(
+        /^\[\+\]process ok\n\[\+\]evaluation ok \(every 10\.0 s, last \d+\.\d s ago\)\nlive check passed\n$/,
       );
       expect(runs).toBe(0);
     });
@@ -227,7 +228,7 @@ describe('operator endpoints (apps/api)', () => {
       expect((await http().get('/v1/health/ready').expect(200)).text).toBe('ok\n');
       // Verbose lines say how old each state is.
       expect((await http().get('/v1/health/ready?verbose').expect(200)).text).toMatch(
-        /^\[\+\]ai_model ok \(checked \d+\.\d s ago\)\n\[\+\]cache ok \(checked \d+\.\d s ago\)\n\[\+\]resilience ok \(checked \d+\.\d s ago\)\nreadiness check passed\n$/,
+        /^\[\+\]ai_model ok \(checked \d+\.\d s ago\)\n\[\+\]cache ok \(checked \d+\.\d s ago\)\n\[\+\]resilience ok \(checked \d+\.\d s ago\)\n\[\+\]evaluation ok \(every 10\.0 s, last \d+\.\d s ago\)\nreadiness check passed\n$/,
       );
       health.register(check('optional', HealthStatus.UNHEALTHY, { critical: false }));
       await http().get('/v1/health/ready').expect(200);
@@ -248,7 +249,7 @@ describe('operator endpoints (apps/api)', () => {
       health.register(check('payments', HealthStatus.UNHEALTHY));
       const res = await http().get('/v1/health/ready?verbose').expect(200);
       expect(res.text).toMatch(
-        /^\[\+\]db degraded \(checked 0\.\d s ago\)\nreadiness check passed\n$/,
+        /^\[\+\]db degraded \(checked 0\.\d s ago\)\n\[\+\]evaluation ok \(every 10\.0 s, last \d+\.\d s ago\)\nreadiness check passed\n$/,
       );
     });
 

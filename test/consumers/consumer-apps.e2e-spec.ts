@@ -51,6 +51,20 @@ const APPS: readonly ConsumerAppSpec[] = [
     resolution: 'nodenext',
     terminus: true,
   },
+  {
+    name: 'nest11-express-scheduled',
+    platform: 'express',
+    nest: 11,
+    resolution: 'node10',
+    scheduleAndPrometheus: true,
+  },
+  {
+    name: 'nest12-express-esm-scheduled',
+    platform: 'express',
+    nest: 12,
+    resolution: 'nodenext',
+    scheduleAndPrometheus: true,
+  },
 ];
 
 /** A folder with the tarball and Nest 11 but no prom-client: the metrics entry must say so. */
@@ -93,6 +107,12 @@ async function prepareApp(spec: ConsumerAppSpec, tarball: string): Promise<void>
         ...nestDependencies(spec.nest, spec.platform),
         'prom-client': VERSIONS.promClient,
         ...(spec.terminus ? { '@nestjs/terminus': VERSIONS.terminus } : {}),
+        ...(spec.scheduleAndPrometheus
+          ? {
+              '@nestjs/schedule': spec.nest === 12 ? VERSIONS.schedule12 : VERSIONS.schedule11,
+              '@willsoto/nestjs-prometheus': VERSIONS.willsoto,
+            }
+          : {}),
       }),
       'tsconfig.json': tsconfigJson(spec, TYPE_ROOTS),
       ...Object.fromEntries(
@@ -213,6 +233,40 @@ describe.each(APPS.filter((spec) => spec.terminus))('consumer app $name with Ter
     expect(JSON.parse(result.stdout)).toEqual([]);
   });
 });
+
+// The design card's packages, in the app beside the health modules with no extra option.
+describe.each(APPS.filter((spec) => spec.scheduleAndPrometheus))(
+  'consumer app $name with ScheduleModule and PrometheusModule',
+  (spec) => {
+    const { name } = spec;
+    const url = (path: string) => `${ready(name).app.url}${path}`;
+
+    it('lists the health evaluation in SchedulerRegistry, and says so once at startup', async () => {
+      const answer = await get(url('/api/jobs'));
+      expect([answer.status, json(answer)]).toEqual([200, { intervals: ['health-evaluation'] }]);
+      const lines = ready(name).app.output().split('\n');
+      expect(lines.filter((line) => line.includes('SchedulerRegistry'))).toEqual([
+        expect.stringContaining(
+          'Health evaluation scheduled every 10000 ms as SchedulerRegistry interval "health-evaluation"',
+        ),
+      ]);
+    });
+
+    it("serves the health series and the process metrics at willsoto's /metrics, mounting none of its own", async () => {
+      const answer = await poll(url('/api/metrics'), (a) =>
+        a.text.includes('health_component_status{component="payments",state="healthy"} 1'),
+      );
+      expect(answer.text).toMatch(/^process_cpu_user_seconds_total /m);
+      expect(answer.text).toMatch(/^health_evaluation_age_seconds \d/m);
+      const output = ready(name).app.output();
+      expect(output).toMatch(/PrometheusController \{\/(api\/)?metrics\}/);
+      expect(output).not.toMatch(/HealthMetricsController/);
+      expect(output.split('\n').filter((line) => line.includes('no second /metrics'))).toHaveLength(
+        1,
+      );
+    });
+  },
+);
 
 describe.each(APPS)('consumer app $name', (spec) => {
   const { name } = spec;

@@ -19,6 +19,12 @@ export interface ConsumerAppSpec {
   resolution: 'node10' | 'nodenext';
   /** Also depends on `@nestjs/terminus` 12: two Terminus indicators as checks, the Terminus route. */
   terminus?: boolean;
+  /**
+   * Also has the design card's packages: `ScheduleModule.forRoot()` (`@nestjs/schedule`, with a
+   * route listing its intervals) and `PrometheusModule.register()` (`@willsoto/nestjs-prometheus`,
+   * serving `/metrics`), beside a plain `HealthMetricsModule.forRoot()`.
+   */
+  scheduleAndPrometheus?: boolean;
 }
 
 /** The admin key of the apps' runtime configuration endpoint (`HealthConfigModule`). */
@@ -30,6 +36,9 @@ export const VERSIONS = {
   nest12: '^12.5.0',
   promClient: '^15.1.3',
   terminus: '^12.1.0',
+  schedule11: '^6.1.0',
+  schedule12: '^12.0.0',
+  willsoto: '^6.1.1',
   reflectMetadata: '^0.2.2',
   rxjs: '^7.8.1',
 } as const;
@@ -97,8 +106,10 @@ export function sourceFiles(spec: ConsumerAppSpec): Record<string, string> {
   const js = spec.resolution === 'nodenext' ? '.js' : '';
   const fastify = spec.platform === 'fastify';
   const terminus = spec.terminus === true;
+  const scheduled = spec.scheduleAndPrometheus === true;
   return {
     ...(terminus ? terminusFiles() : {}),
+    ...(scheduled ? jobsFiles() : {}),
     'payments.client.ts': `import { Injectable } from '@nestjs/common';
 
 /** The dependency the indicator is injected with: a stand-in for an HTTP client. */
@@ -179,15 +190,22 @@ import { OrdersService } from './orders.service${js}';
 import { PaymentsClient } from './payments.client${js}';
 import { PaymentsIndicator } from './payments.indicator${js}';
 ${
-  terminus
-    ? `import { TerminusModule } from '@nestjs/terminus';
+  scheduled
+    ? `import { ScheduleModule } from '@nestjs/schedule';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { JobsController } from './jobs.controller${js}';
+`
+    : ''
+}${
+      terminus
+        ? `import { TerminusModule } from '@nestjs/terminus';
 import { HealthTerminusModule } from '@nest-health/core/terminus';
 import { TerminusChecks } from './terminus.checks${js}';
 `
-    : ''
-}
+        : ''
+    }
 @Module({
-  imports: [
+  imports: [${scheduled ? '\n    ScheduleModule.forRoot(),\n    PrometheusModule.register(),' : ''}
     HealthModule.forRoot({
       version: '9.9.9',
       checks: [
@@ -210,7 +228,7 @@ import { TerminusChecks } from './terminus.checks${js}';
     HealthConfigModule.forRoot({ adminKeys: ['${CONSUMER_ADMIN_KEY}'] }),
     HealthMetricsModule.forRoot(),${terminus ? '\n    TerminusModule,\n    HealthTerminusModule.forRoot(),' : ''}
   ],
-  controllers: [OrdersController],
+  controllers: [OrdersController${scheduled ? ', JobsController' : ''}],
   providers: [PaymentsClient, PaymentsIndicator, OrdersService${terminus ? ', TerminusChecks' : ''}],
 })
 export class AppModule {}
@@ -241,6 +259,25 @@ bootstrap().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+`,
+  };
+}
+
+/** A route listing the app's jobs in `SchedulerRegistry`: `jobs.controller.ts`. */
+function jobsFiles(): Record<string, string> {
+  return {
+    'jobs.controller.ts': `import { Controller, Get } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly registry: SchedulerRegistry) {}
+
+  @Get()
+  jobs(): { intervals: string[] } {
+    return { intervals: this.registry.getIntervals() };
+  }
+}
 `,
   };
 }

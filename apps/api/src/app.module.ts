@@ -9,11 +9,14 @@ import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { HealthWebhooksModule } from '@nest-health/core/webhooks';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { AiModule } from './ai/ai.module';
 import { CacheModule } from './cache/cache.module';
 import { CacheService } from './cache/cache.service';
 import { HostHealthChecks } from './health/host-health-checks';
 import { HostHealthModule } from './health/host-health.module';
+import { MetricsController } from './metrics/metrics.controller';
 import {
   templateConfigOptions,
   templateHealthOptions,
@@ -26,6 +29,11 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: process.env.NODE_ENV === 'test' }),
+    // The app's jobs, the periodic health evaluation among them ("health-evaluation").
+    ScheduleModule.forRoot(),
+    // GET /metrics: prom-client's global registry with the process metrics, behind
+    // HEALTH_METRICS_TOKEN when it is set (MetricsController).
+    PrometheusModule.register({ controller: MetricsController }),
     // The engine and its endpoints, configured the template's way (template-preset.ts).
     HealthModule.forRootAsync({
       imports: [HostHealthModule],
@@ -45,8 +53,8 @@ import { TextProcessingModule } from './text-processing/text-processing.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService) => templateConfigOptions(config),
     }),
-    // GET /metrics (behind HEALTH_METRICS_TOKEN when set): the health metrics, the process
-    // metrics, the cache's and the circuit breakers', from prom-client's global registry.
+    // The health series, the cache's and the circuit breakers', in the registry PrometheusModule
+    // serves; HEALTH_METRICS_TOKEN for MetricsController's guard.
     HealthMetricsModule.forRootAsync({
       imports: [CacheModule, ResilienceModule],
       inject: [ConfigService, CacheService, CircuitBreakerRegistry],

@@ -3,6 +3,7 @@ import { Module, VERSION_NEUTRAL } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { HealthEngineOptions } from './core/engine.options';
 import { ENGINE_OPTIONS } from './core/engine.options';
+import { EvaluationJob } from './core/evaluation-job';
 import { HealthService } from './core/health.service';
 import { HealthIndicatorExplorer } from './core/indicator.explorer';
 import { DETAILS_ACCESS, TREND_SOURCE } from './core/ports';
@@ -46,6 +47,7 @@ function engineOptions(options: HealthModuleOptions | undefined): HealthEngineOp
   providers: [
     { provide: ENGINE_OPTIONS, inject: [HEALTH_MODULE_OPTIONS], useFactory: engineOptions },
     HealthService,
+    EvaluationJob,
     HealthIndicatorExplorer,
     TransitionLog,
     HealthHttpSettings,

@@ -16,6 +16,7 @@ export type { GracefulShutdownOptions } from './core/graceful-shutdown';
 
 // The engine, and what checks are and return
 export { HealthService } from './core/health.service';
+export { HEALTH_EVALUATION_JOB } from './core/evaluation-job';
 export { HealthStatus } from './core/health-status';
 export type {
   ComponentStatus,

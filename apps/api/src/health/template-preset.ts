@@ -130,10 +130,10 @@ export function templateWebhookOptions(env: EnvSource): WebhookOptions {
 
 /**
  * Metrics settings: `HEALTH_METRICS_TOKEN` (one bearer token, or several separated by commas)
- * guards `GET /metrics`; unset, it is open. The service also collects the process metrics.
+ * guards `GET /metrics`; unset, it is open. The process metrics are `PrometheusModule`'s.
  */
 export function templateMetricsOptions(env: EnvSource): HealthMetricsRuntimeOptions {
-  return { ...healthMetricsOptionsFromEnv(asWritten(env)), defaultMetrics: true };
+  return healthMetricsOptionsFromEnv(asWritten(env));
 }
 
 /**

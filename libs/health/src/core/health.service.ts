@@ -51,7 +51,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inFlight = new Map<string, Promise<SystemHealthStatus>>();
   private lastReport?: SystemHealthStatus;
   private draining = false;
+  /** The periodic evaluation's timer, once made (registered in `SchedulerRegistry` when there is one). */
   private timer?: NodeJS.Timeout;
+  /** When the last periodic evaluation (a `tick()`, the engine's own or the app's) finished. */
+  private lastTickAt?: number;
   /** A periodic tick waits on the full evaluation in flight: that report counts as scheduled. */
   private tickWaiting = false;
   private readonly bootAt: number;
@@ -269,17 +272,52 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     // startup is not delayed by it. Then one every evaluationIntervalMs.
     void this.tick();
     this.watchSettling();
-    const interval = this.options.evaluationIntervalMs;
-    if (interval > 0 && !this.lifecycle.signal.aborted) {
-      this.timer = setInterval(() => void this.tick(), interval);
-      // Periodic evaluation alone never keeps a process alive.
-      this.timer.unref();
-    }
+    this.scheduleEvaluations();
   }
 
   /**
-   * @internal One periodic evaluation: a full report, published as `scheduled`. A tick while a full
-   * evaluation is in flight shares it. Never rejects.
+   * @internal The periodic evaluation's timer: made once, on the first call (at bootstrap), every
+   * `evaluationIntervalMs`; undefined when that is 0 or the engine is shut down.
+   */
+  scheduleEvaluations(): NodeJS.Timeout | undefined {
+    const interval = this.options.evaluationIntervalMs;
+    if (this.timer || interval <= 0 || this.lifecycle.signal.aborted) return this.timer;
+    this.timer = setInterval(() => void this.tick(), interval);
+    // Periodic evaluation alone never keeps a process alive.
+    this.timer.unref();
+    return this.timer;
+  }
+
+  /**
+   * How the periodic evaluation is doing: its interval (0: the app drives it, or nothing does),
+   * how long ago the last one finished (undefined: none yet), and whether it is overdue: none for
+   * two intervals and the longest check timeout (stopped in `SchedulerRegistry`, or a hung timer).
+   */
+  get evaluationSchedule(): {
+    /** `evaluationIntervalMs`: 0 when the engine evaluates nothing by itself. */
+    readonly intervalMs: number;
+    /** How long ago the last periodic evaluation finished; undefined before the first. */
+    readonly ageMs: number | undefined;
+    /** No periodic evaluation for two intervals and the longest check timeout. */
+    readonly overdue: boolean;
+  } {
+    const intervalMs = this.options.evaluationIntervalMs;
+    const ageMs =
+      this.lastTickAt === undefined
+        ? undefined
+        : this.options.clock.monotonicMs() - this.lastTickAt;
+    const longest = Math.max(0, ...[...this.entries.values()].map((e) => e.check.timeoutMs));
+    const limit = 2 * intervalMs + longest;
+    const overdue =
+      intervalMs > 0 && (ageMs ?? this.options.clock.monotonicMs() - this.bootAt) > limit;
+    return { intervalMs, ageMs, overdue };
+  }
+
+  /**
+   * One periodic evaluation: a full report, published as `scheduled` (trends sample it). The
+   * engine's own timer calls it every `evaluationIntervalMs`; an app that drives the schedule
+   * itself (`evaluationIntervalMs: 0`, or a job of its own in `SchedulerRegistry`) calls it too.
+   * A tick while a full evaluation is in flight shares it. Never rejects.
    */
   async tick(): Promise<SystemHealthStatus | undefined> {
     if (this.lifecycle.signal.aborted) return undefined;
@@ -318,17 +356,17 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const settled = this.settled;
     const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
     const components = await Promise.all(entries.map((entry) => this.run(entry)));
+    const scheduled = full && this.tickWaiting;
+    if (scheduled) {
+      this.lastTickAt = this.options.clock.monotonicMs();
+      this.tickWaiting = false;
+    }
     // Every result came unchanged from cache: that is the last report, and listeners have it.
     if (full && this.lastReport && sameStatuses(this.lastReport.components, components)) {
-      this.tickWaiting = false;
       return this.lastReport;
     }
     const report = reportOf(entries, components, this.options.clock.epochMs() / 1000);
-    const scheduled = full && this.tickWaiting;
-    if (full) {
-      this.lastReport = report;
-      this.tickWaiting = false;
-    }
+    if (full) this.lastReport = report;
     this.publish(report, { full, scheduled, settled });
     return report;
   }

@@ -7,6 +7,7 @@ export const HEALTH_METRIC_NAMES = {
   checkTimeouts: 'health_check_timeouts_total',
   configVersion: 'health_config_version',
   configReloadFailures: 'health_config_reload_failures_total',
+  evaluationAge: 'health_evaluation_age_seconds',
 } as const;
 
 /** Names of the cache metrics (`CacheMetricsCollector`), as scraped. */

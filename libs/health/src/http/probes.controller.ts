@@ -3,7 +3,7 @@ import { Controller, Get, Injectable, Query, Res } from '@nestjs/common';
 import { HealthService } from '../core/health.service';
 import type { HealthRouteVersion } from '../shared/routes';
 import { HealthHttpSettings } from './health-http.settings';
-import { readinessAnswer } from './probes';
+import { evaluationLine, readinessAnswer } from './probes';
 import type { PassthroughResponse } from './response';
 import { text } from './response';
 
@@ -24,7 +24,8 @@ export class ProbesRoutes {
   /** 200 while the process can serve; runs no dependency check. */
   @Get('live')
   live(@Query() query: ProbeQuery, @Res({ passthrough: true }) res: PassthroughResponse): string {
-    return text(res, 200, 'verbose' in query ? '[+]process ok\nlive check passed\n' : 'ok\n');
+    if (!('verbose' in query)) return text(res, 200, 'ok\n');
+    return text(res, 200, `[+]process ok\n${evaluationLine(this.health)}\nlive check passed\n`);
   }
 
   /** Runs the readiness checks; 503 when one is unhealthy or while the service drains. */

@@ -52,7 +52,7 @@ describe('readiness within the probe budget', () => {
     db.state.hang = true;
     const res = await ready('?verbose').expect(200);
     expect(res.text).toMatch(
-      /^\[\+\]db ok \(checked \d+\.\d s ago\)\nreadiness check passed \(evaluation still running after 100 ms: last known state\)\n$/,
+      /^\[\+\]db ok \(checked \d+\.\d s ago\)\n\[\+\]evaluation ok \(driven by the app: last \d+\.\d s ago\)\nreadiness check passed \(evaluation still running after 100 ms: last known state\)\n$/,
     );
     // The evaluation went on in the background: the next probe shares it, and answers again.
     await ready().expect(200);

@@ -42,10 +42,34 @@ export async function readinessAnswer(
   const stale = report.lastKnown
     ? ` (evaluation still running after ${budgetMs} ms: last known state)`
     : '';
+  const schedule = verbose ? `${evaluationLine(health)}\n` : '';
   return {
     status: passed ? 200 : 503,
-    body: verbose || !passed ? `${lines(health, verdicts, verbose)}${verdict}${stale}\n` : 'ok\n',
+    body:
+      verbose || !passed
+        ? `${lines(health, verdicts, verbose)}${schedule}${verdict}${stale}\n`
+        : 'ok\n',
   };
+}
+
+/**
+ * The periodic evaluation's line of a verbose probe: how old the state that metrics, trends and
+ * webhooks last saw is, and whether the evaluation is overdue (stopped in `SchedulerRegistry`,
+ * say). Informative: it fails no probe.
+ */
+export function evaluationLine(health: HealthService): string {
+  const { intervalMs, ageMs, overdue } = health.evaluationSchedule;
+  const last = ageMs === undefined ? 'none yet' : `last ${seconds(ageMs)} ago`;
+  if (intervalMs <= 0) {
+    return `[+]evaluation ${ageMs === undefined ? 'off' : 'ok'} (driven by the app: ${last})`;
+  }
+  const every = `every ${seconds(intervalMs)}`;
+  if (overdue) return `[+]evaluation overdue (${last}, expected ${every})`;
+  return `[+]evaluation ${ageMs === undefined ? 'pending' : 'ok'} (${every}, ${last})`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(0, ms / 1000).toFixed(1)} s`;
 }
 
 function judge(health: HealthService, status: ComponentStatus): Verdict {
@@ -70,9 +94,7 @@ function lines(health: HealthService, verdicts: Verdict[], verbose: boolean): st
     .map(({ name, status, passed, word }) => {
       const finishedAt = status && health.runOf(status)?.finishedAt;
       const age =
-        verbose && finishedAt !== undefined
-          ? ` (checked ${Math.max(0, (now - finishedAt) / 1000).toFixed(1)} s ago)`
-          : '';
+        verbose && finishedAt !== undefined ? ` (checked ${seconds(now - finishedAt)} ago)` : '';
       return `[${passed ? '+' : '-'}]${name} ${word}${age}\n`;
     })
     .join('');

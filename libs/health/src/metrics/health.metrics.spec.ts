@@ -96,11 +96,15 @@ describe('HealthMetrics', () => {
   it('has no series before the first event, and none for the system before a full report', async () => {
     const api = new Switch('api', new ManualClock());
     start([api]);
-    // Only the configuration's own series, read from the engine.
-    expect((await scrape()).map((sample) => sample.name)).toEqual([
+    // Only the series read from the engine at each scrape: the configuration's and the age of
+    // the periodic evaluation (NaN: none yet).
+    const first = await scrape();
+    expect(first.map((sample) => sample.name)).toEqual([
       N.configVersion,
       N.configReloadFailures,
+      N.evaluationAge,
     ]);
+    expect(select(first, N.evaluationAge).map((sample) => sample.value)).toEqual([NaN]);
     api.status = UNHEALTHY;
     await health.check({ exclude: ['other'] });
     expect(await components()).toEqual({ api: 'unhealthy' });

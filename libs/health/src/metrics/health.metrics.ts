@@ -21,7 +21,7 @@ import { HEALTH_METRIC_NAMES, HEALTH_METRICS_REGISTRY } from './metrics.constant
 export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(HealthMetrics.name);
   private readonly instruments = new HealthInstruments();
-  private configMetrics: [string, Metric][] = [];
+  private scrapedMetrics: [string, Metric][] = [];
   private subscriptions: Unregister[] = [];
 
   constructor(
@@ -33,7 +33,7 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const taken = [
       ...this.instruments.attach(this.registry),
-      ...attachMetrics(this.registry, (this.configMetrics = this.createConfigMetrics())),
+      ...attachMetrics(this.registry, (this.scrapedMetrics = this.createScrapedMetrics())),
     ];
     if (taken.length > 0) {
       this.logger.warn(`Replaced health metrics left in the registry: ${taken.join(', ')}`);
@@ -49,14 +49,15 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.instruments.detach(this.registry);
-    detachMetrics(this.registry, this.configMetrics);
+    detachMetrics(this.registry, this.scrapedMetrics);
   }
 
   /**
    * The configuration version and failed reloads, read from the runtime configuration at each
-   * scrape (without `HealthConfigModule`: version 1, no failure).
+   * scrape (without `HealthConfigModule`: version 1, no failure), and the age of the periodic
+   * evaluation.
    */
-  private createConfigMetrics(): [string, Metric][] {
+  private createScrapedMetrics(): [string, Metric][] {
     const config = this.config;
     const version = new Gauge({
       name: HEALTH_METRIC_NAMES.configVersion,
@@ -75,9 +76,20 @@ export class HealthMetrics implements OnModuleInit, OnModuleDestroy {
         this.inc(config?.failures ?? 0);
       },
     });
+    const health = this.health;
+    const evaluationAge = new Gauge({
+      name: HEALTH_METRIC_NAMES.evaluationAge,
+      help: 'Seconds since the last periodic health evaluation finished (the age of these series); NaN before the first.',
+      registers: [],
+      collect() {
+        const { ageMs } = health.evaluationSchedule;
+        this.set(ageMs === undefined ? NaN : ageMs / 1000);
+      },
+    });
     return [
       [HEALTH_METRIC_NAMES.configVersion, version],
       [HEALTH_METRIC_NAMES.configReloadFailures, failures],
+      [HEALTH_METRIC_NAMES.evaluationAge, evaluationAge],
     ];
   }
 

@@ -3,6 +3,7 @@
 import './peer';
 
 export { HealthMetricsModule } from './health-metrics.module';
+export { HealthMetricsGuard } from './metrics.guard';
 export type { HealthMetricsAsyncOptions, HealthMetricsOptions } from './health-metrics.module';
 export type { HealthMetricsRuntimeOptions } from './metrics.settings';
 export { healthMetricsOptionsFromEnv } from './metrics.env';

@@ -58,25 +58,41 @@ export function documentHealthEndpoints(
     metrics: tagOf('metricsTag', options.metricsTag, 'metrics'),
   };
   let described = 0;
-  for (const type of healthControllers(app)) {
-    const doc = HEALTH_ROUTE_DOCS[type.name] as HealthControllerDoc | undefined;
-    if (!doc) continue;
+  for (const [type, doc] of healthControllers(app)) {
     described += describeController(type, doc, tags[doc.group]);
   }
   return described;
 }
 
-/** The controller classes of the library's modules in the app. */
-function healthControllers(app: Pick<INestApplicationContext, 'get'>): Type[] {
-  const controllers: Type[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
-    if (!isHealthModule(module.metatype)) continue;
-    for (const wrapper of module.controllers.values()) {
-      if (typeof wrapper.metatype === 'function') controllers.push(wrapper.metatype as Type);
+/**
+ * The controller classes of the library's modules in the app, with their docs; and the
+ * controller of `@willsoto/nestjs-prometheus`'s `PrometheusModule` when the health metrics are in
+ * the registry it serves (`HealthMetricsModule` mounting no route of its own).
+ */
+function healthControllers(
+  app: Pick<INestApplicationContext, 'get'>,
+): [Type, HealthControllerDoc][] {
+  const found: [Type, HealthControllerDoc][] = [];
+  const modules = [...app.get(ModulesContainer).values()];
+  const metrics = modules.find((module) => module.metatype?.name === 'HealthMetricsModule');
+  const willsotoServes = metrics !== undefined && metrics.controllers.size === 0;
+  for (const module of modules) {
+    const prometheus = willsotoServes && module.metatype?.name === 'PrometheusModule';
+    if (!prometheus && !isHealthModule(module.metatype)) continue;
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const doc = prometheus ? PROMETHEUS_CONTROLLER_DOC : HEALTH_ROUTE_DOCS[metatype.name];
+      if (doc) found.push([metatype as Type, doc]);
     }
   }
-  return controllers;
+  return found;
 }
+
+/** willsoto's `PrometheusController` (or the app's subclass): its `index` is our scrape. */
+const PROMETHEUS_CONTROLLER_DOC: HealthControllerDoc = {
+  group: 'metrics',
+  routes: { index: HEALTH_ROUTE_DOCS.HealthMetricsController.routes.scrape },
+};
 
 function describeController(type: Type, doc: HealthControllerDoc, tag: string): number {
   const routes = Object.entries(doc.routes).filter(([handler]) => handlerOf(type, handler));

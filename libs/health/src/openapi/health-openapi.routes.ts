@@ -226,7 +226,8 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
         responses: [
           {
             status: 200,
-            description: '`ok`, or with `?verbose` `[+]process ok` then `live check passed`.',
+            description:
+              '`ok`, or with `?verbose` `[+]process ok`, `[+]evaluation ok (every 30.0 s, last 2.1 s ago)` (how old the periodic evaluation is: `overdue` when it stopped) then `live check passed`.',
             headers: NO_STORE,
             content: text('ok\n'),
           },
@@ -242,7 +243,9 @@ export const HEALTH_ROUTE_DOCS: Readonly<Record<string, HealthControllerDoc>> = 
             status: 200,
             description: 'Ready: `ok`, or one line per check with `?verbose`.',
             headers: NO_STORE,
-            content: text('[+]cache ok\n[+]ai_model degraded\nreadiness check passed\n'),
+            content: text(
+              '[+]cache ok (checked 0.4 s ago)\n[+]ai_model degraded (checked 0.4 s ago)\n[+]evaluation ok (every 30.0 s, last 2.1 s ago)\nreadiness check passed\n',
+            ),
           },
           {
             status: 503,

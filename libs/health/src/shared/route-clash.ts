@@ -40,13 +40,15 @@ export class HealthRouteConflictError extends HealthConfigurationError {
 export class RouteClashCheck implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly ours: readonly Type[],
+    private readonly controllers: readonly Type[] | (() => readonly Type[]),
     private readonly owner: string,
   ) {}
 
   onModuleInit(): void {
-    const ours = new Set<unknown>(this.ours);
-    const mine = this.ours.flatMap((type) => routesOf(type, this.owner));
+    const controllers =
+      typeof this.controllers === 'function' ? this.controllers() : this.controllers;
+    const ours = new Set<unknown>(controllers);
+    const mine = controllers.flatMap((type) => routesOf(type, this.owner));
     const theirs = this.discovery
       .getControllers()
       .map((wrapper) => wrapper.metatype)
@@ -59,8 +61,14 @@ export class RouteClashCheck implements OnModuleInit {
   }
 }
 
-/** The provider that checks these controllers of `owner` against every other route at startup. */
-export function routeClashCheck(owner: string, controllers: readonly Type[]): Provider {
+/**
+ * The provider that checks these controllers of `owner` (or those a function gives, once the app
+ * is scanned) against every other route at startup.
+ */
+export function routeClashCheck(
+  owner: string,
+  controllers: readonly Type[] | (() => readonly Type[]),
+): Provider {
   const token = Symbol(`${owner} route clash check`);
   return {
     provide: token,

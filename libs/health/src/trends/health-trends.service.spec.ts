@@ -78,10 +78,13 @@ describe('HealthTrends', () => {
     expect(store.names()).toEqual(['cache']);
   });
 
-  it('answers no component when collection is disabled', () => {
+  it('samples what the app drives when the engine schedules nothing (interval 0)', () => {
     const { store, trends } = setUp({ evaluationIntervalMs: 0 });
     store.record(report(1, ['cache']));
-    expect(trends.analyze('15m')).toMatchObject({ interval_ms: 0, components: {} });
+    expect(trends.analyze('15m')).toMatchObject({
+      interval_ms: 10_000,
+      components: { cache: { samples: 1 } },
+    });
   });
 
   it('refuses a window that is not one of TREND_WINDOWS', () => {

@@ -2,7 +2,13 @@ import { ENGINE_DEFAULTS } from '../core/engine.options';
 import { HealthConfigurationError } from '../shared/errors';
 import { validateHealthOptions } from '../health.validate';
 import type { TrendOptions } from './trend.options';
-import { TREND_DEFAULTS, TREND_LIMITS, maxTrendBytes, resolveTrendSettings } from './trend.options';
+import {
+  DRIVEN_SAMPLE_INTERVAL_MS,
+  TREND_DEFAULTS,
+  TREND_LIMITS,
+  maxTrendBytes,
+  resolveTrendSettings,
+} from './trend.options';
 import { TrendStore, trendCapacity } from './trend.store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,13 +51,13 @@ describe('the trend store memory bound', () => {
     }
   });
 
-  it('keeps the 24 h default, unbounded by any interval, when nothing is sampled', () => {
+  it('sizes the rings for one evaluation every 10 s when the app drives them (interval 0)', () => {
     expect(settingsOf({ evaluationIntervalMs: 0 })).toEqual({
-      intervalMs: 0,
+      intervalMs: DRIVEN_SAMPLE_INTERVAL_MS,
       retentionMs: TREND_DEFAULTS.retentionMs,
     });
     expect(resolveTrendSettings(undefined, 0)).toEqual({
-      intervalMs: 0,
+      intervalMs: 10_000,
       retentionMs: TREND_DEFAULTS.retentionMs,
     });
   });

@@ -18,6 +18,9 @@ export interface TrendSettings {
 
 export const TREND_DEFAULTS = { retentionMs: 24 * 60 * 60 * 1000 } as const;
 
+/** The sampling interval the rings are sized for when the app drives the evaluations itself. */
+export const DRIVEN_SAMPLE_INTERVAL_MS = 10_000;
+
 /**
  * The trend store's share of the health infrastructure's 10 MB memory budget. A ring keeps
  * `retentionMs / intervalMs + 1` samples of 9 bytes; at most `intervalsKept` intervals (24 h at
@@ -37,26 +40,31 @@ export function maxTrendBytes(components: number = TREND_LIMITS.components): num
 }
 
 /**
- * Trend settings from the `trends` option, sampled at the engine's evaluation interval
- * (`intervalMs`, 0: no periodic evaluation, so no samples).
+ * Trend settings from the `trends` option, sampled at the engine's evaluation interval; at 0
+ * (the app drives the evaluations with `tick()`), sized for one every 10 s.
  */
-export function resolveTrendSettings(trends: TrendOptions = {}, intervalMs: number): TrendSettings {
+export function resolveTrendSettings(
+  trends: TrendOptions = {},
+  evaluationIntervalMs: number,
+): TrendSettings {
   if (trends === null || typeof trends !== 'object') {
     throw new HealthConfigurationError('trends', trends, '{ retentionMs }');
   }
+  // Without the engine's own schedule, the app drives the evaluations (tick()): the rings are
+  // sized for one every 10 s.
+  const intervalMs = evaluationIntervalMs > 0 ? evaluationIntervalMs : DRIVEN_SAMPLE_INTERVAL_MS;
   const longest = intervalMs * TREND_LIMITS.intervalsKept;
   // By default 24 h, or as many intervals as the budget allows when sampling is more frequent.
-  const fallback =
-    intervalMs > 0 ? Math.min(TREND_DEFAULTS.retentionMs, longest) : TREND_DEFAULTS.retentionMs;
+  const fallback = Math.min(TREND_DEFAULTS.retentionMs, longest);
   const retentionMs = milliseconds('trends.retentionMs', trends.retentionMs ?? fallback, 1);
-  if (intervalMs > 0 && retentionMs < intervalMs) {
+  if (retentionMs < intervalMs) {
     throw new HealthConfigurationError(
       'trends.retentionMs',
       retentionMs,
       `at least evaluationIntervalMs (${intervalMs})`,
     );
   }
-  if (intervalMs > 0 && retentionMs > longest) {
+  if (retentionMs > longest) {
     throw new HealthConfigurationError('trends.retentionMs', retentionMs, overBudget(longest));
   }
   return { intervalMs, retentionMs };

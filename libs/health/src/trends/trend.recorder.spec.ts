@@ -93,13 +93,17 @@ describe('TrendRecorder on the engine’s periodic evaluation', () => {
 
   // Trends off is no recorder at all: HealthModule provides one only with trends or the status
   // page (health.module.spec.ts).
-  it('keeps nothing without periodic evaluation', async () => {
+  it('samples the evaluations the app drives (tick()) when the engine schedules none', async () => {
     setUp({ evaluationIntervalMs: 0 });
     await jest.advanceTimersByTimeAsync(5000);
+    // The evaluation at bootstrap is the first sample; one that traffic asks for is none.
     await health.check();
-    expect(evaluations).toBe(2);
-    expect(store.capacity).toBe(0);
-    expect(store.names()).toEqual([]);
+    expect([evaluations, samples()]).toEqual([2, 1]);
+    // The app's own schedule (a job of its own in SchedulerRegistry, say) calls tick().
+    await jest.advanceTimersByTimeAsync(10_000);
+    await health.tick();
+    expect([evaluations, samples()]).toEqual([3, 2]);
+    expect(store.capacity).toBe(7);
   });
 
   it('records nothing after destroy', async () => {

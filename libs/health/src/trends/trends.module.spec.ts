@@ -66,13 +66,14 @@ describe('trends in HealthModule', () => {
     ['before', (h: unknown) => [ScheduleModule.forRoot(), h, HostModule]],
     ['after', (h: unknown) => [h, HostModule, ScheduleModule.forRoot()]],
   ])(
-    'lives beside a host ScheduleModule imported %s it, mounting no host job twice',
+    'lives beside a host ScheduleModule imported %s it: its evaluation listed there, no host job mounted twice',
     async (_where, imports) => {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
       const nest = await boot(imports(health(1000)));
       const host = nest.get(HostReader).registry;
-      // The library schedules nothing on the host's registry and mounts no job of the host.
-      expect(host.getIntervals()).toEqual(['host-job']);
+      // The engine's periodic evaluation is the host registry's "health-evaluation" interval.
+      expect([...host.getIntervals()].sort()).toEqual(['health-evaluation', 'host-job']);
+      expect(host.getInterval('health-evaluation')).toBe(engineTimer(nest));
       await jest.advanceTimersByTimeAsync(1000);
       expect(nest.get(HostJob).runs).toBe(10);
       // The evaluation at bootstrap, and the one a second later.
