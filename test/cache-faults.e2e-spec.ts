@@ -101,21 +101,19 @@ describe('cache faults with a real Redis of the test’s own (apps/api)', () => 
     expect(cache.backend).toBe('redis');
   });
 
-  it('SIGSTOP: the check ends at its timeout, /v1/health answers within timeout + 100 ms, SIGCONT heals', async () => {
+  it('SIGSTOP: /v1/health answers at once, the check ends at its timeout and says so, SIGCONT heals', async () => {
     redis.pause();
     const started = performance.now();
-    const body = await legacy();
-    const elapsed = performance.now() - started;
-    expect(body).toMatchObject({
-      status: 'degraded',
-      cache_healthy: false,
-      ai_model_available: true,
+    await legacy();
+    // Within the response budget (the last known state while the evaluation goes on).
+    expect(performance.now() - started).toBeLessThan(300 + 100);
+    const status = await eventually(cacheStatus, {
+      until: (s) => s?.message === 'cache timed out after 300 ms',
+      timeoutMs: 3000,
     });
-    expect(cacheStatus()).toMatchObject({
-      status: 'degraded',
-      message: 'cache timed out after 300 ms',
-    });
-    expect(elapsed).toBeLessThan(300 + 100);
+    expect(status?.status).toBe('degraded');
+    const body = await eventually(legacy, { until: (b) => b.cache_healthy === false });
+    expect(body).toMatchObject({ status: 'degraded', ai_model_available: true });
 
     // The rest of the service keeps working: cache operations fall back after one command timeout.
     const cache = app.get(CacheService);

@@ -134,23 +134,25 @@ describe('GET /v1/health (legacy contract)', () => {
     });
   });
 
-  it('answers within the component timeout when a dependency hangs', async () => {
+  it('answers at once when a dependency hangs; the check ends at its timeout', async () => {
     app = await createApiApp({ GEMINI_API_KEY: 'k-1234', HEALTH_CHECK_CACHE_TIMEOUT_MS: '150' });
     const health = app.get(HealthService);
     health.register(
       { name: 'cache', check: () => new Promise<never>(() => undefined) },
       { replace: true },
     );
+    // Within the response budget: a check with no answer yet is not healthy.
     const { body } = await get().expect(200);
     expect(body).toMatchObject({
       status: 'degraded',
       cache_healthy: false,
       resilience_healthy: true,
     });
-    expect(health.getLastStatus('cache')).toMatchObject({
-      status: 'degraded',
-      message: 'cache timed out after 150 ms',
+    const cache = await eventually(() => health.getLastStatus('cache'), {
+      until: (status) => status !== undefined,
+      timeoutMs: 2000,
     });
+    expect(cache).toMatchObject({ status: 'degraded', message: 'cache timed out after 150 ms' });
   });
 
   it.each([

@@ -120,10 +120,15 @@ describe('GET /v1/health/trends (apps/api)', () => {
     expect(authorized.body.components.ai_model.degraded_pct).toBe(100);
   });
 
-  it('answers no component when HEALTH_TREND_INTERVAL_MS=0', async () => {
+  it('samples the startup evaluation only when HEALTH_TREND_INTERVAL_MS=0 (nothing scheduled)', async () => {
     app = await createApiApp({ ...TRENDS, HEALTH_TREND_INTERVAL_MS: '0' });
     await new Promise((resolve) => setTimeout(resolve, 150));
+    // Requests are no periodic evaluation: they add no sample.
+    for (let i = 0; i < 3; i++) await http().get('/v1/health').expect(200);
     const res = await http().get('/v1/health/trends').expect(200);
-    expect(res.body).toMatchObject({ interval_ms: 0, components: {} });
+    // Sized for one tick() every 10 s, should the app drive the evaluations itself.
+    expect(res.body.interval_ms).toBe(10_000);
+    const samples = Object.values(res.body.components as Record<string, { samples: number }>);
+    expect(samples.map((c) => c.samples <= 2)).toEqual([true, true, true]);
   });
 });

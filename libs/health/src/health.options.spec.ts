@@ -184,7 +184,8 @@ describe('resolveEngineOptions', () => {
 describe('consumer settings, each resolved from the module options', () => {
   it('resolves trend and webhook defaults', () => {
     expect(trendSettingsOf()).toEqual({ intervalMs: 10_000, retentionMs: 86_400_000 });
-    expect(trendSettingsOf({ evaluationIntervalMs: 0 }).intervalMs).toBe(0);
+    // The app drives the evaluations: the rings are sized for one every 10 s.
+    expect(trendSettingsOf({ evaluationIntervalMs: 0 }).intervalMs).toBe(10_000);
     const webhooks = resolveWebhookOptions();
     expect(webhooks).toEqual({
       urls: [],
@@ -239,9 +240,9 @@ describe('consumer settings, each resolved from the module options', () => {
     expect(() => resolveWebhookOptions(options)).toThrow(message);
   });
 
-  it('accepts an evaluation interval of 0 (no trends) whatever the retention', () => {
+  it('accepts an evaluation interval of 0 (the app drives it) whatever the retention', () => {
     expect(trendSettingsOf({ evaluationIntervalMs: 0, trends: { retentionMs: 1 } })).toEqual({
-      intervalMs: 0,
+      intervalMs: 10_000,
       retentionMs: 1,
     });
   });

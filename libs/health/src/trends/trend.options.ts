@@ -57,7 +57,8 @@ export function resolveTrendSettings(
   // By default 24 h, or as many intervals as the budget allows when sampling is more frequent.
   const fallback = Math.min(TREND_DEFAULTS.retentionMs, longest);
   const retentionMs = milliseconds('trends.retentionMs', trends.retentionMs ?? fallback, 1);
-  if (retentionMs < intervalMs) {
+  // With the app driving the evaluations, any retention holds: the rings keep at least two.
+  if (evaluationIntervalMs > 0 && retentionMs < intervalMs) {
     throw new HealthConfigurationError(
       'trends.retentionMs',
       retentionMs,
