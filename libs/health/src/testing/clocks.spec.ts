@@ -21,10 +21,13 @@ describe('the test clocks', () => {
     expect([dateClock.monotonicMs(), dateClock.epochMs()]).toEqual([42_250, 42_250]);
   });
 
-  it('are exported by the testing entry, with the Prometheus text helpers', () => {
+  it('are exported by the testing entry, with the engine helpers and the Prometheus text reader', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'ManualClock',
+      'createTestHealthService',
       'dateClock',
+      'firstEvaluation',
+      'forceStatus',
       'metricSamples',
       'metricStateSets',
       'metricValue',

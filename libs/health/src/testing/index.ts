@@ -1,4 +1,6 @@
-// @nest-health/core/testing: clocks for tests, and a reader of Prometheus text.
+// @nest-health/core/testing: a test engine and helpers around HealthService, clocks for tests,
+// and a reader of Prometheus text. Loads no optional peer and no test framework.
+export { createTestHealthService, firstEvaluation, forceStatus } from './health-service';
 export { dateClock, ManualClock } from './clocks';
 export {
   parseMetrics,
