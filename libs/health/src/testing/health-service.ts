@@ -8,9 +8,7 @@ import { TUNABLE_CHECK_KEYS } from '../core/check-settings';
 import { UnknownComponentError } from '../shared/errors';
 
 /** The engine itself, or an app or testing module to take it from (`app.get(HealthService)`). */
-type EngineOrApp = HealthService | Pick<INestApplicationContext, 'get'>;
-
-function engineOf(target: EngineOrApp): HealthService {
+function engineOf(target: HealthService | Pick<INestApplicationContext, 'get'>): HealthService {
   return target instanceof HealthService ? target : target.get(HealthService);
 }
 
@@ -34,7 +32,9 @@ export function createTestHealthService(options: HealthEngineOptions = {}): Heal
  * for it, and `isHealthy()` is false until it has finished), or the last report when one has
  * finished. On an engine nothing has evaluated yet, it runs that evaluation.
  */
-export async function firstEvaluation(target: EngineOrApp): Promise<SystemHealthStatus> {
+export async function firstEvaluation(
+  target: HealthService | Pick<INestApplicationContext, 'get'>,
+): Promise<SystemHealthStatus> {
   const health = engineOf(target);
   return health.getLastReport() ?? health.check();
 }
@@ -47,7 +47,7 @@ export async function firstEvaluation(target: EngineOrApp): Promise<SystemHealth
  * Restoring after the check was replaced or removed since does nothing.
  */
 export async function forceStatus(
-  target: EngineOrApp,
+  target: HealthService | Pick<INestApplicationContext, 'get'>,
   name: string,
   status: HealthStatus | IndicatorResult,
 ): Promise<() => Promise<void>> {
