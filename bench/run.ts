@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runBudget } from './scenarios/budget';
 import { runEngine } from './scenarios/engine';
 import { runFastify } from './scenarios/fastify';
+import { runFaults } from './scenarios/faults';
 import { runHang } from './scenarios/hang';
 import { runHttp } from './scenarios/http';
 import { runIndicators } from './scenarios/indicators';
@@ -27,13 +28,14 @@ import { exitOnMissed, targetTable } from './support/targets';
 /**
  * `npm run bench`: every scenario in sequence (engine; HTTP with dependency protection; a hanging
  * Redis; memory over a soak; readiness under real faults; Fastify with the /metrics scrape;
- * per-indicator latency idle and under load; the memory budget), ours side by side with
- * @nestjs/terminus 12, then every target in one table.
+ * per-indicator latency idle and under load; the memory budget; every health endpoint under
+ * hung dependencies), ours side by side with @nestjs/terminus 12, then every target in one table.
  * Knobs: BENCH_DURATION_S (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (64), BENCH_WARMUP_S (3),
  * BENCH_SOAK_SECONDS (600), BENCH_SOAK_WARMUP_S, BENCH_SOAK_SAMPLE_S, BENCH_LIVE_RATE (50),
  * BENCH_ENGINE_RUNS (5000), BENCH_ENGINE_WARMUP (500), BENCH_PROBE_REQUESTS (200),
- * BENCH_INDICATOR_RUNS (1000), BENCH_SCENARIOS (all), BENCH_SKIP_BUILD=1 (reuse the last snapshot
- * of the build), BENCH_IMPOSSIBLE_TARGETS=1. Exits 1 when a target is missed, naming it.
+ * BENCH_INDICATOR_RUNS (1000), BENCH_FAULT_REQUESTS (60), BENCH_FAULTS_LOAD_S (5),
+ * BENCH_SCENARIOS (all), BENCH_SKIP_BUILD=1 (reuse the last snapshot of the build),
+ * BENCH_IMPOSSIBLE_TARGETS=1. Exits 1 when a target is missed, naming it.
  * See docs/benchmarks.md.
  */
 async function main(): Promise<void> {
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
 
   const logDir = tempDir();
   const needsServers = config.scenarios.some((s) => s !== 'engine');
-  const needsDatabase = config.scenarios.some((s) => s === 'indicators' || s === 'budget');
+  const needsDatabase = config.scenarios.some((s) =>
+    ['indicators', 'budget', 'faults'].includes(s),
+  );
   ensureAnchor();
   if (needsServers) buildService(config.skipBuild);
   const deps = await startDependencies(logDir, { redis: needsServers, database: needsDatabase });
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
         );
       }
       if (scenario === 'budget') outcomes.push(await runBudget(ctx, config.rounds));
+      if (scenario === 'faults') outcomes.push(await runFaults(ctx));
     }
   } finally {
     await deps.cleanup();

@@ -3,7 +3,7 @@ import type { Target } from './targets';
 
 /** Knobs, all from the environment, with the defaults of the real run. */
 export interface BenchConfig {
-  /** Scenarios to run, in this order: engine, http (with protection), hang, memory, probes, fastify, indicators, budget. */
+  /** Scenarios to run, in this order: engine, http (with protection), hang, memory, probes, fastify, indicators, budget, faults. */
   scenarios: string[];
   rounds: number;
   connections: number;
@@ -40,6 +40,7 @@ export const SCENARIOS = [
   'fastify',
   'indicators',
   'budget',
+  'faults',
 ] as const;
 
 export function configFromEnv(): BenchConfig {
