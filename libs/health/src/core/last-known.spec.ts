@@ -117,6 +117,22 @@ describe('answers within a budget (checkWithin)', () => {
     expect(stale.message).toMatch(/^cache: no answer for 7 s \(last healthy: /);
   });
 
+  it('counts a result the engine keeps on purpose (its cache TTL) as fresh: the run after its expiry, slower than the budget, is no "no answer"', async () => {
+    const ai = switchable('ai');
+    // Unknown after 3 x 1 s + 1 s = 4 s; the result is kept 10 s.
+    make([{ ...ai.definition, timeoutMs: 1000, cacheTtlMs: 10_000 }], 1000);
+    await service.check();
+    await jest.advanceTimersByTimeAsync(9000);
+    expect((await service.checkWithin()).components[0].status).toBe(HealthStatus.HEALTHY);
+    // The TTL has expired: the next run takes longer than the budget (a provider's latency).
+    await jest.advanceTimersByTimeAsync(1100);
+    ai.state.hang = true;
+    const report = await answer();
+    expect(report.lastKnown).toBe(true);
+    expect(report.components[0]).toMatchObject({ status: HealthStatus.HEALTHY });
+    expect(report.components[0].metadata.unknown).toBeUndefined();
+  });
+
   it('keeps a shadow check out of the overall status in a last known report too', async () => {
     const search = switchable('search');
     search.state.hang = true;
