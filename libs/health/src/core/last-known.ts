@@ -7,9 +7,10 @@ import { HealthStatus } from './health-status';
 export const STALE_INTERVALS = 3;
 
 /**
- * How old a check's result may be and still stand for it: three evaluation intervals and its
- * timeout (with no periodic evaluation, three timeouts and one). Past that, nothing has answered
- * for it in time: a hang must never freeze a "healthy".
+ * How long past its freshness a check's result may still stand for it: three evaluation intervals
+ * and its timeout (with no periodic evaluation, three timeouts and one). Past that, nothing has
+ * answered for it in time: a hang must never freeze a "healthy". A result is fresh until it is
+ * done (a run) or, when the engine keeps it on purpose (`cacheTtlMs`), until its cache expires.
  */
 export function staleAfterMs(entry: Entry, evaluationIntervalMs: number): number {
   const { timeoutMs } = entry.check;
@@ -40,7 +41,9 @@ export function knownStatus(
     };
   }
   const ageMs = nowMs - entry.lastFinishedAt;
-  if (ageMs <= staleAfterMs(entry, evaluationIntervalMs)) return last;
+  // A result reused from the cache is the check's answer until the cache expires.
+  const freshUntil = Math.max(entry.lastFinishedAt, entry.cached?.expiresAt ?? 0);
+  if (nowMs - freshUntil <= staleAfterMs(entry, evaluationIntervalMs)) return last;
   return {
     ...last,
     status: HealthStatus.UNHEALTHY,
