@@ -25,9 +25,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // CommonJS configuration (dependency-cruiser reads .cjs files).
+    // CommonJS: configuration (dependency-cruiser reads .cjs files), the Nest CLI's plugin.
     files: ['**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
