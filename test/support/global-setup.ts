@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { oneLineError, requireBinaries } from './binaries';
+import { oneLineError, provideBinaries } from './binaries';
 import { assertDatabaseAnswers, TEST_DATABASE_URL, testDatabase } from './postgres';
 import { PostgresCluster } from './postgres-cluster';
 
@@ -10,7 +10,8 @@ type WithCluster = typeof globalThis & { [STARTED]?: PostgresCluster };
 
 /**
  * Runs once in Jest's main process, before any test:
- * - fails at once, in one line, when a program the tests run is missing (`redis-server`...);
+ * - a program the tests run that is missing (`redis-server`...) is installed with one announced
+ *   `apt-get install -y` as root; elsewhere the run fails at once, in one line, naming them;
  * - workers inherit a fixed zone, so timestamps are deterministic;
  * - the package and the service are built once (`dist/libs/health`, linked as
  *   node_modules/@nest-health/core, and `dist/apps/api`); `SKIP_BUILD=1` skips the build when
@@ -21,7 +22,7 @@ type WithCluster = typeof globalThis & { [STARTED]?: PostgresCluster };
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
-  requireBinaries();
+  await provideBinaries();
   if (process.env.SKIP_BUILD !== '1') {
     const root = join(__dirname, '..', '..');
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], {

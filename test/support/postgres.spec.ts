@@ -16,7 +16,6 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { findOnPath, missingBinariesMessage, requireBinaries } from './binaries';
 import { eventually } from './eventually';
 import {
   assertDatabaseAnswers,
@@ -351,39 +350,6 @@ describe('TEST_DATABASE_URL', () => {
       `TEST_DATABASE_URL (postgres://postgres:***@127.0.0.1:${port}/test) does not answer: ` +
         `connect ECONNREFUSED 127.0.0.1:${port}; fix it, or unset it to let the tests start a ` +
         'PostgreSQL of their own',
-    );
-  });
-});
-
-describe('required binaries', () => {
-  it('finds executables on PATH', () => {
-    expect(findOnPath('redis-server')).toMatch(/\/redis-server$/);
-    expect(findOnPath('sh', `:/nonexistent:/bin`)).toBe('/bin/sh');
-    expect(findOnPath('no-such-program-here')).toBeUndefined();
-  });
-
-  it('fails in one line naming every missing binary and the apt-get line that installs them', () => {
-    expect(() => requireBinaries()).not.toThrow();
-    const error = (() => {
-      try {
-        requireBinaries([
-          { name: 'sh', aptPackage: 'dash' },
-          { name: 'no-such-server', aptPackage: 'pkg-a' },
-          { name: 'no-such-tool', aptPackage: 'pkg-a' },
-        ]);
-      } catch (caught) {
-        return caught as Error;
-      }
-      throw new Error('expected a throw');
-    })();
-    expect(error.message).toBe(
-      'The tests need `no-such-server`, `no-such-tool`, which are not on PATH: install them ' +
-        '(Debian/Ubuntu: `sudo apt-get install -y pkg-a`)',
-    );
-    expect(error.stack).toBe(error.message);
-    expect(missingBinariesMessage([{ name: 'redis-server', aptPackage: 'redis-server' }])).toBe(
-      'The tests need `redis-server`, which is not on PATH: install it ' +
-        '(Debian/Ubuntu: `sudo apt-get install -y redis-server`)',
     );
   });
 });
