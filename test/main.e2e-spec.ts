@@ -1,8 +1,15 @@
 import { Agent, get as httpGet } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ServiceProcess } from './support/service-process';
 
 describe('the built service process (dist/.../main.js, as npm start runs it)', () => {
   afterEach(() => ServiceProcess.killAll());
+  /** A working folder without a .env file (read outside NODE_ENV=test). */
+  let noEnvFile: string;
+  beforeAll(() => (noEnvFile = mkdtempSync(join(tmpdir(), 'api-cwd-'))));
+  afterAll(() => rmSync(noEnvFile, { recursive: true, force: true }));
 
   it('serves the legacy body with no Redis and no AI key', async () => {
     const started = await ServiceProcess.start({ HEALTH_SHUTDOWN_DELAY_MS: '0' });
@@ -74,6 +81,33 @@ describe('the built service process (dist/.../main.js, as npm start runs it)', (
     expect(performance.now() - signalled).toBeGreaterThanOrEqual(1500);
     expect(started.output()).toContain('closing');
   });
+
+  it('stops at once on Ctrl-C or SIGTERM outside production when HEALTH_SHUTDOWN_DELAY_MS is unset', async () => {
+    for (const [signal, NODE_ENV] of [
+      ['SIGINT', ''],
+      ['SIGTERM', 'development'],
+    ] as const) {
+      const started = await ServiceProcess.start({ NODE_ENV }, { cwd: noEnvFile });
+      started.signal(signal);
+      expect(await started.logged(`${signal} received`)).toContain(
+        `${signal} received: draining for 0 ms, then closing`,
+      );
+      const { code, output } = await started.exited();
+      expect(code).toBe(0);
+      expect(output).toContain('closing');
+    }
+  });
+
+  it('drains 5 s by default in production (NODE_ENV=production), live and not ready meanwhile', async () => {
+    const started = await ServiceProcess.start({ NODE_ENV: 'production' }, { cwd: noEnvFile });
+    const signalled = performance.now();
+    started.signal('SIGTERM');
+    await started.logged('SIGTERM received: draining for 5000 ms, then closing');
+    expect((await fetch(`${started.url}/v1/health/ready`)).status).toBe(503);
+    expect((await fetch(`${started.url}/v1/health/live`)).status).toBe(200);
+    expect((await started.exited()).code).toBe(0);
+    expect(performance.now() - signalled).toBeGreaterThanOrEqual(5000);
+  }, 30_000);
 
   it('drops nothing on SIGTERM under load: 20 keep-alive clients, no reset, no 5xx, no cancelled check', async () => {
     const started = await ServiceProcess.start({

@@ -17,7 +17,8 @@ async function bootstrap(): Promise<void> {
   );
 
   const app = configureApp(await NestFactory.create(AppModule, { abortOnError: false, logger }));
-  // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS, then close and exit.
+  // SIGTERM: not ready at once, keep serving HEALTH_SHUTDOWN_DELAY_MS (unset: 5 s in production,
+  // none elsewhere), then close and exit.
   enableGracefulShutdown(app);
   // Swagger UI at /docs, the OpenAPI document at /docs-json: as the template's FastAPI /docs.
   serveApiDocs(app);

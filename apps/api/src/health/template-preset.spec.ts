@@ -68,6 +68,20 @@ describe('the template preset', () => {
     expect(templateHealthOptions({}).legacy?.fallback).toEqual({ ai_model_available: false });
   });
 
+  it('drains after SIGTERM only in production (5 s, the library default) unless HEALTH_SHUTDOWN_DELAY_MS is set', () => {
+    const delay = (env: Record<string, string>) => templateHealthOptions(env).shutdownDelayMs;
+    expect(delay({})).toBe(0);
+    expect(delay({ NODE_ENV: 'development' })).toBe(0);
+    expect(delay({ NODE_ENV: 'test', HEALTH_SHUTDOWN_DELAY_MS: ' ' })).toBe(0);
+    expect(delay({ NODE_ENV: 'production' })).toBeUndefined();
+    expect(delay({ NODE_ENV: 'production', HEALTH_SHUTDOWN_DELAY_MS: '0' })).toBe(0);
+    expect(delay({ NODE_ENV: 'production', HEALTH_SHUTDOWN_DELAY_MS: '1200' })).toBe(1200);
+    expect(delay({ HEALTH_SHUTDOWN_DELAY_MS: '2500' })).toBe(2500);
+    // Through a ConfigService too (apps/api reads .env through it).
+    const config = { get: (key: string) => ({ NODE_ENV: 'production' })[key] };
+    expect(templateHealthOptions(config).shutdownDelayMs).toBeUndefined();
+  });
+
   it('reads the older HEALTH_TREND_INTERVAL_MS when HEALTH_EVALUATION_INTERVAL_MS is unset', () => {
     expect(templateHealthOptions({ HEALTH_TREND_INTERVAL_MS: '0' }).evaluationIntervalMs).toBe(0);
     expect(

@@ -62,6 +62,7 @@ export function templateHealthOptions(
     // The template's list selects which of its own components are built (HostHealthChecks); it
     // does not filter checks the app registers beside them.
     enabledComponents: undefined,
+    shutdownDelayMs: templateShutdownDelayMs(env, generic.shutdownDelayMs),
     checks,
     // The template's API_KEY and ADDITIONAL_API_KEYS may see details too, beside any
     // HEALTH_DETAILS_KEYS. They keep the template's own rule (its .env ships key1,key2,key3),
@@ -84,6 +85,19 @@ export function templateHealthOptions(
     // GET /v1/health: the template's contract, byte for byte.
     legacy: legacyContract(Boolean(aiKey)),
   };
+}
+
+/**
+ * The drain after SIGTERM or SIGINT: `HEALTH_SHUTDOWN_DELAY_MS` when set; unset, the library's
+ * default (5 s) in production (`NODE_ENV=production`) and none elsewhere, so that Ctrl-C on
+ * `npm start` stops the service at once.
+ */
+function templateShutdownDelayMs(
+  env: EnvSource,
+  fromVariable: number | undefined,
+): number | undefined {
+  if (fromVariable !== undefined) return fromVariable;
+  return readString(env, 'NODE_ENV') === 'production' ? undefined : 0;
 }
 
 /**
