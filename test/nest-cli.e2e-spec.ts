@@ -87,7 +87,8 @@ describe('the Nest CLI in a fresh clone', () => {
     const source = JSON.parse(readFileSync(join(clone, 'libs/health/package.json'), 'utf8'));
     expect(pkg).toEqual(source);
     expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './metrics']));
-    for (const bin of Object.values(pkg.bin)) expect(statSync(join(built, bin)).isFile()).toBe(true);
+    for (const bin of Object.values(pkg.bin))
+      expect(statSync(join(built, bin)).isFile()).toBe(true);
 
     const fromNest = join(clone, 'nest-build-health');
     cpSync(built, fromNest, { recursive: true });
