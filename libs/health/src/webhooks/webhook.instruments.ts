@@ -1,4 +1,5 @@
-import type { Counter, Metric, Registry } from 'prom-client';
+import type { Counter, Metric } from 'prom-client';
+import type { MetricsRegistry } from '../shared/tokens';
 import { loadPeer, PACKAGE_NAME } from '../shared/require-peer';
 import type { ClaimResult, DeliveryResult } from './webhook.constants';
 import { attachMetrics, detachMetrics } from '../shared/registry-attachment';
@@ -18,7 +19,7 @@ export class WebhookInstruments {
    * Registers the counters (made now: prom-client loads only when metrics are used), replacing
    * any another instance left; returns the names replaced.
    */
-  attach(registry: Registry): string[] {
+  attach(registry: MetricsRegistry): string[] {
     const { Counter } = loadPeer<typeof import('prom-client')>(
       'prom-client',
       `${PACKAGE_NAME}/webhooks metrics`,
@@ -42,7 +43,7 @@ export class WebhookInstruments {
   }
 
   /** Removes the metrics that are still this instance's from the registry. */
-  detach(registry: Registry): void {
+  detach(registry: MetricsRegistry): void {
     detachMetrics(registry, this.named());
   }
 

@@ -1,11 +1,11 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { Registry } from 'prom-client';
 import type { Unregister } from '../core/health-check';
 import type { Redactor } from '../shared/redact';
 import type { SystemHealthStatus } from '../core/health-status';
 import { HealthService } from '../core/health.service';
 import { HEALTH_METRICS_REGISTRY } from '../shared/tokens';
+import type { MetricsRegistry } from '../shared/tokens';
 import { HEALTH_WEBHOOK_OPTIONS } from './webhook.module-definition';
 import { DeliveryQueue } from './delivery.queue';
 import type { DeliveryResult } from './webhook.constants';
@@ -60,7 +60,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly health: HealthService,
     @Inject(HEALTH_WEBHOOK_OPTIONS) options: WebhookOptions,
-    @Optional() @Inject(HEALTH_METRICS_REGISTRY) private readonly registry?: Registry,
+    @Optional() @Inject(HEALTH_METRICS_REGISTRY) private readonly registry?: MetricsRegistry,
     @Optional() @Inject(HEALTH_WEBHOOK_TUNING) tuning?: WebhookTuning,
   ) {
     this.settings = resolveWebhookOptions(options);
