@@ -268,9 +268,9 @@ export async function npmInstall(dir: string): Promise<RunResult> {
   });
 }
 
-/** Compiles `dir/tsconfig.json` with the repository's own TypeScript. */
-export async function compile(dir: string): Promise<RunResult> {
-  return runOk(process.execPath, [TSC, '-p', dir], { cwd: dir, timeoutMs: 180_000 });
+/** Compiles `dir/tsconfig.json` (or another project file there) with the repository's own TypeScript. */
+export async function compile(dir: string, project = 'tsconfig.json'): Promise<RunResult> {
+  return runOk(process.execPath, [TSC, '-p', join(dir, project)], { cwd: dir, timeoutMs: 180_000 });
 }
 
 export interface RunningApp {

@@ -34,15 +34,25 @@ import {
 import type { ConsumerAppSpec } from './consumer-sources';
 import {
   CONSUMER_ADMIN_KEY,
+  ENTRIES_WITHOUT_OTHER_PEERS,
+  libraryTypesFiles,
+  libraryTypesProject,
   nestDependencies,
   packageJson,
   sourceFiles,
   tsconfigJson,
+  TYPE_RESOLUTIONS,
   VERSIONS,
 } from './consumer-sources';
 
 const APPS: readonly ConsumerAppSpec[] = [
-  { name: 'nest11-express', platform: 'express', nest: 11, resolution: 'node10' },
+  {
+    name: 'nest11-express',
+    platform: 'express',
+    nest: 11,
+    resolution: 'node10',
+    libraryTypes: true,
+  },
   { name: 'nest11-fastify', platform: 'fastify', nest: 11, resolution: 'nodenext' },
   {
     name: 'nest12-express-esm',
@@ -115,6 +125,7 @@ async function prepareApp(spec: ConsumerAppSpec, tarball: string): Promise<void>
           : {}),
       }),
       'tsconfig.json': tsconfigJson(spec, TYPE_ROOTS),
+      ...(spec.libraryTypes ? libraryTypesFiles(TYPE_ROOTS) : {}),
       ...Object.fromEntries(
         Object.entries(sourceFiles(spec)).map(([file, text]) => [join('src', file), text]),
       ),
@@ -414,6 +425,21 @@ describe.each(APPS)('consumer app $name', (spec) => {
 });
 
 describe('the installed package', () => {
+  const typesApp = APPS.find((spec) => spec.libraryTypes)?.name as string;
+
+  it.each(TYPE_RESOLUTIONS)(
+    `its types compile with skipLibCheck: false (%s) in an app with Nest and prom-client only: entries ${ENTRIES_WITHOUT_OTHER_PEERS.map((e) => `'${e || '.'}'`).join(', ')}`,
+    async (resolution) => {
+      const { dir } = installed(typesApp);
+      const present = ['cockatiel', 'ioredis', 'pg', 'yaml', '@nestjs/swagger', '@nestjs/terminus'];
+      expect(present.filter((peer) => existsSync(join(dir, 'node_modules', peer)))).toEqual([]);
+      expect(existsSync(join(dir, 'node_modules/prom-client'))).toBe(true);
+      const result = await compile(dir, libraryTypesProject(resolution));
+      expect(result.stdout + result.stderr).toBe('');
+    },
+    120_000,
+  );
+
   it("require('@nest-health/core') loads none of the optional peers", async () => {
     const { dir } = installed('nest11-express');
     const script =

@@ -25,6 +25,11 @@ export interface ConsumerAppSpec {
    * serving `/metrics`), beside a plain `HealthMetricsModule.forRoot()`.
    */
   scheduleAndPrometheus?: boolean;
+  /**
+   * Also has the projects of `libraryTypesFiles()`: the package's types, checked with
+   * `skipLibCheck: false` (the app installs Nest and prom-client only, no other peer).
+   */
+  libraryTypes?: boolean;
 }
 
 /** The admin key of the apps' runtime configuration endpoint (`HealthConfigModule`). */
@@ -73,31 +78,91 @@ export function packageJson(
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-/** tsconfig of an app; Node's types come from the repository's own `node_modules/@types`. */
-export function tsconfigJson(spec: ConsumerAppSpec, typeRoots: string): string {
-  const resolution =
-    spec.resolution === 'nodenext'
+/** Compiler options of an app; Node's types come from the repository's own `node_modules/@types`. */
+function compilerOptions(
+  resolution: ConsumerAppSpec['resolution'],
+  typeRoots: string,
+): Record<string, unknown> {
+  return {
+    ...(resolution === 'nodenext'
       ? { module: 'NodeNext', moduleResolution: 'NodeNext' }
-      : { module: 'commonjs', moduleResolution: 'node10' };
+      : { module: 'commonjs', moduleResolution: 'node10' }),
+    target: 'ES2022',
+    lib: ['ES2022'],
+    strict: true,
+    skipLibCheck: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    esModuleInterop: true,
+    forceConsistentCasingInFileNames: true,
+    typeRoots: [typeRoots],
+    types: ['node'],
+  };
+}
+
+/** tsconfig of an app. */
+export function tsconfigJson(spec: ConsumerAppSpec, typeRoots: string): string {
   const config = {
     compilerOptions: {
-      ...resolution,
-      target: 'ES2022',
-      lib: ['ES2022'],
+      ...compilerOptions(spec.resolution, typeRoots),
       rootDir: 'src',
       outDir: 'dist',
-      strict: true,
-      skipLibCheck: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      esModuleInterop: true,
-      forceConsistentCasingInFileNames: true,
-      typeRoots: [typeRoots],
-      types: ['node'],
     },
     include: ['src/**/*.ts'],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/**
+ * The entries an app with Nest and prom-client only may import: the main entry, `/metrics`, and
+ * the entries that need no peer (the README's "nothing more").
+ */
+export const ENTRIES_WITHOUT_OTHER_PEERS = [
+  '',
+  '/config',
+  '/gemini',
+  '/metrics',
+  '/terminus',
+  '/testing',
+];
+
+/** Module resolutions the package's types are checked under: `typesVersions` and `exports`. */
+export const TYPE_RESOLUTIONS = ['node10', 'nodenext'] as const;
+
+/** The project checking the package's types under `resolution`: `tsconfig.library-types.<resolution>.json`. */
+export function libraryTypesProject(resolution: (typeof TYPE_RESOLUTIONS)[number]): string {
+  return `tsconfig.library-types.${resolution}.json`;
+}
+
+/**
+ * A file importing every entry of `ENTRIES_WITHOUT_OTHER_PEERS`, and a project per resolution
+ * that checks it with `skipLibCheck: false`: then tsc checks every declaration those entries
+ * reach, and a type naming a package the app did not install fails (TS2307). Outside `src/`, so
+ * the app's own build never sees it.
+ */
+export function libraryTypesFiles(typeRoots: string): Record<string, string> {
+  const entries = ENTRIES_WITHOUT_OTHER_PEERS.map((entry, i) => [
+    `entry${i}`,
+    `@nest-health/core${entry}`,
+  ]);
+  const files: Record<string, string> = {
+    'library-types/entries.ts': `${entries.map(([name, path]) => `import * as ${name} from '${path}';`).join('\n')}
+
+export const entries = [${entries.map(([name]) => name).join(', ')}];
+`,
+  };
+  for (const resolution of TYPE_RESOLUTIONS) {
+    const checked = {
+      compilerOptions: {
+        ...compilerOptions(resolution, typeRoots),
+        skipLibCheck: false,
+        noEmit: true,
+      },
+      files: ['library-types/entries.ts'],
+    };
+    files[libraryTypesProject(resolution)] = `${JSON.stringify(checked, null, 2)}\n`;
+  }
+  return files;
 }
 
 /** `src/*.ts` of an app, by file name. */
