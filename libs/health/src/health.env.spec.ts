@@ -29,27 +29,14 @@ function thrown(call: () => unknown): unknown {
 }
 
 describe('healthOptionsFromEnv', () => {
-  it('leaves every setting to the defaults when nothing is set', () => {
-    expect(healthOptionsFromEnv({})).toEqual({
-      version: undefined,
-      defaultTimeoutMs: undefined,
-      retries: undefined,
-      cacheTtlMs: undefined,
-      failureCacheTtlMs: undefined,
-      enabledComponents: undefined,
-      components: {},
-      evaluationIntervalMs: undefined,
-      trends: { retentionMs: undefined },
-      details: undefined,
-      detailsKeys: undefined,
-      secrets: [],
-      shutdownDelayMs: undefined,
-      shutdownTimeoutMs: undefined,
-      probeTimeoutMs: undefined,
-      startupGraceMs: undefined,
-      logTransitions: undefined,
-      configSources: {},
-    });
+  it('sets no key when nothing is set: spread over options in code, it keeps them all', () => {
+    expect(healthOptionsFromEnv({})).toStrictEqual({});
+    expect(healthOptionsFromEnv({ HEALTH_CHECK_RETRY_COUNT: '0', APP_VERSION: ' ' })).toStrictEqual(
+      {
+        retries: 0,
+        configSources: { retries: 'environment' },
+      },
+    );
     expect(healthConfigOptionsFromEnv({})).toEqual({
       adminKeys: undefined,
       configFile: undefined,

@@ -6,6 +6,7 @@ import type { HealthIndicator } from './core/health-check';
 import { HealthStatus } from './core/health-status';
 import { HealthService } from './core/health.service';
 import { RegisterHealthIndicator } from './core/indicator.explorer';
+import { healthOptionsFromEnv } from './health.env';
 import { HealthModule } from './health.module';
 import { HealthTrends } from './trends/health-trends.service';
 
@@ -92,6 +93,50 @@ describe('HealthModule', () => {
       }),
     ]);
     expect(app!.get(HealthService).version).toBe('7.7.7');
+  });
+
+  it('forRootAsync keeps the version and options given in code, with the environment spread over them', async () => {
+    const inCode = {
+      version: '2.4.0',
+      secrets: ['payments-token-1234'],
+      components: { payments: { critical: false } },
+      checks: [
+        {
+          name: 'payments',
+          check: () => ({ status: HealthStatus.UNHEALTHY, message: 'token payments-token-1234' }),
+        },
+      ],
+    };
+    const env = { HEALTH_CHECK_RETRY_COUNT: '0', HEALTH_CHECK_PAYMENTS_TIMEOUT_MS: '40' };
+    await boot([
+      HealthModule.forRootAsync({
+        useFactory: () => ({ ...inCode, ...healthOptionsFromEnv(env) }),
+      }),
+    ]);
+    const health = app!.get(HealthService);
+    expect(health.version).toBe('2.4.0');
+    const report = await health.check();
+    // The secret from code is masked; payments is not critical (code), so the system is degraded.
+    expect(report.components[0].message).toBe('token ***');
+    expect(report.overall_status).toBe(HealthStatus.DEGRADED);
+    await app!.close();
+    // APP_VERSION, when set, wins over the version in code: the environment is spread last.
+    await boot([
+      HealthModule.forRootAsync({
+        useFactory: () => ({ ...inCode, ...healthOptionsFromEnv({ APP_VERSION: '2.5.0' }) }),
+      }),
+    ]);
+    expect(app!.get(HealthService).version).toBe('2.5.0');
+  });
+
+  it('forRootAsync refuses a module option beside useFactory (it would be lost), naming it', () => {
+    const misplaced = { version: '2.4.0', useFactory: () => ({}) };
+    expect(() => HealthModule.forRootAsync(misplaced as never)).toThrow(
+      /forRootAsync: "version" .*returned by useFactory/,
+    );
+    expect(() =>
+      HealthModule.forRootAsync({ useFactory: () => ({}), isGlobal: true, http: {} }),
+    ).not.toThrow();
   });
 
   it('mounts the report and the probes only by default: nothing of the template', async () => {
