@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { HealthConfigurationError } from './shared/errors';
-import { healthOptionsFromEnv } from './health.env';
+import { componentOfVariable, healthOptionsFromEnv } from './health.env';
 import { healthConfigOptionsFromEnv } from './config/config.env';
 import { envList, envSecretList } from './shared/env';
 import { isAccessSecret } from './shared/access-secret';
+import { isComponentName } from './shared/names';
 import { healthWebhookOptionsFromEnv } from './webhooks/webhook.env';
 
 const DETAILS_1 = 'details-key-9f3a1c0b7e';
@@ -201,6 +202,212 @@ describe('healthOptionsFromEnv', () => {
   it('refuses a retry count below 0', () => {
     expect(() => healthOptionsFromEnv({ HEALTH_CHECK_RETRY_COUNT: '-1' })).toThrow(
       'Invalid setting HEALTH_CHECK_RETRY_COUNT: "-1" (expected an integer >= 0)',
+    );
+  });
+});
+
+describe('HEALTH_CHECK_<NAME>_* variables: unknown components and malformed names', () => {
+  const VALUE = 'value-never-shown-7f3a';
+  const SETTINGS = [
+    '_TIMEOUT_MS',
+    '_DEGRADED_ABOVE_MS',
+    '_FAILURES_BEFORE_UNHEALTHY',
+    '_SUCCESSES_BEFORE_HEALTHY',
+    '_MODE',
+    '_ENABLED',
+  ];
+
+  /** Runs `body` with these variables in process.env, restoring it after. */
+  function withProcessEnv<T>(variables: Record<string, string>, body: () => T): T {
+    const saved = { ...process.env };
+    Object.assign(process.env, variables);
+    try {
+      return body();
+    } finally {
+      for (const key of Object.keys(variables)) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  }
+
+  it('with a components list, reads only those and lists the variables naming others as unread', () => {
+    const options = healthOptionsFromEnv(
+      {
+        HEALTH_CHECK_PAYMENTS_TIMEOUT_MS: '900',
+        HEALTH_CHECK_PAYMNETS_TIMEOUT_MS: '901',
+        HEALTH_CHECK_SEARCH_MODE: 'dark',
+        HEALTH_CHECK_AI_MODEL_PROBE_TTL_MS: '5',
+      },
+      { components: ['payments', 'cache'] },
+    );
+    expect(options.components).toEqual({ payments: { timeoutMs: 900 } });
+    // Not read, so a bad value of an unknown component stops nothing.
+    expect(options.unreadVariables).toEqual([
+      'HEALTH_CHECK_PAYMNETS_TIMEOUT_MS',
+      'HEALTH_CHECK_SEARCH_MODE',
+    ]);
+  });
+
+  it('without a list, reads every component a variable names, and lists none as unread', () => {
+    const options = healthOptionsFromEnv({ HEALTH_CHECK_PAYMNETS_TIMEOUT_MS: '901' });
+    expect(options.components).toEqual({ paymnets: { timeoutMs: 901 } });
+    expect(options.unreadVariables).toBeUndefined();
+  });
+
+  it("finds a ConfigService's or a function's variables in process.env, and reads them through it", () => {
+    const config = { get: (key: string) => process.env[key] };
+    withProcessEnv(
+      { HEALTH_CHECK_PAYMENTS_TIMEOUT_MS: '900', HEALTH_CHECK_PAYMNETS_MODE: 'shadow' },
+      () => {
+        expect(healthOptionsFromEnv(config).components).toEqual({
+          payments: { timeoutMs: 900 },
+          paymnets: { mode: 'shadow' },
+        });
+        const listed = healthOptionsFromEnv((key) => process.env[key], {
+          components: ['payments'],
+        });
+        expect(listed.components).toEqual({ payments: { timeoutMs: 900 } });
+        expect(listed.unreadVariables).toEqual(['HEALTH_CHECK_PAYMNETS_MODE']);
+      },
+    );
+  });
+
+  it.each([
+    'HEALTH_CHECK_Payments_TIMEOUT_MS',
+    'HEALTH_CHECK_payments_MODE',
+    'HEALTH_CHECK___PROTO___ENABLED',
+    'HEALTH_CHECK_CONSTRUCTOR_TIMEOUT_MS',
+    'HEALTH_CHECK__TIMEOUT_MS',
+    'HEALTH_CHECK_PAY MENTS_TIMEOUT_MS',
+    'HEALTH_CHECK_PAYMENTS.V2_TIMEOUT_MS',
+    `HEALTH_CHECK_${'A'.repeat(65)}_TIMEOUT_MS`,
+  ])('refuses %s, naming the variable, never its value (with or without a list)', (variable) => {
+    for (const options of [{}, { components: ['payments'] }]) {
+      const error = thrown(() => healthOptionsFromEnv({ [variable]: VALUE }, options));
+      expect(error).toBeInstanceOf(HealthConfigurationError);
+      const message = (error as Error).message;
+      expect(message).toContain('(expected <NAME> a component name in capitals');
+      expect(message).toContain(JSON.stringify(variable).slice(0, 60));
+      expect(message).not.toContain(VALUE);
+    }
+  });
+
+  it('refuses a malformed name in process.env too when reading a ConfigService', () => {
+    withProcessEnv({ HEALTH_CHECK_Payments_TIMEOUT_MS: VALUE }, () => {
+      expect(() => healthOptionsFromEnv({ get: () => undefined })).toThrow(
+        /^Invalid setting HEALTH_CHECK_<NAME>_TIMEOUT_MS: "HEALTH_CHECK_Payments_TIMEOUT_MS" \(expected/,
+      );
+    });
+  });
+
+  it('shows a huge variable name cut, on one line', () => {
+    const variable = `HEALTH_CHECK_${'\n'.repeat(200_000)}_MODE`;
+    const message = (thrown(() => healthOptionsFromEnv({ [variable]: VALUE })) as Error).message;
+    expect(message.length).toBeLessThan(400);
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses a components list naming no component, naming the entry', () => {
+    expect(() => healthOptionsFromEnv({}, { components: ['payments', 'Payments'] })).toThrow(
+      /^Invalid setting components\[1\]: "Payments" \(expected a component name/,
+    );
+  });
+
+  it('reads the module-wide HEALTH_CHECK_* variables as no component (they overlap prefix and suffix)', () => {
+    for (const variable of [
+      'HEALTH_CHECK_TIMEOUT_MS',
+      'HEALTH_CHECK_MODE',
+      'HEALTH_CHECK_ENABLED',
+      'HEALTH_CHECK_RETRY_COUNT',
+      'HEALTH_CHECK_ENABLED_COMPONENTS',
+      'HEALTH_CHECK_AI_MODEL_PROBE',
+      'OTHER_PAYMENTS_TIMEOUT_MS',
+    ]) {
+      expect([variable, componentOfVariable(variable)]).toEqual([variable, undefined]);
+    }
+  });
+
+  const componentName = fc
+    .stringMatching(/^[a-z0-9_-]{1,64}$/)
+    .filter((name) => !['__proto__', 'constructor', 'prototype'].includes(name));
+
+  it('for any component name and setting, the variable names that component', () => {
+    fc.assert(
+      fc.property(componentName, fc.constantFrom(...SETTINGS), (name, setting) => {
+        expect(componentOfVariable(`HEALTH_CHECK_${name.toUpperCase()}${setting}`)).toBe(name);
+      }),
+    );
+  });
+
+  it('for any variable name: no component, a component name, or a refusal naming the variable', () => {
+    const variable = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 120 }),
+      fc
+        .tuple(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom(...SETTINGS))
+        .map(([name, setting]) => `HEALTH_CHECK_${name}${setting}`),
+      fc
+        .tuple(componentName, fc.constantFrom(...SETTINGS))
+        .map(([name, setting]) => `HEALTH_CHECK_${name}${setting}`),
+    );
+    fc.assert(
+      fc.property(variable, (key) => {
+        const error = thrown(() => componentOfVariable(key));
+        if (error === undefined) {
+          const name = componentOfVariable(key);
+          expect(
+            name === undefined || (isComponentName(name) && key.includes(name.toUpperCase())),
+          ).toBe(true);
+        } else {
+          expect(error).toBeInstanceOf(HealthConfigurationError);
+          expect(error).toMatchObject({ value: key });
+          expect((error as Error).message).toMatch(
+            /^Invalid setting HEALTH_CHECK_<NAME>_[A-Z_]+: /,
+          );
+        }
+      }),
+    );
+  });
+
+  it('for any environment and list: a malformed name refused without its value, an unknown component never read', () => {
+    const key = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc
+        .tuple(
+          fc.oneof(
+            componentName.map((n) => n.toUpperCase()),
+            fc.string({ maxLength: 10 }),
+          ),
+          fc.constantFrom(...SETTINGS),
+        )
+        .map(([name, setting]) => `HEALTH_CHECK_${name}${setting}`),
+    );
+    const env = fc.dictionary(key, fc.constant(VALUE), { maxKeys: 8 });
+    const listed = fc.option(fc.array(componentName, { maxLength: 3 }), { nil: undefined });
+    fc.assert(
+      fc.property(env, listed, (variables, components) => {
+        const error = thrown(() => healthOptionsFromEnv(variables, { components }));
+        if (error !== undefined) {
+          expect(error).toBeInstanceOf(HealthConfigurationError);
+          const { setting } = error as HealthConfigurationError;
+          if (setting.startsWith('HEALTH_CHECK_<NAME>')) {
+            expect((error as Error).message).not.toContain(VALUE);
+          } else {
+            // A bad value (shown, as for every variable read) of a component that is read.
+            const name = componentOfVariable(setting) as string;
+            expect(components === undefined || components.includes(name)).toBe(true);
+          }
+          return;
+        }
+        const options = healthOptionsFromEnv(variables, { components });
+        for (const unread of options.unreadVariables ?? []) {
+          expect(Object.keys(variables)).toContain(unread);
+          expect(components?.includes(componentOfVariable(unread) as string)).toBe(false);
+        }
+        for (const name of Object.keys(options.components ?? {})) {
+          expect(components === undefined || components.includes(name)).toBe(true);
+        }
+      }),
     );
   });
 });

@@ -15,12 +15,13 @@ import {
   urlPassword,
 } from './shared/env';
 import { HealthConfigurationError } from './shared/errors';
-import { COMPONENT_NAME_PATTERN, isComponentName } from './shared/names';
+import { COMPONENT_NAME_PATTERN, isComponentName, validateComponentName } from './shared/names';
 
 export interface HealthEnvOptions {
   /**
-   * Components whose `HEALTH_CHECK_<NAME>_TIMEOUT_MS` is read. With a plain record such as
-   * `process.env`, every such variable is found without this list.
+   * The app's components: only their `HEALTH_CHECK_<NAME>_*` variables are read, and a variable
+   * naming any other component is not read but listed in `unreadVariables` (a warning at
+   * startup). Unset: every component a variable names is read.
    */
   components?: readonly string[];
 }
@@ -45,8 +46,9 @@ export function healthOptionsFromEnv(
 ): HealthModuleOptions {
   const read = envReader(env);
   const raw = envGetter(env);
+  const { names, unread } = componentNames(env, options.components);
   const components: Record<string, HealthCheckOptions> = {};
-  for (const name of componentNames(env, options.components ?? [])) {
+  for (const name of names) {
     const own = componentFromEnv(read, `HEALTH_CHECK_${name.toUpperCase()}_`);
     if (Object.keys(own).length > 0) components[name] = own;
   }
@@ -108,7 +110,30 @@ export function healthOptionsFromEnv(
     ),
     logTransitions: envBoolean('HEALTH_LOG_TRANSITIONS', read('HEALTH_LOG_TRANSITIONS')),
   };
-  return { ...fromEnv, configSources: sourcesOf(fromEnv) };
+  const set = setOnly(fromEnv);
+  return setOnly({ ...set, configSources: sourcesOf(set), unreadVariables: unread });
+}
+
+/**
+ * The options without what the environment left unset (no undefined value, empty list or empty
+ * object): spread over options given in code, they keep every value the environment does not set.
+ */
+function setOnly<T extends object>(options: T): T {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    const inner: unknown = isRecord(value) ? setOnly(value) : value;
+    const empty = Array.isArray(inner) ? inner.length === 0 : isRecord(inner) && isEmpty(inner);
+    if (inner !== undefined && !empty) set[key] = inner;
+  }
+  return set as T;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isEmpty(value: object): boolean {
+  return Object.keys(value).length === 0;
 }
 
 /**
@@ -178,18 +203,70 @@ function componentFromEnv(
   ) as HealthCheckOptions;
 }
 
-const COMPONENT_VARIABLE =
-  /^HEALTH_CHECK_([A-Z0-9_-]+?)_(TIMEOUT_MS|DEGRADED_ABOVE_MS|FAILURES_BEFORE_UNHEALTHY|SUCCESSES_BEFORE_HEALTHY|MODE|ENABLED)$/;
+const COMPONENT_PREFIX = 'HEALTH_CHECK_';
+const COMPONENT_SETTINGS = [
+  '_TIMEOUT_MS',
+  '_DEGRADED_ABOVE_MS',
+  '_FAILURES_BEFORE_UNHEALTHY',
+  '_SUCCESSES_BEFORE_HEALTHY',
+  '_MODE',
+  '_ENABLED',
+] as const;
+/** `<NAME>` in a variable: a component name in capitals. */
+const VARIABLE_NAME_PATTERN = /^[A-Z0-9_-]{1,64}$/;
+const VARIABLE_NAME_EXPECTED =
+  '<NAME> a component name in capitals: [A-Z0-9_-]{1,64}, other than __PROTO__, CONSTRUCTOR and PROTOTYPE';
 
-function componentNames(env: HealthEnv, listed: readonly string[]): string[] {
-  const names = new Set(listed);
-  if (typeof env === 'object' && typeof (env as { get?: unknown }).get !== 'function') {
-    for (const key of Object.keys(env)) {
-      const match = COMPONENT_VARIABLE.exec(key);
-      if (match) names.add(match[1].toLowerCase());
-    }
+/**
+ * The component a per-component variable names (`HEALTH_CHECK_<NAME>_<SETTING>`), `undefined`
+ * for any other variable. Throws, naming the variable, when `<NAME>` names no component
+ * (`HEALTH_CHECK_Payments_TIMEOUT_MS`). Only prefix and suffix are compared, and only a name of
+ * at most 64 characters meets a pattern: the work is bounded whatever the variable.
+ */
+export function componentOfVariable(variable: string): string | undefined {
+  if (!variable.startsWith(COMPONENT_PREFIX)) return undefined;
+  const setting = COMPONENT_SETTINGS.find((suffix) => variable.endsWith(suffix));
+  const length = variable.length - COMPONENT_PREFIX.length - (setting?.length ?? 0);
+  // HEALTH_CHECK_TIMEOUT_MS and the other module-wide variables overlap prefix and suffix.
+  if (setting === undefined || length < 0) return undefined;
+  const name = variable.slice(COMPONENT_PREFIX.length, COMPONENT_PREFIX.length + length);
+  const lower = name.toLowerCase();
+  if (length > 64 || !VARIABLE_NAME_PATTERN.test(name) || !isComponentName(lower)) {
+    throw new HealthConfigurationError(
+      `${COMPONENT_PREFIX}<NAME>${setting}`,
+      variable,
+      VARIABLE_NAME_EXPECTED,
+    );
   }
-  return [...names].filter(isComponentName);
+  return lower;
+}
+
+/**
+ * The components to read, and the variables naming others (when `listed` is given). Variables
+ * are found among a record's keys or, for a `ConfigService` or a function, which cannot list
+ * theirs, among `process.env`'s (where `ConfigModule` puts a `.env` file's too).
+ */
+function componentNames(
+  env: HealthEnv,
+  listed: readonly string[] | undefined,
+): { names: string[]; unread: string[] } {
+  const known = new Set(
+    (listed ?? []).map((name, i) => validateComponentName(name, `components[${i}]`)),
+  );
+  const names = new Set(known);
+  const unread: string[] = [];
+  for (const variable of Object.keys(variablesOf(env))) {
+    const name = componentOfVariable(variable);
+    if (name === undefined) continue;
+    if (listed === undefined || known.has(name)) names.add(name);
+    else unread.push(variable);
+  }
+  return { names: [...names], unread: unread.sort() };
+}
+
+function variablesOf(env: HealthEnv): object {
+  const getter = typeof env === 'function' || typeof env.get === 'function';
+  return getter ? process.env : env;
 }
 
 function detailsVisibility(raw: string | undefined): DetailsVisibility | undefined {

@@ -99,10 +99,10 @@ describe('HealthModule', () => {
     const inCode = {
       version: '2.4.0',
       secrets: ['payments-token-1234'],
-      components: { payments: { critical: false } },
       checks: [
         {
           name: 'payments',
+          critical: false,
           check: () => ({ status: HealthStatus.UNHEALTHY, message: 'token payments-token-1234' }),
         },
       ],
@@ -132,7 +132,7 @@ describe('HealthModule', () => {
   it('forRootAsync refuses a module option beside useFactory (it would be lost), naming it', () => {
     const misplaced = { version: '2.4.0', useFactory: () => ({}) };
     expect(() => HealthModule.forRootAsync(misplaced as never)).toThrow(
-      /forRootAsync: "version" .*returned by useFactory/,
+      'Invalid setting forRootAsync({ version }): given beside useFactory, where Nest drops it (expected it in the object useFactory returns',
     );
     expect(() =>
       HealthModule.forRootAsync({ useFactory: () => ({}), isGlobal: true, http: {} }),
@@ -199,6 +199,9 @@ describe('HealthModule', () => {
       /http\.basePath: "a b"/,
     );
     await expect(compileWith({ retries: -1 })).rejects.toThrow(/retries: -1/);
+    await expect(compileWith({ unreadVariables: 'HEALTH_CHECK_X_MODE' })).rejects.toThrow(
+      /unreadVariables: "HEALTH_CHECK_X_MODE" \(expected an array of variable names\)/,
+    );
 
     const asyncCompile = Test.createTestingModule({
       imports: [
@@ -244,6 +247,35 @@ describe('HealthModule', () => {
     expect(warn).toHaveBeenCalledWith(
       expect.stringContaining('PerRequest is request-scoped or transient'),
     );
+  });
+
+  it('warns once at startup about variables naming no listed component, naming them, never their values', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const env: Record<string, string> = {
+      HEALTH_CHECK_PAYMENTS_TIMEOUT_MS: '4321',
+      HEALTH_CHECK_PAYMNETS_TIMEOUT_MS: '8765',
+    };
+    await boot([
+      HealthModule.forRootAsync({
+        useFactory: () => healthOptionsFromEnv(env, { components: ['payments'] }),
+      }),
+    ]);
+    const lines = warn.mock.calls
+      .map(([line]) => String(line))
+      .filter((l) => l.includes('HEALTH_'));
+    expect(lines).toEqual([
+      'Not read: "HEALTH_CHECK_PAYMNETS_TIMEOUT_MS": they name no component in healthOptionsFromEnv\'s components list',
+    ]);
+    await app!.close();
+    warn.mockClear();
+    // Many: the first 20, and a count of the rest.
+    for (let i = 0; i < 25; i++) env[`HEALTH_CHECK_EXTRA${String(i).padStart(2, '0')}_MODE`] = 'x';
+    await boot([HealthModule.forRoot(healthOptionsFromEnv(env, { components: ['payments'] }))]);
+    const [line] = warn.mock.calls.map(([l]) => String(l)).filter((l) => l.includes('HEALTH_'));
+    expect(line).toMatch(
+      /^Not read: "HEALTH_CHECK_EXTRA00_MODE", .*"HEALTH_CHECK_EXTRA19_MODE" and 6 more: /,
+    );
+    expect(line).not.toMatch(/8765|"x"/);
   });
 
   it('closes cleanly: the first evaluation started at bootstrap is cancelled, no timer left', async () => {

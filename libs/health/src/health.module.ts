@@ -20,7 +20,7 @@ import type { HealthModuleOptions } from './health.options';
 import { HealthHttpSettings } from './http/health-http.settings';
 import { healthControllers } from './http/health.controllers';
 import { resolveRoutes } from './http/http.options';
-import { HealthConfigurationError } from './shared/errors';
+import { Described, HealthConfigurationError } from './shared/errors';
 import { routeClashCheck } from './shared/route-clash';
 import { HEALTH_MODULE_OPTIONS } from './shared/tokens';
 import { STATUS_PAGE_EVENTS, statusPageController } from './status-page/status-page.controller';
@@ -61,8 +61,55 @@ export class HealthModule extends ConfigurableModuleClass {
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    refuseOptionsBesideFactory(options);
     return withParts(super.forRootAsync(options), options);
   }
+}
+
+/** Every name of `HealthModuleOptions`: the compiler keeps this list complete. */
+const MODULE_OPTION_NAMES = Object.keys({
+  version: true,
+  defaultTimeoutMs: true,
+  retries: true,
+  retryBaseDelayMs: true,
+  cacheTtlMs: true,
+  failureCacheTtlMs: true,
+  checks: true,
+  components: true,
+  enabledComponents: true,
+  secrets: true,
+  evaluationIntervalMs: true,
+  startupGraceMs: true,
+  responseBudgetMs: true,
+  clock: true,
+  configSources: true,
+  unreadVariables: true,
+  details: true,
+  detailsKeys: true,
+  authorizeDetails: true,
+  legacy: true,
+  writers: true,
+  probeTimeoutMs: true,
+  shutdownDelayMs: true,
+  shutdownTimeoutMs: true,
+  logTransitions: true,
+  logFormat: true,
+  trends: true,
+  events: true,
+} satisfies Record<keyof HealthModuleOptions, true>);
+
+/**
+ * A module option beside `useFactory` (`forRootAsync({ version, useFactory })`) would be dropped
+ * without a word: Nest reads only the extras there. Refused, naming it.
+ */
+function refuseOptionsBesideFactory(options: object): void {
+  const misplaced = MODULE_OPTION_NAMES.find((name) => Object.hasOwn(options, name));
+  if (misplaced === undefined) return;
+  throw new HealthConfigurationError(
+    `forRootAsync({ ${misplaced} })`,
+    new Described('given beside useFactory, where Nest drops it'),
+    'it in the object useFactory returns; beside useFactory go only imports, inject, useClass, useExisting and the extras isGlobal, exposeHttp, recordTrends, http',
+  );
 }
 
 /** The routes and the parts behind them that the app turned on (`http.endpoints`). */

@@ -60,6 +60,11 @@ export interface HealthEngineOptions {
    * `healthOptionsFromEnv` fills it in.
    */
   configSources?: Readonly<Record<string, 'environment' | 'file'>>;
+  /**
+   * Variables `healthOptionsFromEnv` found but did not read: a `HEALTH_CHECK_<NAME>_*` naming a
+   * component outside its `components` list. Logged as a warning at startup. It fills it in.
+   */
+  unreadVariables?: readonly string[];
 }
 
 /** DI token of the engine's own options (`HealthEngineOptions`), a slice of the module's. */
@@ -86,6 +91,7 @@ export interface ResolvedEngineOptions {
   responseBudgetMs: number;
   clock: HealthClock;
   configSources: Readonly<Record<string, 'environment' | 'file'>>;
+  unreadVariables: readonly string[];
 }
 
 /** The engine's defaults. */
@@ -150,7 +156,16 @@ export function resolveEngineOptions(options: HealthEngineOptions = {}): Resolve
     ),
     clock: validateClock(options.clock),
     configSources: options.configSources ?? {},
+    unreadVariables: validateNames('unreadVariables', options.unreadVariables),
   };
+}
+
+function validateNames(setting: string, names: unknown): readonly string[] {
+  if (names === undefined) return [];
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw new HealthConfigurationError(setting, names, 'an array of variable names');
+  }
+  return names as string[];
 }
 
 function validateVersion(version: unknown): string {

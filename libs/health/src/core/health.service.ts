@@ -27,6 +27,9 @@ import { HealthStatus } from './health-status';
 
 const FULL = '{}';
 
+/** Variables of unknown components named in the startup warning, at most: the rest are counted. */
+const MAX_UNREAD_SHOWN = 20;
+
 /** How often the engine looks whether indicators have settled, during startup. */
 const SETTLE_POLL_MS = 100;
 
@@ -268,11 +271,23 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`Enabled component "${name}" has no registered check`);
       }
     }
+    this.warnUnread(this.options.unreadVariables);
     // The first evaluation starts at once so last-known statuses exist before traffic;
     // startup is not delayed by it. Then one every evaluationIntervalMs.
     void this.tick();
     this.watchSettling();
     this.scheduleEvaluations();
+  }
+
+  /** One line naming the variables of unknown components (at most `MAX_UNREAD_SHOWN`). */
+  private warnUnread(variables: readonly string[]): void {
+    if (variables.length === 0) return;
+    const shown = variables.slice(0, MAX_UNREAD_SHOWN).map((v) => JSON.stringify(v.slice(0, 120)));
+    const rest = variables.length - shown.length;
+    this.logger.warn(
+      `Not read: ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}: ` +
+        "they name no component in healthOptionsFromEnv's components list",
+    );
   }
 
   /**
