@@ -93,18 +93,40 @@ describe('route clash check under a global prefix', () => {
     expect((error as Error).message).toMatch(/"GET \/metrics" .*serves GET \/metrics too/);
   });
 
-  it('sees no clash when the prefix excludes the host route: each is served at its own path', async () => {
+  it('sees the clash an exclude list makes: the host route served without the prefix, at /api/health', async () => {
+    @Controller('api/health')
+    class UnprefixedController {
+      @Get()
+      get() {
+        return { mine: true };
+      }
+    }
     const error = await boot(
       {
         imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, http: { redirect: true } })],
-        controllers: [HostHealthController],
+        controllers: [UnprefixedController],
       },
       (nest) =>
-        nest.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] }),
+        nest.setGlobalPrefix('api', {
+          exclude: [{ path: 'api/health', method: RequestMethod.GET }],
+        }),
+    );
+    expect((error as Error).message).toMatch(
+      /"GET \/api\/health" .*UnprefixedController.get serves GET \/api\/health too/,
+    );
+  });
+
+  it('boots when the prefix keeps the routes apart, each served at its own path', async () => {
+    const error = await boot(
+      {
+        imports: [HealthModule.forRoot({ evaluationIntervalMs: 0, http: { redirect: true } })],
+        controllers: [HostMetricsController],
+      },
+      (nest) => nest.setGlobalPrefix('api', { exclude: ['metrics'] }),
     );
     expect(error).toBeUndefined();
     const http = request(app!.getHttpServer());
-    expect((await http.get('/health').expect(200)).body).toEqual({ mine: true });
+    expect((await http.get('/metrics').expect(200)).text).toBe('mine');
     expect((await http.get('/api/health').expect(301)).headers.location).toBe('/api/v1/health');
   });
 

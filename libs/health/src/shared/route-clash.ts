@@ -1,6 +1,6 @@
 import type { OnModuleInit, Provider, Type } from '@nestjs/common';
 import { Injectable, RequestMethod } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService } from '@nestjs/core';
 import { HealthConfigurationError } from './errors';
 
 /** Nest's metadata keys (`@nestjs/common/constants`), read without a deep import. */
@@ -34,7 +34,9 @@ export class HealthRouteConflictError extends HealthConfigurationError {
 
 /**
  * Refuses to start when a health route and a route of the host are the same: whichever Nest
- * registered first would silently answer for both. Both sit under the same global prefix.
+ * registered first would silently answer for both. Routes are compared, and named, as served:
+ * under the app's global prefix unless its `exclude` list leaves them out. The prefix is set
+ * before `init()` (`app.setGlobalPrefix()` then `listen()`), so it is known in `onModuleInit`.
  */
 @Injectable()
 export class RouteClashCheck implements OnModuleInit {
@@ -42,18 +44,21 @@ export class RouteClashCheck implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly controllers: readonly Type[] | (() => readonly Type[]),
     private readonly owner: string,
+    private readonly config?: ApplicationConfig,
   ) {}
 
   onModuleInit(): void {
     const controllers =
       typeof this.controllers === 'function' ? this.controllers() : this.controllers;
     const ours = new Set<unknown>(controllers);
-    const mine = controllers.flatMap((type) => routesOf(type, this.owner));
+    const served = (route: Route) => servedAt(route, this.config);
+    const mine = controllers.flatMap((type) => routesOf(type, this.owner)).map(served);
     const theirs = this.discovery
       .getControllers()
       .map((wrapper) => wrapper.metatype)
       .filter((type): type is Type => typeof type === 'function' && !ours.has(type))
-      .flatMap((type) => routesOf(type, type.name));
+      .flatMap((type) => routesOf(type, type.name))
+      .map(served);
     for (const route of mine) {
       const clash = theirs.find((other) => sameRoute(route, other));
       if (clash) throw new HealthRouteConflictError(route, clash, this.owner);
@@ -72,9 +77,23 @@ export function routeClashCheck(
   const token = Symbol(`${owner} route clash check`);
   return {
     provide: token,
-    inject: [DiscoveryService],
-    useFactory: (discovery: DiscoveryService) => new RouteClashCheck(discovery, controllers, owner),
+    inject: [DiscoveryService, { token: ApplicationConfig, optional: true }],
+    useFactory: (discovery: DiscoveryService, config?: ApplicationConfig) =>
+      new RouteClashCheck(discovery, controllers, owner, config),
   };
+}
+
+/** The route at the path it is served at: under the global prefix, unless excluded from it. */
+function servedAt(route: Route, config: ApplicationConfig | undefined): Route {
+  const prefix = config?.getGlobalPrefix() ?? '';
+  if (prefix === '') return route;
+  const excluded = (config?.getGlobalPrefixOptions().exclude ?? []).some(
+    (rule) =>
+      (rule.requestMethod === RequestMethod.ALL || rule.requestMethod === route.method) &&
+      rule.pathRegex instanceof RegExp &&
+      rule.pathRegex.test(`/${route.path}`),
+  );
+  return excluded ? route : { ...route, path: join(prefix, route.path) };
 }
 
 function routesOf(type: Type, owner: string): Route[] {
