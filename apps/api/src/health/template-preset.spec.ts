@@ -82,6 +82,17 @@ describe('the template preset', () => {
     expect(templateHealthOptions(config).shutdownDelayMs).toBeUndefined();
   });
 
+  it("reads the template's components only: another HEALTH_CHECK_<NAME>_* in the process environment is listed as unread", () => {
+    process.env.HEALTH_CHECK_PAYMNETS_TIMEOUT_MS = '900';
+    try {
+      const options = templateHealthOptions(process.env);
+      expect(options.unreadVariables).toEqual(['HEALTH_CHECK_PAYMNETS_TIMEOUT_MS']);
+      expect(options.components?.paymnets).toBeUndefined();
+    } finally {
+      delete process.env.HEALTH_CHECK_PAYMNETS_TIMEOUT_MS;
+    }
+  });
+
   it('reads the older HEALTH_TREND_INTERVAL_MS when HEALTH_EVALUATION_INTERVAL_MS is unset', () => {
     expect(templateHealthOptions({ HEALTH_TREND_INTERVAL_MS: '0' }).evaluationIntervalMs).toBe(0);
     expect(
