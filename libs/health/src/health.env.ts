@@ -229,9 +229,10 @@ export function componentOfVariable(variable: string): string | undefined {
   const length = variable.length - COMPONENT_PREFIX.length - (setting?.length ?? 0);
   // HEALTH_CHECK_TIMEOUT_MS and the other module-wide variables overlap prefix and suffix.
   if (setting === undefined || length < 0) return undefined;
-  const name = variable.slice(COMPONENT_PREFIX.length, COMPONENT_PREFIX.length + length);
+  const name =
+    length <= 64 ? variable.slice(COMPONENT_PREFIX.length, COMPONENT_PREFIX.length + length) : '';
   const lower = name.toLowerCase();
-  if (length > 64 || !VARIABLE_NAME_PATTERN.test(name) || !isComponentName(lower)) {
+  if (!VARIABLE_NAME_PATTERN.test(name) || !isComponentName(lower)) {
     throw new HealthConfigurationError(
       `${COMPONENT_PREFIX}<NAME>${setting}`,
       variable,
