@@ -12,7 +12,11 @@ import type { RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import type { HealthClock } from './clock';
 import { Deadlines } from './deadlines';
+import type { EvaluationAge } from './evaluation-age';
+import { evaluationAge } from './evaluation-age';
 import { knownStatus, reportOf, sameStatuses } from './last-known';
+import { callListeners } from './listeners';
+import { startupWarnings } from './startup-warnings';
 import { within } from './within';
 import type { HealthEngineOptions, ResolvedEngineOptions } from './engine.options';
 import { ENGINE_OPTIONS, resolveEngineOptions } from './engine.options';
@@ -26,9 +30,6 @@ import type { ComponentStatus, SystemHealthStatus } from './health-status';
 import { HealthStatus } from './health-status';
 
 const FULL = '{}';
-
-/** Variables of unknown components named in the startup warning, at most: the rest are counted. */
-const MAX_UNREAD_SHOWN = 20;
 
 /** How often the engine looks whether indicators have settled, during startup. */
 const SETTLE_POLL_MS = 100;
@@ -168,14 +169,10 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<SystemHealthStatus> {
     const report = await within(this.check(selection), budgetMs);
     if (report) return report;
-    const now = this.options.clock.monotonicMs();
+    const { clock, evaluationIntervalMs } = this.options;
     const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
-    const interval = this.options.evaluationIntervalMs;
-    const components = entries.map((entry) => knownStatus(entry, now, interval));
-    return {
-      ...reportOf(entries, components, this.options.clock.epochMs() / 1000),
-      lastKnown: true,
-    };
+    const known = entries.map((e) => knownStatus(e, clock.monotonicMs(), evaluationIntervalMs));
+    return { ...reportOf(entries, known, clock.epochMs() / 1000), lastKnown: true };
   }
 
   /** One check's status within `budgetMs`, as `checkWithin` answers for a report. */
@@ -266,28 +263,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    for (const name of this.options.enabledComponents ?? []) {
-      if (!this.entries.has(name)) {
-        this.logger.warn(`Enabled component "${name}" has no registered check`);
-      }
+    for (const warning of startupWarnings(this.options, (name) => this.entries.has(name))) {
+      this.logger.warn(warning);
     }
-    this.warnUnread(this.options.unreadVariables);
     // The first evaluation starts at once so last-known statuses exist before traffic;
     // startup is not delayed by it. Then one every evaluationIntervalMs.
     void this.tick();
     this.watchSettling();
     this.scheduleEvaluations();
-  }
-
-  /** One line naming the variables of unknown components (at most `MAX_UNREAD_SHOWN`). */
-  private warnUnread(variables: readonly string[]): void {
-    if (variables.length === 0) return;
-    const shown = variables.slice(0, MAX_UNREAD_SHOWN).map((v) => JSON.stringify(v.slice(0, 120)));
-    const rest = variables.length - shown.length;
-    this.logger.warn(
-      `Not read: ${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}: ` +
-        "they name no component in healthOptionsFromEnv's components list",
-    );
   }
 
   /**
@@ -308,24 +291,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
    * how long ago the last one finished (undefined: none yet), and whether it is overdue: none for
    * two intervals and the longest check timeout (stopped in `SchedulerRegistry`, or a hung timer).
    */
-  get evaluationSchedule(): {
-    /** `evaluationIntervalMs`: 0 when the engine evaluates nothing by itself. */
-    readonly intervalMs: number;
-    /** How long ago the last periodic evaluation finished; undefined before the first. */
-    readonly ageMs: number | undefined;
-    /** No periodic evaluation for two intervals and the longest check timeout. */
-    readonly overdue: boolean;
-  } {
-    const intervalMs = this.options.evaluationIntervalMs;
-    const ageMs =
-      this.lastTickAt === undefined
-        ? undefined
-        : this.options.clock.monotonicMs() - this.lastTickAt;
+  get evaluationSchedule(): EvaluationAge {
     const longest = Math.max(0, ...[...this.entries.values()].map((e) => e.check.timeoutMs));
-    const limit = 2 * intervalMs + longest;
-    const overdue =
-      intervalMs > 0 && (ageMs ?? this.options.clock.monotonicMs() - this.bootAt) > limit;
-    return { intervalMs, ageMs, overdue };
+    const times = { nowMs: this.options.clock.monotonicMs(), lastAtMs: this.lastTickAt };
+    return evaluationAge(
+      this.options.evaluationIntervalMs,
+      { ...times, bootAtMs: this.bootAt },
+      longest,
+    );
   }
 
   /**
@@ -401,7 +374,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
       entry.lastFinishedAt = clock.monotonicMs();
       // A run of a check since removed or replaced is not news about the current one.
       const current = this.entries.get(entry.check.name) === entry;
-      if (current) this.notify(this.runListeners, run);
+      if (current) callListeners(this.runListeners, [run], this.listenerFailed);
       const { cacheTtlMs, failureCacheTtlMs } = entry.check;
       // A failure is reused for less long than a success: a recovery must show soon.
       const ttl =
@@ -416,26 +389,12 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private publish(report: SystemHealthStatus, info: ReportInfo): void {
-    for (const listener of this.listeners) this.notify([listener], report, info);
+    callListeners(this.listeners, [report, info], this.listenerFailed);
   }
 
-  /** Calls listeners so that a failing one is logged and never reaches the caller. */
-  private notify<A extends unknown[]>(
-    listeners: Iterable<(...args: A) => unknown>,
-    ...args: A
-  ): void {
-    for (const listener of listeners) {
-      try {
-        const result = listener(...args);
-        if (result instanceof Promise) result.catch((error: unknown) => this.listenerFailed(error));
-      } catch (error) {
-        this.listenerFailed(error);
-      }
-    }
-  }
-
-  private listenerFailed(error: unknown): void {
+  /** A listener's throw or rejection is logged (masked), never passed on. */
+  private readonly listenerFailed = (error: unknown): void => {
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`A health listener failed: ${this.context.redactor.text(message)}`);
-  }
+  };
 }
