@@ -12,7 +12,6 @@ import type { RunContext } from './check-runner';
 import { runCheck } from './check-runner';
 import type { HealthClock } from './clock';
 import { Deadlines } from './deadlines';
-import type { EvaluationAge } from './evaluation-age';
 import { evaluationAge } from './evaluation-age';
 import { knownStatus, reportOf, sameStatuses } from './last-known';
 import { callListeners } from './listeners';
@@ -291,7 +290,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
    * how long ago the last one finished (undefined: none yet), and whether it is overdue: none for
    * two intervals and the longest check timeout (stopped in `SchedulerRegistry`, or a hung timer).
    */
-  get evaluationSchedule(): EvaluationAge {
+  get evaluationSchedule(): {
+    readonly intervalMs: number;
+    readonly ageMs: number | undefined;
+    readonly overdue: boolean;
+  } {
     const longest = Math.max(0, ...[...this.entries.values()].map((e) => e.check.timeoutMs));
     const times = { nowMs: this.options.clock.monotonicMs(), lastAtMs: this.lastTickAt };
     return evaluationAge(
