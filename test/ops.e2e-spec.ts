@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_PORT } from '../apps/api/src/config/app.config';
 import { eventually } from './support/eventually';
@@ -322,16 +322,16 @@ describe('Dockerfile', () => {
     // node_modules/@nest-health/core, the built service in dist/apps/api; nothing else.
     const app = mkdtempSync(join(tmpdir(), 'image-layout-'));
     cleanups.push(() => rmSync(app, { recursive: true, force: true }));
-    const production = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .map((path) => relative(ROOT, path))
-      .filter((path) => path.startsWith(`node_modules${sep}`))
-      .filter((path) => path.split(`node_modules${sep}`).length === 2) // top level; nested come along
-      .filter((path) => path !== join('node_modules', '@nest-health', 'core'));
+    // What `npm ci --omit=dev` installs: the lockfile's top-level packages not marked dev (`npm ls`
+    // would also follow the build's link to the package and its optional peers, such as typeorm).
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; link?: boolean }>;
+    };
+    const production = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.link)
+      .map(([path]) => path)
+      .filter((path) => path.split('node_modules/').length === 2) // top level; nested come along
+      .map((path) => join(...path.split('/')));
     expect(production).toEqual(expect.arrayContaining([join('node_modules', '@nestjs', 'core')]));
     for (const path of production) cpSync(join(ROOT, path), join(app, path), { recursive: true });
     cpSync(join(ROOT, 'dist/libs/health'), join(app, 'node_modules/@nest-health/core'), {
