@@ -49,6 +49,27 @@ describe('validateEnvironment', () => {
     expect((error as Error).message.split('\n')).toHaveLength(6);
   });
 
+  it('reports a bad resilience preset with the other bad settings, one line each (issue 27)', () => {
+    let error: unknown;
+    try {
+      validateEnvironment({
+        RESILIENCE_PRESET: 'fast',
+        RESILIENCE_CUSTOM_CONFIG: '{"retry_attempts": 0}',
+        QA_RESILIENCE_STRATEGY: 'never',
+        HEALTH_CHECK_TIMEOUT_MS: 'abc',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).problems).toEqual([
+      expect.stringMatching(/^Invalid setting HEALTH_CHECK_TIMEOUT_MS: "abc"/),
+      'Invalid setting RESILIENCE_PRESET: "fast" (expected one of simple, development, production)',
+      `Invalid setting RESILIENCE_CUSTOM_CONFIG: ${JSON.stringify('{"retry_attempts": 0}')} (expected retry_attempts: an integer from 1 to 10)`,
+      'Invalid setting QA_RESILIENCE_STRATEGY: "never" (expected one of aggressive, balanced, conservative, critical)',
+    ]);
+  });
+
   it('goes on past a variable that must be set and is not, to report the rest', () => {
     let error: unknown;
     try {

@@ -10,6 +10,7 @@ import { validateWebhookOptions } from '@nest-health/core/webhooks';
 import { aiSettingsFromEnv } from '../ai/ai.config';
 import { apiKeysFromEnv } from '../auth/auth.config';
 import { redisSettingsFromEnv } from '../cache/redis.config';
+import { resilienceSettingsFromEnv } from '../resilience/resilience.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
 import { thresholdsFromEnv } from '../health/thresholds.config';
 import {
@@ -65,6 +66,7 @@ const READERS: ((env: Env) => unknown)[] = [
   (env) => new RuntimeIndicator(runtimeSettingsFromEnv(env)),
   (env) => templateConfigOptions(env),
   (env) => thresholdsFromEnv(env),
+  (env) => resilienceSettingsFromEnv(env),
   (env) => configurationFile(env),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
   (env) => redisSettingsFromEnv(env),
