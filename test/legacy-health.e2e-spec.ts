@@ -2,7 +2,7 @@ import { HealthService, HealthStatus } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
-import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
+import { BREAKER_NAMES } from '../apps/api/src/resilience/resilience-presets';
 import { createApiApp } from './support/api-app';
 import { eventually } from './support/eventually';
 import { LEGACY_KEYS as KEYS } from './support/legacy';
@@ -64,7 +64,7 @@ describe('GET /v1/health (legacy contract)', () => {
 
   it('reports an open circuit breaker as resilience_healthy false and status degraded', async () => {
     app = await createApiApp({ GEMINI_API_KEY: 'k-1234' });
-    const isolation = app.get(CircuitBreakerRegistry).get(AI_PROVIDER_BREAKER)!.isolate();
+    const isolation = app.get(CircuitBreakerRegistry).get(BREAKER_NAMES.summarize)!.isolate();
     try {
       const { body } = await get().expect(200);
       expect(body).toMatchObject({
@@ -75,11 +75,11 @@ describe('GET /v1/health (legacy contract)', () => {
       const resilience = app.get(HealthService).getLastStatus('resilience');
       expect(resilience).toMatchObject({
         status: 'degraded',
-        message: 'Open circuit breakers: ai_provider',
+        message: 'Open circuit breakers: summarize_text',
         metadata: {
-          open_circuit_breakers: ['ai_provider'],
+          open_circuit_breakers: ['summarize_text'],
           half_open_circuit_breakers: [],
-          total_circuit_breakers: 1,
+          total_circuit_breakers: 5,
         },
       });
     } finally {

@@ -8,7 +8,9 @@ import {
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
-import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
+import { BREAKER_NAMES } from '../apps/api/src/resilience/resilience-presets';
+
+const SENTIMENT_BREAKER = BREAKER_NAMES.sentiment;
 import {
   CACHE_METRIC_NAMES as CACHE,
   CIRCUIT_BREAKER_METRIC_NAMES as BREAKER,
@@ -172,7 +174,12 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
 
     beforeEach(async () => {
       provider = await FakeGemini.start();
-      app = await createApiApp({ GEMINI_API_KEY, GEMINI_BASE_URL: provider.baseUrl });
+      app = await createApiApp({
+        GEMINI_API_KEY,
+        GEMINI_BASE_URL: provider.baseUrl,
+        // One call per request: each failure is one the breaker counts.
+        RESILIENCE_CUSTOM_CONFIG: '{"retry_attempts": 1}',
+      });
       await app.get(HealthService).check();
     });
 
@@ -181,36 +188,40 @@ describe('cache and circuit breaker metrics in GET /metrics (apps/api, real Redi
       await provider.stop();
     });
 
+    let sent = 0;
+    // A new text each time: an answer once given is cached, and would answer again.
     const post = () =>
       request(app.getHttpServer())
         .post('/v1/text_processing/process')
-        .send({ text: 'hello', operation: 'sentiment' });
+        .send({ text: `hello ${++sent}`, operation: 'sentiment' });
 
     it('real provider failures open the breaker: its StateSet says open, the counters count', async () => {
       provider.reply = answer('positive');
       await post().expect(200);
       let samples = await scrape(app);
-      expect(breakerState(samples, AI_PROVIDER_BREAKER)).toBe('closed');
-      expect(valueOf(samples, BREAKER.successes, { breaker: AI_PROVIDER_BREAKER })).toBe(1);
-      expect(valueOf(samples, BREAKER.failures, { breaker: AI_PROVIDER_BREAKER })).toBe(0);
+      expect(breakerState(samples, SENTIMENT_BREAKER)).toBe('closed');
+      expect(valueOf(samples, BREAKER.successes, { breaker: SENTIMENT_BREAKER })).toBe(1);
+      expect(valueOf(samples, BREAKER.failures, { breaker: SENTIMENT_BREAKER })).toBe(0);
 
       provider.reply = status(500);
       for (let i = 0; i < 5; i++) await post().expect(502);
       await post().expect(503);
       await post().expect(503);
       samples = await scrape(app);
-      expect(breakerState(samples, AI_PROVIDER_BREAKER)).toBe('open');
+      expect(breakerState(samples, SENTIMENT_BREAKER)).toBe('open');
       expect({
-        failures: valueOf(samples, BREAKER.failures, { breaker: AI_PROVIDER_BREAKER }),
-        rejections: valueOf(samples, BREAKER.rejections, { breaker: AI_PROVIDER_BREAKER }),
-        breaks: valueOf(samples, BREAKER.breaks, { breaker: AI_PROVIDER_BREAKER }),
-        successes: valueOf(samples, BREAKER.successes, { breaker: AI_PROVIDER_BREAKER }),
+        failures: valueOf(samples, BREAKER.failures, { breaker: SENTIMENT_BREAKER }),
+        rejections: valueOf(samples, BREAKER.rejections, { breaker: SENTIMENT_BREAKER }),
+        breaks: valueOf(samples, BREAKER.breaks, { breaker: SENTIMENT_BREAKER }),
+        successes: valueOf(samples, BREAKER.successes, { breaker: SENTIMENT_BREAKER }),
       }).toEqual({ failures: 5, rejections: 2, breaks: 1, successes: 1 });
       expect(provider.requests).toHaveLength(6);
-      // The only breaker label is the registered breaker's name.
+      // The breaker labels are the registered breakers' names, one per operation; only
+      // sentiment's opened.
       expect(new Set(select(samples, BREAKER.state).map((s) => s.labels.breaker))).toEqual(
-        new Set([AI_PROVIDER_BREAKER]),
+        new Set(Object.values(BREAKER_NAMES)),
       );
+      expect(breakerState(samples, BREAKER_NAMES.summarize)).toBe('closed');
       expect(
         samples.some((s) => Object.values(s.labels).some((v) => v.includes(GEMINI_API_KEY))),
       ).toBe(false);

@@ -152,8 +152,13 @@ describe('GET /metrics behind HEALTH_METRICS_TOKEN (the built service)', () => {
         query: 'circuit_breaker_state{state="closed"} == 1',
       },
     );
-    expect(result.result.map((r) => [r.metric.job, r.metric.breaker])).toEqual([
-      ['api', 'ai_provider'],
+    // One breaker per operation (issue 27).
+    expect(result.result.map((r) => [r.metric.job, r.metric.breaker]).sort()).toEqual([
+      ['api', 'analyze_sentiment'],
+      ['api', 'answer_question'],
+      ['api', 'extract_key_points'],
+      ['api', 'generate_questions'],
+      ['api', 'summarize_text'],
     ]);
     const fallback = await api<{ result: { value: [number, string] }[] }>(prometheus, 'query', {
       query: 'cache_memory_fallback_active{job="api"}',

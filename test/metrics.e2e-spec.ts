@@ -11,7 +11,7 @@ import type { INestApplication } from '@nestjs/common';
 import { register } from 'prom-client';
 import request from 'supertest';
 import { HostHealthChecks } from '../apps/api/src/health/host-health-checks';
-import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
+import { BREAKER_NAMES } from '../apps/api/src/resilience/resilience-presets';
 import { createApiApp } from './support/api-app';
 
 const GEMINI_API_KEY = 'AIza-metrics-e2e-secret';
@@ -112,7 +112,7 @@ describe('GET /metrics', () => {
 
   it('flips resilience to degraded while a circuit breaker is open, and back', async () => {
     const app = await boot();
-    const isolation = app.get(CircuitBreakerRegistry).get(AI_PROVIDER_BREAKER)!.isolate();
+    const isolation = app.get(CircuitBreakerRegistry).get(BREAKER_NAMES.summarize)!.isolate();
     try {
       await health(app);
       const { samples } = await scrape(app);

@@ -23,10 +23,19 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
     delete process.env.ADDITIONAL_API_KEYS;
   });
 
-  /** Boots with details shown to everyone, unless the test says otherwise. */
+  /**
+   * Boots with details shown to everyone and one provider call per request (no retry), unless
+   * the test says otherwise.
+   */
   const boot = async (env: Record<string, string> = {}, logger?: CapturingLogger) => {
     app = await createApiApp(
-      { GEMINI_BASE_URL: provider.baseUrl, GEMINI_API_KEY: KEY, HEALTH_DETAILS: 'always', ...env },
+      {
+        GEMINI_BASE_URL: provider.baseUrl,
+        GEMINI_API_KEY: KEY,
+        HEALTH_DETAILS: 'always',
+        RESILIENCE_CUSTOM_CONFIG: '{"retry_attempts": 1}',
+        ...env,
+      },
       logger,
     );
     await app.get(HealthService).check();
@@ -155,10 +164,13 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
     });
     expect(app.get(HealthService).getLastStatus('resilience')).toMatchObject({
       status: 'degraded',
-      message: 'Open circuit breakers: ai_provider',
+      message: 'Open circuit breakers: analyze_sentiment',
       metadata: {
-        open_circuit_breakers: ['ai_provider'],
-        circuit_breakers: { ai_provider: { state: 'open', failures: 5, breaks: 1, rejections: 1 } },
+        open_circuit_breakers: ['analyze_sentiment'],
+        circuit_breakers: {
+          analyze_sentiment: { state: 'open', failures: 5, breaks: 1, rejections: 1 },
+          summarize_text: { state: 'closed', failures: 0 },
+        },
       },
     });
   });

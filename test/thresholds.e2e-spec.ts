@@ -3,7 +3,10 @@ import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CacheService } from '../apps/api/src/cache/cache.service';
-import { AI_PROVIDER_BREAKER } from '../apps/api/src/resilience/resilience.module';
+import { BREAKER_NAMES } from '../apps/api/src/resilience/resilience-presets';
+
+/** One operation's breaker, opened by hand through the registry. */
+const BREAKER = BREAKER_NAMES.summarize;
 import { createApiApp } from './support/api-app';
 
 /** Set by these tests; cleared after each so that none leaks into another test. */
@@ -27,15 +30,15 @@ describe('cache and resilience thresholds through apps/api', () => {
   const openAiProviderBreaker = async (target: INestApplication) => {
     const registry = target.get(CircuitBreakerRegistry);
     const failing = () => Promise.reject(new Error('ai provider down'));
-    const state = () => registry.snapshot().find((b) => b.name === AI_PROVIDER_BREAKER)?.state;
+    const state = () => registry.snapshot().find((b) => b.name === BREAKER)?.state;
     // Fail real calls through the breaker until it opens.
     for (let i = 0; i < 50 && state() !== 'open'; i++) {
-      await registry.execute(AI_PROVIDER_BREAKER, failing).catch(() => undefined);
+      await registry.execute(BREAKER, failing).catch(() => undefined);
     }
     expect(state()).toBe('open');
   };
 
-  it('HEALTH_RESILIENCE_UNHEALTHY_WHEN_OPEN=1 makes resilience UNHEALTHY when ai_provider opens', async () => {
+  it('HEALTH_RESILIENCE_UNHEALTHY_WHEN_OPEN=1 makes resilience UNHEALTHY when summarize_text opens', async () => {
     app = await createApiApp({
       GEMINI_API_KEY: 'k-1234',
       HEALTH_RESILIENCE_UNHEALTHY_WHEN_OPEN: '1',
@@ -50,19 +53,19 @@ describe('cache and resilience thresholds through apps/api', () => {
     const health = app.get(HealthService);
     expect(health.getLastStatus('resilience')).toMatchObject({
       status: HealthStatus.UNHEALTHY,
-      message: 'Open circuit breakers: ai_provider (1 open; degraded at 1, unhealthy at 1)',
-      metadata: { open_circuit_breakers: ['ai_provider'] },
+      message: 'Open circuit breakers: summarize_text (1 open; degraded at 1, unhealthy at 1)',
+      metadata: { open_circuit_breakers: ['summarize_text'] },
     });
     expect(health.getLastReport()?.overall_status).toBe(HealthStatus.UNHEALTHY);
   });
 
-  it('without the variables an open ai_provider breaker stays DEGRADED, as the template says', async () => {
+  it('without the variables an open summarize_text breaker stays DEGRADED, as the template says', async () => {
     app = await createApiApp({ GEMINI_API_KEY: 'k-1234' });
     await openAiProviderBreaker(app);
     await request(app.getHttpServer()).get('/v1/health').expect(200);
     expect(app.get(HealthService).getLastStatus('resilience')).toMatchObject({
       status: HealthStatus.DEGRADED,
-      message: 'Open circuit breakers: ai_provider',
+      message: 'Open circuit breakers: summarize_text',
     });
   });
 

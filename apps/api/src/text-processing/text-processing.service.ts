@@ -1,5 +1,4 @@
 import { HealthService } from '@nest-health/core';
-import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import {
   BadGatewayException,
   GatewayTimeoutException,
@@ -12,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import type { AiSettings } from '../ai/ai.config';
 import { AI_SETTINGS } from '../ai/ai.module';
 import { AiProviderError, GeminiClient } from '../ai/gemini.client';
-import { AI_PROVIDER_BREAKER } from '../resilience/resilience.module';
-import type { ProcessRequest } from './process-request';
+import { OperationPolicies } from '../resilience/operation-policies';
+import type { Operation, ProcessRequest } from './process-request';
 import { promptFor } from './process-request';
 
 /** The messages of callers who may not see details (`HEALTH_DETAILS`, as the health endpoints). */
@@ -38,15 +37,15 @@ export interface ProcessResponse {
 
 /**
  * The domain example: asks `HealthService` before calling the provider (a known-bad model
- * answers 503 at once), and calls it through the `ai_provider` circuit breaker, whose state
- * `resilience` reports. Failures keep their status (503, 502, 504); their messages say why only
+ * answers 503 at once), and calls it under the operation's policy: retries with backoff, each
+ * attempt through the operation's circuit breaker, whose state `resilience` reports. Failures keep their status (503, 502, 504); their messages say why only
  * to callers who may see details, as the health endpoints do.
  */
 @Injectable()
 export class TextProcessingService {
   constructor(
     private readonly health: HealthService,
-    private readonly breakers: CircuitBreakerRegistry,
+    private readonly policies: OperationPolicies,
     private readonly client: GeminiClient,
     @Inject(AI_SETTINGS) private readonly ai: AiSettings,
   ) {}
@@ -57,7 +56,7 @@ export class TextProcessingService {
   ): Promise<ProcessResponse> {
     this.requireHealthyModel(details);
     const started = performance.now();
-    const result = await this.callProvider(promptFor(request), details);
+    const result = await this.callProvider(request.operation, promptFor(request), details);
     return {
       operation: request.operation,
       success: true,
@@ -75,12 +74,18 @@ export class TextProcessingService {
     throw new ServiceUnavailableException(`${GENERIC_MESSAGES.unavailable}: ${reason}`);
   }
 
-  private async callProvider(prompt: string, details: boolean): Promise<string> {
+  private async callProvider(
+    operation: Operation,
+    prompt: string,
+    details: boolean,
+  ): Promise<string> {
     const say = (detailed: string, generic: string) => (details ? detailed : generic);
     const timeout = AbortSignal.timeout(this.ai.requestTimeoutMs);
     try {
-      return await this.breakers.execute(AI_PROVIDER_BREAKER, ({ signal }) =>
-        this.client.generate(prompt, AbortSignal.any([signal, timeout])),
+      return await this.policies.execute(
+        operation,
+        (signal) => this.client.generate(prompt, signal),
+        timeout,
       );
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
