@@ -1,7 +1,9 @@
 import { HealthService } from '@nest-health/core';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { CircuitBreakerRegistry } from '@nest-health/core/resilience';
 import { configureApp } from '../apps/api/src/app.factory';
+import { CacheService } from '../apps/api/src/cache/cache.service';
 import { MAX_ANSWER_BYTES } from '../apps/api/src/ai/gemini.client';
 import { CapturingLogger, createApiApp } from './support/api-app';
 import { FakeGemini, answer, status, streaming } from './support/fake-gemini';
@@ -58,6 +60,7 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
       result: 'A short summary.',
       model: 'gemini-test',
       processing_time_ms: expect.any(Number),
+      cache_hit: false,
     });
     expect(provider.requests).toHaveLength(1);
     const [seen] = provider.requests;
@@ -66,6 +69,59 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
     expect(seen.apiKey).toBe(KEY);
     expect(seen.url).not.toContain(KEY);
     expect(seen.body).toContain('Long text about health checks.');
+  });
+
+  describe('answers cached (issue 27)', () => {
+    it('answers the same request again from the cache, without the provider', async () => {
+      await boot();
+      provider.reply = answer('Summary one.');
+      const body = { text: 'A text to summarize.', operation: 'summarize' };
+      const first = await post(body).expect(200);
+      const second = await post(body).expect(200);
+      expect(first.body).toMatchObject({ result: 'Summary one.', cache_hit: false });
+      expect(second.body).toMatchObject({ result: 'Summary one.', cache_hit: true });
+      expect(provider.requests).toHaveLength(1);
+      // Another operation, text or question is another answer.
+      provider.reply = answer('Other.');
+      await post({ ...body, operation: 'key_points' }).expect(200);
+      await post({ ...body, text: 'A text to summarize!' }).expect(200);
+      const qa = { text: 'T', operation: 'qa', question: 'Who?' };
+      expect((await post(qa).expect(200)).body.cache_hit).toBe(false);
+      expect((await post({ ...qa, question: 'When?' }).expect(200)).body.cache_hit).toBe(false);
+      expect((await post(qa).expect(200)).body.cache_hit).toBe(true);
+      expect(provider.requests).toHaveLength(5);
+      const stats = app.get(CacheService).monitor.stats();
+      expect(stats).toMatchObject({ hits: 2, misses: 5 });
+    });
+
+    it('never caches a failure', async () => {
+      await boot();
+      provider.reply = status(500);
+      const body = { text: 'fails first', operation: 'questions' };
+      await post(body).expect(502);
+      provider.reply = answer('Q?');
+      expect((await post(body).expect(200)).body).toMatchObject({ result: 'Q?', cache_hit: false });
+      expect((await post(body).expect(200)).body.cache_hit).toBe(true);
+      expect(provider.requests).toHaveLength(2);
+    });
+
+    it("serves a hit while the operation's breaker is open: the provider is not asked", async () => {
+      await boot();
+      provider.reply = answer('positive');
+      const body = { text: 'I like it', operation: 'sentiment' };
+      await post(body).expect(200);
+      const isolation = app.get(CircuitBreakerRegistry).get('analyze_sentiment')!.isolate();
+      try {
+        expect((await post(body).expect(200)).body).toMatchObject({
+          result: 'positive',
+          cache_hit: true,
+        });
+        await post({ ...body, text: 'I do not like it' }).expect(503);
+      } finally {
+        isolation.dispose();
+      }
+      expect(provider.requests).toHaveLength(1);
+    });
   });
 
   it('answers 503 at once, without calling the provider, when ai_model is not healthy', async () => {
@@ -276,7 +332,9 @@ describe('POST /v1/text_processing/process (domain service using HealthService)'
   describe('ADDITIONAL_API_KEYS: more keys, wherever API_KEY counts', () => {
     const PRIMARY = 'svc-primary-key';
     const [K1, K2, K3] = ['extra-key-one', 'extra-key-two', 'extra-key-three'];
-    const processText = () => post({ text: 'hello', operation: 'summarize' });
+    let sent = 0;
+    // A new text each time: an answer once given is cached (issue 27).
+    const processText = () => post({ text: `hello ${++sent}`, operation: 'summarize' });
     const components = () => request(app.getHttpServer()).get('/v1/health/components/ai_model');
 
     it.each([

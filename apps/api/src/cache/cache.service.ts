@@ -44,8 +44,9 @@ const TLS_VERIFY_CODES = new Set([
 ]);
 
 /**
- * The service's cache: Redis when configured and reachable, memory otherwise. A Redis that is
- * down or hung never blocks a request for longer than one command timeout, and the client
+ * The service's cache: Redis when configured and reachable, memory otherwise; memory also keeps
+ * a bounded copy of what was written, so a value outlives a Redis outage. A Redis that is down
+ * or hung never blocks a request for longer than one command timeout, and the client
  * reconnects by itself when Redis returns.
  */
 @Injectable()
@@ -79,22 +80,27 @@ export class CacheService implements OnModuleDestroy {
     return this.redis !== undefined && (!this.redisReady() || this.lastFellBack);
   }
 
+  /**
+   * The value from Redis, or from memory when Redis does not have it, is down or does not answer
+   * within the command timeout: memory keeps a copy of every value written.
+   */
   async get(key: string): Promise<string | undefined> {
     return this.timed(
       (value) => (value === undefined ? 'miss' : 'hit'),
       async (redis) => {
         if (!redis) return this.memory.get(key);
-        return (await redis.get(KEY_PREFIX + key)) ?? undefined;
+        return (await redis.get(KEY_PREFIX + key)) ?? this.memory.get(key);
       },
     );
   }
 
+  /** Writes to memory, then to Redis: a value written is there when Redis goes away. */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.memory.set(key, value, ttlMs);
     await this.timed(
       () => 'write',
       async (redis) => {
         if (redis) await redis.set(KEY_PREFIX + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
-        else this.memory.set(key, value, ttlMs);
       },
     );
   }

@@ -11,6 +11,7 @@ import { aiSettingsFromEnv } from '../ai/ai.config';
 import { apiKeysFromEnv } from '../auth/auth.config';
 import { redisSettingsFromEnv } from '../cache/redis.config';
 import { resilienceSettingsFromEnv } from '../resilience/resilience.config';
+import { answerTtlsFromEnv } from '../text-processing/answer-cache.config';
 import { runtimeSettingsFromEnv } from '../health/runtime.config';
 import { thresholdsFromEnv } from '../health/thresholds.config';
 import {
@@ -67,6 +68,7 @@ const READERS: ((env: Env) => unknown)[] = [
   (env) => templateConfigOptions(env),
   (env) => thresholdsFromEnv(env),
   (env) => resilienceSettingsFromEnv(env),
+  (env) => answerTtlsFromEnv(env),
   (env) => configurationFile(env),
   (env) => readInteger(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 1),
   (env) => redisSettingsFromEnv(env),

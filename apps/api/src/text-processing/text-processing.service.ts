@@ -12,6 +12,7 @@ import type { AiSettings } from '../ai/ai.config';
 import { AI_SETTINGS } from '../ai/ai.module';
 import { AiProviderError, GeminiClient } from '../ai/gemini.client';
 import { OperationPolicies } from '../resilience/operation-policies';
+import { AnswerCache } from './answer-cache';
 import type { Operation, ProcessRequest } from './process-request';
 import { promptFor } from './process-request';
 
@@ -33,10 +34,14 @@ export interface ProcessResponse {
   result: string;
   model: string;
   processing_time_ms: number;
+  /** The answer came from the cache: the provider was not called (the template's field). */
+  cache_hit: boolean;
 }
 
 /**
- * The domain example: asks `HealthService` before calling the provider (a known-bad model
+ * The domain example: answers from the cache when it can (a hit never calls the provider and
+ * does not ask about the model); otherwise asks `HealthService` before calling the provider (a
+ * known-bad model
  * answers 503 at once), and calls it under the operation's policy: retries with backoff, each
  * attempt through the operation's circuit breaker, whose state `resilience` reports. Failures keep their status (503, 502, 504); their messages say why only
  * to callers who may see details, as the health endpoints do.
@@ -47,6 +52,7 @@ export class TextProcessingService {
     private readonly health: HealthService,
     private readonly policies: OperationPolicies,
     private readonly client: GeminiClient,
+    private readonly answers: AnswerCache,
     @Inject(AI_SETTINGS) private readonly ai: AiSettings,
   ) {}
 
@@ -54,16 +60,21 @@ export class TextProcessingService {
     request: ProcessRequest,
     { details }: ProcessOptions = { details: false },
   ): Promise<ProcessResponse> {
-    this.requireHealthyModel(details);
     const started = performance.now();
-    const result = await this.callProvider(request.operation, promptFor(request), details);
-    return {
+    const respond = (result: string, cacheHit: boolean): ProcessResponse => ({
       operation: request.operation,
       success: true,
       result,
       model: this.ai.model,
       processing_time_ms: Math.round(performance.now() - started),
-    };
+      cache_hit: cacheHit,
+    });
+    const cached = await this.answers.get(request, this.ai.model);
+    if (cached !== undefined) return respond(cached, true);
+    this.requireHealthyModel(details);
+    const result = await this.callProvider(request.operation, promptFor(request), details);
+    await this.answers.set(request, this.ai.model, result);
+    return respond(result, false);
   }
 
   private requireHealthyModel(details: boolean): void {
