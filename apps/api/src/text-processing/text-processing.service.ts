@@ -39,12 +39,12 @@ export interface ProcessResponse {
 }
 
 /**
- * The domain example: answers from the cache when it can (a hit never calls the provider and
- * does not ask about the model); otherwise asks `HealthService` before calling the provider (a
- * known-bad model
- * answers 503 at once), and calls it under the operation's policy: retries with backoff, each
- * attempt through the operation's circuit breaker, whose state `resilience` reports. Failures keep their status (503, 502, 504); their messages say why only
- * to callers who may see details, as the health endpoints do.
+ * The domain example. Answers from the cache when it can: a hit never calls the provider and
+ * does not ask about the model. Otherwise asks `HealthService` first (a known-bad model answers
+ * 503 at once), then calls the provider under the operation's policy: retries with backoff, each
+ * attempt through the operation's circuit breaker, whose state `resilience` reports. Failures
+ * keep their status (503, 502, 504); their messages say why only to callers who may see details,
+ * as the health endpoints do.
  */
 @Injectable()
 export class TextProcessingService {
