@@ -19,7 +19,7 @@ describe('DnsIndicator (the system resolver)', () => {
     const result = await dns.check(signal());
     expect(result).toMatchObject({
       status: HealthStatus.HEALTHY,
-      message: expect.stringMatching(/^localhost resolves to \d+ address(es)? \([\d.]+ ms\)$/),
+      message: expect.stringMatching(/^localhost resolves to \d+ address(es)?$/),
       metadata: { lookup_ms: expect.any(Number) },
     });
     expect(result.metadata?.addresses).toContain('127.0.0.1');

@@ -82,7 +82,7 @@ export class DnsIndicator implements HealthIndicator {
     }
     return {
       status: HealthStatus.HEALTHY,
-      message: `${found} (${shownMs(lookupMs)} ms)`,
+      message: found,
       metadata,
     };
   }

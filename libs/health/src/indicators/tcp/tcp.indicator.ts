@@ -77,7 +77,7 @@ export class TcpIndicator implements HealthIndicator {
     }
     return {
       status: HealthStatus.HEALTHY,
-      message: `${target} accepts connections (${shownMs(connectMs)} ms)`,
+      message: `${target} accepts connections`,
       metadata,
     };
   }
