@@ -1,5 +1,6 @@
 import type { HealthMetadata } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
+import { bytesText } from '../../shared/indicator-options';
 import type { ResolvedRuntimeOptions } from './runtime.options';
 
 /** One reading of the process, in the units the metadata shows. */
@@ -19,7 +20,10 @@ interface Finding {
 
 const SEVERITY = [HealthStatus.HEALTHY, HealthStatus.DEGRADED, HealthStatus.UNHEALTHY];
 
-/** The worst of event loop delay and heap use; the message names what crossed its threshold. */
+/**
+ * The worst of event loop delay, heap use and (when its thresholds are set) RSS; the message
+ * names what crossed its threshold.
+ */
 export function gradeRuntime(
   readings: RuntimeReadings,
   options: ResolvedRuntimeOptions,
@@ -37,6 +41,7 @@ export function gradeRuntime(
       status: heap.status,
       text: `Heap use ${percent(ratio)}% of limit exceeds ${percent(heap.limit)}%`,
     },
+    rssFinding(readings.rssBytes, options),
   ];
   const worst = findings.reduce((a, b) => (rank(b.status) > rank(a.status) ? b : a)).status;
   if (worst === HealthStatus.HEALTHY) {
@@ -50,6 +55,24 @@ export function gradeRuntime(
     .map((f) => f.text)
     .join('; ');
   return { status: worst, message };
+}
+
+/** RSS against its thresholds; a threshold of 0 is off. */
+function rssFinding(rss: number, options: ResolvedRuntimeOptions): Finding {
+  const { rssDegradedBytes: degraded, rssUnhealthyBytes: unhealthy } = options;
+  if (unhealthy > 0 && rss > unhealthy) {
+    return {
+      status: HealthStatus.UNHEALTHY,
+      text: `RSS ${bytesText(rss)} exceeds ${bytesText(unhealthy)}`,
+    };
+  }
+  if (degraded > 0 && rss > degraded) {
+    return {
+      status: HealthStatus.DEGRADED,
+      text: `RSS ${bytesText(rss)} exceeds ${bytesText(degraded)}`,
+    };
+  }
+  return { status: HealthStatus.HEALTHY, text: '' };
 }
 
 export function runtimeMetadata(
@@ -67,6 +90,8 @@ export function runtimeMetadata(
     event_loop_delay_unhealthy_ms: options.eventLoopDelayUnhealthyMs,
     heap_used_degraded_ratio: options.heapUsedDegradedRatio,
     heap_used_unhealthy_ratio: options.heapUsedUnhealthyRatio,
+    rss_degraded_bytes: options.rssDegradedBytes,
+    rss_unhealthy_bytes: options.rssUnhealthyBytes,
   };
 }
 

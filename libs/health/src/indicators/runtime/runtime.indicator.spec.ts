@@ -68,6 +68,8 @@ describe('RuntimeIndicator', () => {
       eventLoopDelayUnhealthyMs: 500,
       heapUsedDegradedRatio: 0.85,
       heapUsedUnhealthyRatio: 0.95,
+      rssDegradedBytes: 0,
+      rssUnhealthyBytes: 0,
       resolutionMs: 10,
     });
   });
@@ -155,6 +157,20 @@ describe('RuntimeIndicator', () => {
     });
   });
 
+  it('grades RSS when its thresholds are set: DEGRADED, then UNHEALTHY, naming it', () => {
+    const rss = process.memoryUsage().rss;
+    expect(make({ ...CALM, rssDegradedBytes: Math.floor(rss / 2) }).check()).toMatchObject({
+      status: HealthStatus.DEGRADED,
+      message: expect.stringMatching(/^RSS [\d.]+ MiB exceeds [\d.]+ MiB$/),
+      metadata: { rss_degraded_bytes: Math.floor(rss / 2), rss_unhealthy_bytes: 0 },
+    });
+    const both = make({ ...CALM, rssDegradedBytes: 1024, rssUnhealthyBytes: 2048 }).check();
+    expect(both.status).toBe(HealthStatus.UNHEALTHY);
+    expect(both.message).toMatch(/^RSS [\d.]+ MiB exceeds 2 KiB$/);
+    const far = make({ ...CALM, rssDegradedBytes: 2 ** 50, rssUnhealthyBytes: 2 ** 51 }).check();
+    expect(far.status).toBe(HealthStatus.HEALTHY);
+  });
+
   it('runs through the engine as the "runtime" component', async () => {
     const service = new HealthService({ checks: [make(CALM)] });
     try {
@@ -206,6 +222,16 @@ describe('RuntimeIndicator', () => {
       'heap thresholds out of order',
       { heapUsedDegradedRatio: 0.9, heapUsedUnhealthyRatio: 0.8 },
       /runtime\.heapUsedDegradedRatio: 0\.9 .*heapUsedUnhealthyRatio \(0\.8\)/,
+    ],
+    [
+      'fractional RSS bytes',
+      { rssDegradedBytes: 1.5 },
+      /runtime\.rssDegradedBytes: 1\.5 \(expected a whole number of bytes >= 0 \(0: off\)\)/,
+    ],
+    [
+      'RSS thresholds out of order',
+      { rssDegradedBytes: 2048, rssUnhealthyBytes: 1024 },
+      /runtime\.rssDegradedBytes: 2048 \(expected a value <= runtime\.rssUnhealthyBytes \(1024\)\)/,
     ],
     [
       'options that are not an object',

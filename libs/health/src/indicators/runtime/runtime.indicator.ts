@@ -13,8 +13,8 @@ import { resolveRuntimeOptions } from './runtime.options';
 const NS_PER_MS = 1e6;
 
 /**
- * The Node.js process itself: event loop delay p99 since the previous check, and V8 heap used
- * against the heap limit. The worst of the two is the status.
+ * The Node.js process itself: event loop delay p99 since the previous check, V8 heap used
+ * against the heap limit and, when its thresholds are set, RSS. The worst is the status.
  */
 @Injectable()
 export class RuntimeIndicator implements HealthIndicator, OnModuleDestroy {

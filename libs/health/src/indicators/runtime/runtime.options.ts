@@ -9,6 +9,10 @@ export interface RuntimeIndicatorOptions {
   heapUsedDegradedRatio?: number;
   /** V8 heap used / heap limit above this is UNHEALTHY. Default 0.95. */
   heapUsedUnhealthyRatio?: number;
+  /** Resident set size (the whole process in memory) above this many bytes is DEGRADED; 0 (default) turns it off. */
+  rssDegradedBytes?: number;
+  /** RSS above this many bytes is UNHEALTHY; 0 (default) turns it off. */
+  rssUnhealthyBytes?: number;
   /** Sampling interval of the event loop delay histogram, integer ms. Default 10. */
   resolutionMs?: number;
 }
@@ -20,6 +24,8 @@ export const RUNTIME_DEFAULTS: ResolvedRuntimeOptions = {
   eventLoopDelayUnhealthyMs: 500,
   heapUsedDegradedRatio: 0.85,
   heapUsedUnhealthyRatio: 0.95,
+  rssDegradedBytes: 0,
+  rssUnhealthyBytes: 0,
   resolutionMs: 10,
 };
 
@@ -30,6 +36,8 @@ const RULES: Record<Key, { valid: (n: number) => boolean; expected: string }> = 
   eventLoopDelayUnhealthyMs: { valid: (n) => n > 0, expected: 'a number of ms > 0' },
   heapUsedDegradedRatio: { valid: (n) => n > 0 && n <= 1, expected: 'a ratio > 0 and <= 1' },
   heapUsedUnhealthyRatio: { valid: (n) => n > 0 && n <= 1, expected: 'a ratio > 0 and <= 1' },
+  rssDegradedBytes: { valid: isBytes, expected: 'a whole number of bytes >= 0 (0: off)' },
+  rssUnhealthyBytes: { valid: isBytes, expected: 'a whole number of bytes >= 0 (0: off)' },
   resolutionMs: { valid: (n) => Number.isInteger(n) && n >= 1, expected: 'an integer of ms >= 1' },
 };
 
@@ -49,6 +57,9 @@ export function resolveRuntimeOptions(options: RuntimeIndicatorOptions): Resolve
   }
   ordered(resolved, 'eventLoopDelayDegradedMs', 'eventLoopDelayUnhealthyMs');
   ordered(resolved, 'heapUsedDegradedRatio', 'heapUsedUnhealthyRatio');
+  if (resolved.rssDegradedBytes > 0 && resolved.rssUnhealthyBytes > 0) {
+    ordered(resolved, 'rssDegradedBytes', 'rssUnhealthyBytes');
+  }
   return resolved;
 }
 
@@ -60,4 +71,8 @@ function ordered(options: ResolvedRuntimeOptions, degraded: Key, unhealthy: Key)
       `a value <= runtime.${unhealthy} (${options[unhealthy]})`,
     );
   }
+}
+
+function isBytes(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
 }
