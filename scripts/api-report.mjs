@@ -15,7 +15,7 @@ const ts = createRequire(import.meta.url)(join(root, 'node_modules/typescript'))
 const dist = join(root, 'dist/libs/health');
 // API_REPORTS_DIR: compare with (or write) reports elsewhere, for the test of this script.
 const reports = process.env.API_REPORTS_DIR ?? join(root, 'libs/health/api');
-const LIMITS = { main: 60, all: 140 };
+const LIMITS = { main: 70, all: 150 };
 
 const pkg = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'));
 const entries = Object.entries(pkg.exports)

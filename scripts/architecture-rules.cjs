@@ -13,6 +13,7 @@ const PARTS = [
   'openapi',
   'gemini',
   'postgres',
+  'grpc',
   'resilience',
   'testing',
   'cli',

@@ -32,6 +32,7 @@ const ENTRY_PEERS: Record<string, readonly string[]> = {
   './terminus': [],
   './testing': [],
   './openapi': ['@nestjs/swagger'],
+  './grpc': ['@grpc/grpc-js'],
 };
 
 /** The package a bare specifier names: `@scope/name` or `name`, without a deeper path. */

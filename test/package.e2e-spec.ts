@@ -43,6 +43,7 @@ describe('the built package (dist/libs/health)', () => {
       './terminus',
       './testing',
       './openapi',
+      './grpc',
       './package.json',
     ]);
   });
@@ -59,6 +60,7 @@ describe('the built package (dist/libs/health)', () => {
       '@nestjs/swagger',
       '@nestjs/schedule',
       '@willsoto/nestjs-prometheus',
+      '@grpc/grpc-js',
     ]) {
       expect([peer, pkg.peerDependenciesMeta[peer]?.optional]).toEqual([peer, true]);
     }
@@ -71,7 +73,7 @@ describe('the built package (dist/libs/health)', () => {
       const core = require('@nest-health/core');
       if (typeof core.HealthModule !== 'function') throw new Error('no HealthModule');
       const peers = Object.keys(require.cache).filter((p) =>
-        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@nestjs\\/schedule|@nestjs\\/swagger|@willsoto)\\//.test(p));
+        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@nestjs\\/schedule|@nestjs\\/swagger|@willsoto|@grpc)\\//.test(p));
       process.stdout.write(JSON.stringify(peers));
     `);
     expect(JSON.parse(loaded)).toEqual([]);
@@ -87,12 +89,14 @@ describe('the built package (dist/libs/health)', () => {
     ['terminus', 'HealthTerminusModule', null],
     ['testing', 'ManualClock', null],
     ['openapi', 'documentHealthEndpoints', null],
+    ['grpc', 'GrpcIndicator', '@grpc/grpc-js'],
   ])('serves /%s with %s, loading %s', (entry, name, peer) => {
     const out = node(`
       const sub = require('@nest-health/core/${entry}');
       const peers = Object.keys(require.cache).filter((p) =>
-        /node_modules\\/(prom-client|ioredis|pg|cockatiel)\\//.test(p)).map((p) =>
-        p.split('node_modules/')[1].split('/')[0]);
+        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@grpc\\/grpc-js)\\//.test(p)).map((p) =>
+        p.split('node_modules/')[1]).map((rest) =>
+        rest.split('/').slice(0, rest.startsWith('@') ? 2 : 1).join('/'));
       process.stdout.write(JSON.stringify({ type: typeof sub.${name}, peers: [...new Set(peers)] }));
     `);
     const { type, peers } = JSON.parse(out) as { type: string; peers: string[] };

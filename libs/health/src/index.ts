@@ -77,4 +77,4 @@ export type { DnsIndicatorOptions } from './indicators/dns/dns.indicator';
 export { TcpIndicator } from './indicators/tcp/tcp.indicator';
 export type { TcpIndicatorOptions } from './indicators/tcp/tcp.indicator';
 export { HttpIndicator } from './indicators/http/http.indicator';
-export type { HttpIndicatorOptions, HttpStatusMatch } from './indicators/http/http.options';
+export type { HttpIndicatorOptions } from './indicators/http/http.options';

@@ -13,8 +13,8 @@ export interface HttpIndicatorOptions {
   name?: string;
   /** Default `'GET'`. `'HEAD'` reads no body (no `expectBody` then). */
   method?: 'GET' | 'HEAD';
-  /** Status codes that count as up, after redirects. Default `['2xx']`. */
-  expectedStatus?: readonly HttpStatusMatch[];
+  /** Status codes (200) or classes ('2xx') that count as up, after redirects. Default `['2xx']`. */
+  expectedStatus?: readonly (number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx')[];
   /**
    * A text the body must contain, or a predicate over the body's text; only the first
    * `maxBodyBytes` bytes are read. Unset: the body is not read at all.
