@@ -12,12 +12,26 @@ import { target } from '../support/targets';
  * Per-indicator latency: each built-in indicator of the built service, against its real local
  * dependency (the benchmark's own Redis for `cache`, PostgreSQL `SELECT 1` for `database`, the
  * circuit breaker registry for `resilience`, the event loop and heap for `runtime`, the key in
- * config mode for `ai_model`), `check()` run `runs` times in a row inside the service process
+ * config mode for `ai_model`; the service's own liveness route for `http`, its port for `tcp`,
+ * `localhost` for `dns`, the temporary folder for `disk`, an in-process grpc.health.v1 server
+ * for `grpc`), `check()` run `runs` times in a row inside the service process
  * (bench/support/host.server.mjs, `bench:latency`), with an AbortSignal as the engine gives it.
  * Idle, then (`underLoad`) while `GET /v1/health` of the same process takes the HTTP load of the
- * benchmark. Target: p50 and p99 < 5 ms each.
+ * benchmark. Target: p50 and p99 < 5 ms each (p50 only for the package's network indicators).
  */
-export const INDICATORS = ['ai_model', 'cache', 'database', 'resilience', 'runtime'] as const;
+export const HOST_INDICATORS = ['ai_model', 'cache', 'database', 'resilience', 'runtime'] as const;
+/** The package's indicators the host does not build: made by the bench host against local targets. */
+export const PACKAGE_INDICATORS = ['http', 'tcp', 'dns', 'disk', 'grpc'] as const;
+export const INDICATORS = [...HOST_INDICATORS, ...PACKAGE_INDICATORS] as const;
+
+/**
+ * The network indicators open a connection per check (http, tcp) or a call on a channel (grpc):
+ * their p99 is the scheduler's on a shared machine, so it is printed, and only their p50 is a
+ * target (docs/benchmarks.md, per-indicator latency).
+ */
+function opensConnections(name: string): boolean {
+  return ['http', 'tcp', 'grpc'].includes(name);
+}
 export const INDICATOR_TARGET_MS = 5;
 const WARMUP_RUNS = 50;
 
@@ -76,7 +90,7 @@ export async function runIndicators(
   const host = await startHost(ctx, {
     tag: 'indicators',
     env: {
-      HEALTH_CHECK_ENABLED_COMPONENTS: INDICATORS.join(','),
+      HEALTH_CHECK_ENABLED_COMPONENTS: HOST_INDICATORS.join(','),
       DATABASE_URL: ctx.databaseUrl,
     },
   });
@@ -119,9 +133,11 @@ function indicatorOutcome(
   const targets: Target[] = figures
     .filter((f) => options.assertedPhases.includes(f.phase))
     .flatMap((f) =>
-      options.asserted.map((key) =>
-        target(`${f.name} ${key}, ${f.phase}`, f[key], '<', INDICATOR_TARGET_MS, 'ms'),
-      ),
+      options.asserted
+        .filter((key) => key === 'p50' || !opensConnections(f.name))
+        .map((key) =>
+          target(`${f.name} ${key}, ${f.phase}`, f[key], '<', INDICATOR_TARGET_MS, 'ms'),
+        ),
     );
   const loadLine = load
     ? `load: ${load.connections} connections on GET /v1/health, ${fixed(load.rps, 0)} req/s, p99 ${load.p99} ms, ${load.failures} non-2xx/errors/timeouts over ${fixed(load.durationS, 0)} s`

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -29,7 +30,10 @@ import process from 'node:process';
  *   samples (at the store's capacity), every webhook queue full, the event stream's replay
  *   buffer full when the build has one, and one `/metrics` scrape;
  * - `bench:latency` `{ name, runs }`: runs that built-in indicator's `check()` `runs` times in a
- *   row, as the engine does (an AbortSignal each), and answers the durations in ms.
+ *   row, as the engine does (an AbortSignal each), and answers the durations in ms. The host's
+ *   own checks, or the package's indicators it does not build (`http` on its liveness route,
+ *   `tcp` on its port, `dns` of localhost, `disk` of the temporary folder, `grpc` against an
+ *   in-process grpc.health.v1 server).
  */
 const dir = process.env.BENCH_API_DIR;
 if (!dir) throw new Error('BENCH_API_DIR (the built service) is required');
@@ -208,9 +212,56 @@ async function fill(app, base) {
   return { ...filled, added };
 }
 
+/** The package's indicators the host does not build, made on demand: each against a local target. */
+const packageIndicators = new Map();
+
+async function packageIndicator(name) {
+  if (packageIndicators.has(name)) return packageIndicators.get(name);
+  const { HttpIndicator, TcpIndicator, DnsIndicator, DiskIndicator } = core();
+  const port = Number(process.env.PORT);
+  const make = {
+    // The host's own liveness probe: a fresh loopback connection per check, as in production.
+    http: () => new HttpIndicator({ url: `http://127.0.0.1:${port}/v1/health/live` }),
+    tcp: () => new TcpIndicator({ host: '127.0.0.1', port }),
+    dns: () => new DnsIndicator({ hostname: 'localhost' }),
+    disk: () => new DiskIndicator({ path: tmpdir() }),
+    grpc: async () => new (core('/grpc').GrpcIndicator)({ address: await startGrpcHealthServer() }),
+  }[name];
+  const indicator = make ? await make() : undefined;
+  packageIndicators.set(name, indicator);
+  return indicator;
+}
+
+/** An in-process grpc.health.v1 server (SERVING), as a gRPC dependency on loopback. */
+async function startGrpcHealthServer() {
+  const grpc = serviceRequire('@grpc/grpc-js');
+  const identity = (bytes) => bytes;
+  const server = new grpc.Server();
+  const method = {
+    path: '/grpc.health.v1.Health/Check',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  };
+  server.addService({ Check: method }, { Check: (_call, callback) => callback(null, SERVING) });
+  const port = await new Promise((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return `127.0.0.1:${port}`;
+}
+
+const SERVING = Buffer.from([0x08, 0x01]);
+
 async function latency(app, name, runs) {
   const { HostHealthChecks } = api('health/host-health-checks.js');
-  const indicator = app.get(HostHealthChecks).checks.find((check) => check.name === name);
+  const indicator =
+    app.get(HostHealthChecks).checks.find((check) => check.name === name) ??
+    (await packageIndicator(name));
   if (!indicator) throw new Error(`no built-in indicator ${name} (enabled components?)`);
   const samples = new Array(runs);
   const statuses = {};
