@@ -1,9 +1,11 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { credentials, Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
 import { eventually } from '../../../../../test/support/eventually';
 import { freePort } from '../../../../../test/support/redis-server';
+import { TestCertificates } from '../../../../../test/support/tls';
 import { GrpcIndicator } from '../../grpc';
 import type { GrpcIndicatorOptions } from './grpc.indicator';
 
@@ -27,7 +29,10 @@ function serviceOf(request: Buffer): string {
 }
 
 /** An in-process grpc-js server playing the health service: one behaviour per service name. */
-async function startServer(withHealth = true) {
+async function startServer(
+  withHealth = true,
+  serverCredentials = ServerCredentials.createInsecure(),
+) {
   const server = new Server();
   const cancelled: string[] = [];
   const statuses: Record<string, number> = { '': 1, orders: 1, payments: 2, odd: 7 };
@@ -52,7 +57,7 @@ async function startServer(withHealth = true) {
     });
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync('127.0.0.1:0', serverCredentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
@@ -203,7 +208,31 @@ describe('GrpcIndicator (an in-process grpc-js server, grpc.health.v1)', () => {
     expect(() => new GrpcIndicator(options as GrpcIndicatorOptions)).toThrow(message);
   });
 
-  it('takes grpc-js credentials', () => {
-    expect(() => make({ credentials: credentials.createSsl() })).not.toThrow();
+  it('speaks TLS with grpc-js credentials, and fails (retried) on a certificate it does not trust', async () => {
+    const certs = new TestCertificates();
+    const ca = certs.ca('grpc-ca');
+    const cert = certs.server('grpc-server', ca);
+    const tls = await startServer(
+      true,
+      ServerCredentials.createSsl(null, [
+        { private_key: readFileSync(cert.key), cert_chain: readFileSync(cert.cert) },
+      ]),
+    );
+    try {
+      const address = tls.address.replace('127.0.0.1', 'localhost');
+      const trusted = new GrpcIndicator({
+        address,
+        credentials: credentials.createSsl(readFileSync(ca.cert)),
+      });
+      const untrusted = new GrpcIndicator({ address, credentials: credentials.createSsl() });
+      made.push(trusted, untrusted);
+      expect((await trusted.check(signal())).message).toBe(`gRPC server ${address} is SERVING`);
+      await expect(untrusted.check(signal())).rejects.toThrow(
+        new RegExp(`^gRPC server ${address}: 14 UNAVAILABLE`),
+      );
+    } finally {
+      tls.server.forceShutdown();
+      certs.remove();
+    }
   });
 });
