@@ -11,6 +11,9 @@ function busy(ms: number): void {
   }
 }
 
+/** Long enough for a resolver with no server to give up (see the engine test below). */
+jest.setTimeout(45_000);
+
 describe('DnsIndicator (the system resolver)', () => {
   const signal = () => new AbortController().signal;
 
@@ -49,7 +52,10 @@ describe('DnsIndicator (the system resolver)', () => {
   it('through the engine: UNHEALTHY with the reason; settles at once when aborted', async () => {
     const service = new HealthService({
       checks: [new DnsIndicator({ name: 'gone', hostname: 'nonexistent.invalid' })],
-      defaultTimeoutMs: 5000,
+      // A machine without a reachable DNS server answers EAI_AGAIN only after the resolver's
+      // own timeouts (resolv.conf: 5 s, 2 attempts): this check must not time out first.
+      defaultTimeoutMs: 30_000,
+      retries: 0,
     });
     try {
       expect(await service.checkComponent('gone')).toMatchObject({
