@@ -1,7 +1,7 @@
 // The main entry of @nest-health/core: the module, the engine, the HTTP endpoints, trends and the
 // indicators that need no optional peer. It loads no optional peer: runtime configuration,
-// metrics, webhooks, PostgreSQL, circuit breakers, Gemini, Terminus interop, OpenAPI and test
-// helpers live behind their own sub-paths.
+// metrics, webhooks, PostgreSQL, gRPC, circuit breakers, Gemini, Terminus interop, OpenAPI and
+// test helpers live behind their own sub-paths.
 
 // The module and its options
 export { HealthModule } from './health.module';
