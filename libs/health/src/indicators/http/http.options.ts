@@ -84,6 +84,14 @@ export function resolveHttpOptions(options: HttpIndicatorOptions): ResolvedHttpO
       `at most ${MAX_BODY_BYTES}`,
     );
   }
+  if (typeof body === 'string' && Buffer.byteLength(body) > maxBodyBytes) {
+    // It could never be found in the bytes read.
+    throw new HealthConfigurationError(
+      where('expectBody'),
+      new ValueKind(body),
+      `a text of at most maxBodyBytes (${maxBodyBytes}) bytes`,
+    );
+  }
   const maxRedirects = integer(where('maxRedirects'), options.maxRedirects ?? 5, 0);
   if (maxRedirects > MAX_REDIRECTS) {
     throw new HealthConfigurationError(
