@@ -26,7 +26,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isExcerpt, tsBlocks } from './support/excerpt';
 import { TestCertificates } from './support/tls';
 
 // ---------------------------------------------------------------- the servers the examples check
@@ -300,57 +300,13 @@ describe('the indicator pages, their examples run', () => {
 const PAGES = ['README', 'http', 'tcp', 'dns', 'disk', 'grpc'];
 const EXAMPLE = 'test/indicator-examples.e2e-spec.ts';
 
-/**
- * Whether `block` is an excerpt of `source`: its lines appear contiguously, each with the same
- * extra leading indentation; a line that is exactly `// …` stands for any number of lines.
- */
-function isExcerpt(block: string, source: string): boolean {
-  const lines = source.split('\n');
-  const segments = block
-    .replace(/\n$/, '')
-    .split('\n')
-    .reduce<string[][]>(
-      (all, line) => (line === '// …' ? [...all, []] : (all[all.length - 1].push(line), all)),
-      [[]],
-    )
-    .filter((segment) => segment.length > 0);
-  const indents = new Set(lines.map((line) => /^\s*/.exec(line)![0]));
-  return [...indents].some((indent) => {
-    let from = 0;
-    for (const segment of segments) {
-      const wanted = segment.map((line) => (line === '' ? '' : indent + line));
-      let at = -1;
-      for (let i = from; i + wanted.length <= lines.length && at < 0; i++) {
-        if (wanted.every((line, k) => lines[i + k] === line)) at = i;
-      }
-      if (at < 0) return false;
-      from = at + wanted.length;
-    }
-    return true;
-  });
-}
-
 describe.each(PAGES)('docs/indicators/%s.md', (page) => {
   it('shows only excerpts of this file, each marked so', () => {
-    const text = readFileSync(join(__dirname, `../docs/indicators/${page}.md`), 'utf8');
-    const blocks = [...text.matchAll(/(?:<!-- example: (\S+) -->\n\n?)?```ts\n([\s\S]*?)```/g)];
+    const blocks = tsBlocks(`docs/indicators/${page}.md`);
     const source = readFileSync(__filename, 'utf8');
     expect(blocks.length).toBeGreaterThanOrEqual(1);
-    for (const [, example, code] of blocks) {
-      expect([example, isExcerpt(code, source)]).toEqual([EXAMPLE, true]);
+    for (const { path, code } of blocks) {
+      expect([path, isExcerpt(code, source)]).toEqual([EXAMPLE, true]);
     }
-  });
-});
-
-describe('isExcerpt', () => {
-  const source = 'a\n  b\n  c\n  d\n  e\n';
-  it.each([
-    ['b\nc\n', true],
-    ['b\n// …\ne\n', true],
-    ['c\nb\n', false],
-    ['  b\n  c\n', true],
-    ['b\nx\n', false],
-  ])('%j in the source: %s', (block, expected) => {
-    expect(isExcerpt(block, source)).toBe(expected);
   });
 });
