@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { HealthConfigService } from '../../config/health-config.service';
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
 import { bytesText } from '../../shared/indicator-options';
@@ -146,5 +147,64 @@ describe('DiskIndicator (the real file system)', () => {
     ['a bad name', { name: 'Disk 1' }, /DiskIndicator\.name: "Disk 1"/],
   ])('refuses %s at construction, naming the option', (_case, options, message) => {
     expect(() => new DiskIndicator(options as DiskIndicatorOptions)).toThrow(message);
+  });
+});
+
+describe('DiskIndicator thresholds in the runtime configuration', () => {
+  const path = tmpdir();
+
+  it('changes a limit at runtime, key by key, the others kept from the constructor', async () => {
+    const actual = await free();
+    const disk = new DiskIndicator({ path, freeDegradedRatio: 0, freeUnhealthyRatio: 0 });
+    const health = new HealthService({ checks: [disk], evaluationIntervalMs: 0 });
+    const config = new HealthConfigService(health);
+    try {
+      expect(config.configuration().checks.disk.thresholds).toEqual({
+        value: {
+          freeDegradedRatio: 0,
+          freeUnhealthyRatio: 0,
+          freeDegradedBytes: 0,
+          freeUnhealthyBytes: 0,
+        },
+        source: 'code',
+      });
+      expect((await health.checkComponent('disk')).status).toBe(HealthStatus.HEALTHY);
+      config.applyConfiguration({
+        checks: { disk: { thresholds: { freeDegradedBytes: actual.bytes + 10 * GIB } } },
+      });
+      expect(await health.checkComponent('disk')).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        metadata: { free_degraded_bytes: actual.bytes + 10 * GIB, free_unhealthy_ratio: 0 },
+      });
+      config.applyConfiguration({ checks: { disk: { thresholds: null } } });
+      expect((await health.checkComponent('disk')).status).toBe(HealthStatus.HEALTHY);
+    } finally {
+      health.onModuleDestroy();
+    }
+  });
+
+  it('refuses a bad limit naming it, and applies nothing', () => {
+    const health = new HealthService({
+      checks: [new DiskIndicator({ path })],
+      evaluationIntervalMs: 0,
+    });
+    const config = new HealthConfigService(health);
+    try {
+      const before = config.configuration();
+      const bad = (thresholds: unknown) => () =>
+        config.applyConfiguration({ checks: { disk: { thresholds } } });
+      expect(bad({ freeDegradedRatio: 2 })).toThrow(
+        /Invalid setting checks\.disk\.thresholds\.freeDegradedRatio: 2 \(expected a ratio from 0 to 1\)/,
+      );
+      expect(bad({ freeUnhealthyRatio: 0.5 })).toThrow(
+        /checks\.disk\.thresholds\.freeUnhealthyRatio: 0\.5 \(expected a value <= checks\.disk\.thresholds\.freeDegradedRatio \(0\.1\)\)/,
+      );
+      expect(bad({ minFree: 1 })).toThrow(
+        /checks\.disk\.thresholds\.minFree: 1 \(expected one of freeDegradedRatio/,
+      );
+      expect(config.configuration()).toEqual(before);
+    } finally {
+      health.onModuleDestroy();
+    }
   });
 });

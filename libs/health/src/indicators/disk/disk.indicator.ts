@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { statfs } from 'node:fs/promises';
-import type { HealthIndicator } from '../../core/health-check';
+import type { HealthIndicator, TunableThresholds } from '../../core/health-check';
 import type { HealthMetadata, IndicatorResult } from '../../core/health-status';
 import { HealthStatus } from '../../core/health-status';
 import { errorText } from '../../shared/error-text';
 import { bytesText } from '../../shared/indicator-options';
-import type { DiskIndicatorOptions, ResolvedDiskOptions } from './disk.options';
-import { resolveDiskOptions } from './disk.options';
+import { knownKeys } from '../../shared/validate';
+import type { DiskIndicatorOptions, DiskThresholds } from './disk.options';
+import { DISK_THRESHOLD_KEYS, resolveDiskOptions, resolveDiskThresholds } from './disk.options';
 
 /**
  * The free space of the file system holding `path` (`fs.statfs`): the bytes an unprivileged
@@ -17,16 +18,34 @@ import { resolveDiskOptions } from './disk.options';
 export class DiskIndicator implements HealthIndicator {
   readonly name: string;
   readonly baseMetadata: HealthMetadata;
-  private readonly options: ResolvedDiskOptions;
+  /** The four limits, changeable through the `thresholds` check option, the file and at runtime. */
+  readonly tunableThresholds: TunableThresholds;
+  private readonly path: string;
+  private limits: DiskThresholds;
 
   constructor(options: DiskIndicatorOptions = {}) {
-    this.options = resolveDiskOptions(options);
-    this.name = this.options.name;
-    this.baseMetadata = { path: this.options.path };
+    const { path, name, ...limits } = resolveDiskOptions(options);
+    this.name = name;
+    this.path = path;
+    this.limits = limits;
+    this.baseMetadata = { path };
+    // A key left out of a change keeps its value from the constructor.
+    const merged = (values: Readonly<Record<string, number>>, where: string) =>
+      resolveDiskThresholds({ ...limits, ...values }, where);
+    this.tunableThresholds = {
+      defaults: { ...limits },
+      validate: (values, where) => {
+        knownKeys(values, where, DISK_THRESHOLD_KEYS);
+        merged(values, where);
+      },
+      apply: (values) => {
+        this.limits = merged(values, 'DiskIndicator');
+      },
+    };
   }
 
   async check(): Promise<IndicatorResult> {
-    const { path } = this.options;
+    const { path } = this;
     let stats: Awaited<ReturnType<typeof statfs>>;
     try {
       stats = await statfs(path);
@@ -44,17 +63,17 @@ export class DiskIndicator implements HealthIndicator {
         free_bytes: freeBytes,
         total_bytes: totalBytes,
         free_ratio: Math.round(freeRatio * 1e6) / 1e6,
-        free_degraded_ratio: this.options.freeDegradedRatio,
-        free_unhealthy_ratio: this.options.freeUnhealthyRatio,
-        free_degraded_bytes: this.options.freeDegradedBytes,
-        free_unhealthy_bytes: this.options.freeUnhealthyBytes,
+        free_degraded_ratio: this.limits.freeDegradedRatio,
+        free_unhealthy_ratio: this.limits.freeUnhealthyRatio,
+        free_degraded_bytes: this.limits.freeDegradedBytes,
+        free_unhealthy_bytes: this.limits.freeUnhealthyBytes,
       },
     };
   }
 
   private grade(freeBytes: number, freeRatio: number): { status: HealthStatus; message: string } {
-    const o = this.options;
-    const free = `${o.path}: ${bytesText(freeBytes)} free (${percent(freeRatio)}%)`;
+    const o = this.limits;
+    const free = `${this.path}: ${bytesText(freeBytes)} free (${percent(freeRatio)}%)`;
     const byRatio = level(freeRatio, o.freeUnhealthyRatio, o.freeDegradedRatio);
     const byBytes = level(freeBytes, o.freeUnhealthyBytes, o.freeDegradedBytes);
     const worst = Math.max(byRatio, byBytes);

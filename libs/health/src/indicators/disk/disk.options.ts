@@ -31,6 +31,17 @@ export const DISK_DEFAULTS: ResolvedDiskOptions = {
 const RATIO = 'a ratio from 0 to 1';
 const BYTES = 'a whole number of bytes >= 0';
 
+/** The limits, also tunable at runtime (`thresholds` of the check, the file, the admin endpoint). */
+export const DISK_THRESHOLD_KEYS = [
+  'freeDegradedRatio',
+  'freeUnhealthyRatio',
+  'freeDegradedBytes',
+  'freeUnhealthyBytes',
+] as const;
+
+type ThresholdKey = (typeof DISK_THRESHOLD_KEYS)[number];
+export type DiskThresholds = Readonly<Record<ThresholdKey, number>>;
+
 /** Defaults, then validation: a bad value throws naming the option and the value. */
 export function resolveDiskOptions(options: DiskIndicatorOptions): ResolvedDiskOptions {
   optionsObject(options, 'DiskIndicator');
@@ -39,42 +50,58 @@ export function resolveDiskOptions(options: DiskIndicatorOptions): ResolvedDiskO
   if (typeof path !== 'string' || path === '' || path.length > 4096 || path.includes('\0')) {
     throw new HealthConfigurationError('DiskIndicator.path', path, 'a path');
   }
+  const given: Partial<Record<ThresholdKey, unknown>> = {};
+  for (const key of DISK_THRESHOLD_KEYS) given[key] = options[key] ?? DISK_DEFAULTS[key];
+  return { path, name, ...resolveDiskThresholds(given, 'DiskIndicator') };
+}
+
+/**
+ * The four limits validated together; `where` names them in errors (`DiskIndicator`, or
+ * `checks.disk.thresholds` for a runtime change).
+ */
+export function resolveDiskThresholds(
+  values: Partial<Record<ThresholdKey, unknown>>,
+  where: string,
+): DiskThresholds {
   const ratio = (key: 'freeDegradedRatio' | 'freeUnhealthyRatio') => {
-    const value = options[key] ?? DISK_DEFAULTS[key];
+    const value = values[key];
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-      throw new HealthConfigurationError(`DiskIndicator.${key}`, value, RATIO);
+      throw new HealthConfigurationError(`${where}.${key}`, value, RATIO);
     }
     return value;
   };
   const bytes = (key: 'freeDegradedBytes' | 'freeUnhealthyBytes') => {
-    const value = options[key] ?? DISK_DEFAULTS[key];
+    const value = values[key];
     if (!Number.isSafeInteger(value) || (value as number) < 0) {
-      throw new HealthConfigurationError(`DiskIndicator.${key}`, value, BYTES);
+      throw new HealthConfigurationError(`${where}.${key}`, value, BYTES);
     }
-    return value;
+    return value as number;
   };
   const resolved = {
-    path,
-    name,
     freeDegradedRatio: ratio('freeDegradedRatio'),
     freeUnhealthyRatio: ratio('freeUnhealthyRatio'),
     freeDegradedBytes: bytes('freeDegradedBytes'),
     freeUnhealthyBytes: bytes('freeUnhealthyBytes'),
   };
-  ordered(resolved.freeUnhealthyRatio, resolved.freeDegradedRatio, 'Ratio');
+  ordered(where, resolved.freeUnhealthyRatio, resolved.freeDegradedRatio, 'Ratio');
   if (resolved.freeDegradedBytes > 0) {
-    ordered(resolved.freeUnhealthyBytes, resolved.freeDegradedBytes, 'Bytes');
+    ordered(where, resolved.freeUnhealthyBytes, resolved.freeDegradedBytes, 'Bytes');
   }
   return resolved;
 }
 
 /** The unhealthy limit lies at or below the degraded one: less free space is worse. */
-function ordered(unhealthy: number, degraded: number, unit: 'Ratio' | 'Bytes'): void {
+function ordered(
+  where: string,
+  unhealthy: number,
+  degraded: number,
+  unit: 'Ratio' | 'Bytes',
+): void {
   if (unhealthy > degraded) {
     throw new HealthConfigurationError(
-      `DiskIndicator.freeUnhealthy${unit}`,
+      `${where}.freeUnhealthy${unit}`,
       unhealthy,
-      `a value <= DiskIndicator.freeDegraded${unit} (${degraded})`,
+      `a value <= ${where}.freeDegraded${unit} (${degraded})`,
     );
   }
 }
