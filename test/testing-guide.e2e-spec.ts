@@ -1,5 +1,5 @@
 // The examples of docs/testing.md, run as written: every ```ts block of that guide is an excerpt of
-// this file (the last test checks it). They import the package's public entries only.
+// this file (test/doc-examples.e2e-spec.ts checks it). They import the package's public entries only.
 import type { HealthIndicator, IndicatorResult } from '@nest-health/core';
 import {
   HealthModule,
@@ -22,9 +22,8 @@ import { Controller, Injectable, Module, Post, ServiceUnavailableException } fro
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-// For the last two tests only.
+// For the last test only.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // ---------------------------------------------------------------- the app under test
@@ -329,20 +328,7 @@ describe('GET /metrics', () => {
   });
 });
 
-// ---------------------------------------------------------------- the guide and the entry
-
-describe('docs/testing.md', () => {
-  const guide = readFileSync(join(__dirname, '../docs/testing.md'), 'utf8');
-  const blocks = [...guide.matchAll(/(?:<!-- example: (\S+) -->\n\n?)?```ts\n([\s\S]*?)```/g)];
-
-  it('shows only excerpts of this file, each marked so', () => {
-    const source = readFileSync(__filename, 'utf8');
-    expect(blocks.length).toBeGreaterThanOrEqual(10);
-    for (const [, example, code] of blocks) {
-      expect([example, source.includes(code)]).toEqual(['test/testing-guide.e2e-spec.ts', true]);
-    }
-  });
-});
+// ---------------------------------------------------------------- the entry
 
 describe('@nest-health/core/testing', () => {
   it('loads no test framework and no optional peer', () => {
