@@ -1,24 +1,19 @@
-// The README's "Install in your app" as one runnable file: HealthModule with a custom indicator,
-// a domain service that asks HealthService, the metrics sub-path, and a global prefix.
+// The README's "Install in your app" as one runnable file: HealthModule with a custom indicator
+// (a provider, found by its decorator and registered at startup), a domain service that asks
+// HealthService without running anything, the metrics sub-path, and a global prefix.
+// The README's blocks are excerpts of it; test/docs/examples.e2e-spec.ts runs it.
 // Run from the repository root (PORT=0 lets the OS pick a port):
 //   npx ts-node --transpile-only -r tsconfig-paths/register docs/examples/install-in-your-app.ts
 // In an app of your own, the imports are the same: `npm install @nest-health/core prom-client`.
 import type { HealthIndicator, IndicatorResult } from '@nest-health/core';
-import {
-  HealthModule,
-  HealthService,
-  HealthStatus,
-  RegisterHealthIndicator,
-} from '@nest-health/core';
+import { HealthService, HealthStatus, RegisterHealthIndicator } from '@nest-health/core';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+// The README's app module:
+import { HealthModule } from '@nest-health/core';
 import { HealthMetricsModule } from '@nest-health/core/metrics';
-import {
-  Controller,
-  Get,
-  Injectable,
-  Logger,
-  Module,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Module } from '@nestjs/common';
+// This file's own:
+import { Controller, Get, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -30,7 +25,6 @@ export class PaymentsClient {
   }
 }
 
-/** A check with dependencies: a provider, found by the decorator and registered at startup. */
 @RegisterHealthIndicator({ timeoutMs: 1000, abortable: true })
 @Injectable()
 export class PaymentsIndicator implements HealthIndicator {
@@ -44,7 +38,6 @@ export class PaymentsIndicator implements HealthIndicator {
   }
 }
 
-/** A domain service asks without running anything: the last known status. */
 @Injectable()
 export class OrdersService {
   constructor(private readonly health: HealthService) {}
@@ -72,7 +65,7 @@ export class OrdersController {
     HealthModule.forRoot({ version: '1.4.0' }), // global: HealthService is injectable anywhere
     HealthMetricsModule.forRoot(), // GET /metrics, from prom-client's global registry
   ],
-  controllers: [OrdersController],
+  controllers: [OrdersController], // yours: GET /orders/checkout calls OrdersService
   providers: [PaymentsClient, PaymentsIndicator, OrdersService],
 })
 export class AppModule {}

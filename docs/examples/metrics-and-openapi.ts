@@ -1,6 +1,6 @@
 // An app with its cache and circuit breaker in Prometheus, /metrics behind a token, and every
 // health route in its OpenAPI document (Swagger UI at /docs, the document at /docs-json).
-// Run from the repository root:
+// test/docs/examples.e2e-spec.ts runs it. Run from the repository root (PORT=0 lets the OS pick):
 //   HEALTH_METRICS_TOKEN=$(openssl rand -hex 32) \
 //     npx ts-node --transpile-only -r tsconfig-paths/register docs/examples/metrics-and-openapi.ts
 import { HealthModule } from '@nest-health/core';
@@ -103,9 +103,16 @@ async function main(): Promise<void> {
   documentHealthEndpoints(app); // before createDocument
   const config = new DocumentBuilder().setTitle('Pricing').setVersion('1.0.0').build();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, config));
-  await app.listen(3000);
-  new Logger('Example').log(
-    'curl localhost:3000/prices/a1; curl -H "Authorization: Bearer $HEALTH_METRICS_TOKEN" localhost:3000/metrics; open localhost:3000/docs',
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 3000));
+  const url = await app.getUrl();
+  new Logger('metrics-and-openapi').log(`listening on ${url}`);
+  new Logger('metrics-and-openapi').log(
+    `curl ${url}/prices/a1; curl -H "Authorization: Bearer $HEALTH_METRICS_TOKEN" ${url}/metrics; open ${url}/docs`,
   );
 }
-void main();
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

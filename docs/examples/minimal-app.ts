@@ -1,5 +1,5 @@
 // A tiny standalone app: HealthModule with one custom check.
-// Run from the repository root:
+// test/docs/examples.e2e-spec.ts runs it. Run from the repository root:
 //   npx ts-node --transpile-only -r tsconfig-paths/register docs/examples/minimal-app.ts
 import type { HealthCheckDefinition, SystemHealthStatus } from '@nest-health/core';
 import { HealthModule, HealthService, HealthStatus } from '@nest-health/core';
@@ -42,7 +42,7 @@ class AppModule {}
 async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT) || 3000);
+  await app.listen(Number(process.env.PORT ?? 3000));
   new Logger('minimal-app').log(`listening on ${await app.getUrl()}`);
 }
 

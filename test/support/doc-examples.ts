@@ -49,26 +49,27 @@ export const ELISION = '// …';
 /**
  * Whether `block` is an excerpt of `source`: its lines appear contiguously in the file, every
  * non-blank one with the same extra leading indentation; a block line `// …` (whatever its own
- * indentation) stands for any number of lines of the file, none included.
+ * indentation) stands for any number of lines of the file, none included, and the run of lines
+ * after it may have an extra indentation of its own (the code of a test, after the imports).
  */
 export function isExcerpt(block: readonly string[], source: string): boolean {
-  const segments = split(block);
-  if (segments.length === 0) return true;
   const file = source.split('\n');
-  const [first, ...rest] = segments;
-  for (let at = 0; at + first.length <= file.length; at++) {
-    const indent = indentAt(first, file, at);
-    if (indent === undefined || !matchesAt(first, file, at, indent)) continue;
-    let next = at + first.length;
-    const all = rest.every((segment) => {
-      for (let from = next; from + segment.length <= file.length; from++) {
-        if (matchesAt(segment, file, from, indent)) return (next = from + segment.length);
-      }
-      return false;
-    });
-    if (all) return true;
+  let next = 0;
+  return split(block).every((segment) => {
+    const at = find(segment, file, next);
+    if (at < 0) return false;
+    next = at + segment.length;
+    return true;
+  });
+}
+
+/** The first line, from `from` on, where the segment starts, with some extra indentation. */
+function find(segment: string[], file: string[], from: number): number {
+  for (let at = from; at + segment.length <= file.length; at++) {
+    const indent = indentAt(segment, file, at);
+    if (indent !== undefined && matchesAt(segment, file, at, indent)) return at;
   }
-  return false;
+  return -1;
 }
 
 /** The block's runs of lines between elisions, without empty runs. */

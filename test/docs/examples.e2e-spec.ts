@@ -1,0 +1,98 @@
+// The runnable apps of docs/examples, run as the guides tell (ts-node with tsconfig-paths, from
+// the repository's root), each in a process of its own on a port of the OS's choice: what their
+// guides show of them is served.
+import { join } from 'node:path';
+import type { ServiceProcess } from '../support/service-process';
+import { ServiceProcess as Service } from '../support/service-process';
+import { eventually } from '../support/eventually';
+
+const ROOT = join(__dirname, '../..');
+const TS_NODE = '-r ts-node/register/transpile-only -r tsconfig-paths/register';
+
+/** Runs a file of the repository as `npx ts-node --transpile-only -r tsconfig-paths/register`. */
+async function run(
+  path: string,
+  env: Record<string, string> = {},
+): Promise<{ app: ServiceProcess; url: string }> {
+  const app = Service.launch(
+    { NODE_OPTIONS: TS_NODE, NO_COLOR: '1', ...env },
+    { main: join(ROOT, path) },
+  );
+  const line = await app.logged(/listening on http:\/\//, { timeoutMs: 60_000 });
+  const url = /listening on (http:\/\/[\w.:[\]]+)/.exec(line)![1];
+  return { app, url };
+}
+
+/** GETs a URL until the answer has `status` (the first evaluation runs after startup). */
+function answer(url: string, status: number, headers: Record<string, string> = {}) {
+  return eventually(
+    async () => {
+      const response = await fetch(url, { headers });
+      return { status: response.status, body: await response.text(), headers: response.headers };
+    },
+    { until: (got) => got.status === status, timeoutMs: 10_000, message: `${url} to be ${status}` },
+  );
+}
+
+/** SIGTERM: Nest's shutdown hooks close the app, then end the process with that signal. */
+async function stops(app: ServiceProcess): Promise<void> {
+  const exit = await app.stop();
+  expect(exit.signal ?? exit.code).toBe('SIGTERM');
+}
+
+jest.setTimeout(90_000);
+afterEach(() => Service.killAll());
+
+describe('docs/examples/install-in-your-app.ts (README: Install in your app)', () => {
+  it('serves the orders, the report, readiness and metrics under the global prefix', async () => {
+    const { app, url } = await run('docs/examples/install-in-your-app.ts');
+    const checkout = await answer(`${url}/api/orders/checkout`, 200);
+    expect(JSON.parse(checkout.body)).toEqual({ accepted: true });
+    const report = JSON.parse((await answer(`${url}/api/v1/health/components`, 200)).body);
+    expect(report).toMatchObject({
+      overall_status: 'healthy',
+      components: [{ name: 'payments', status: 'healthy' }],
+    });
+    expect((await answer(`${url}/api/v1/health/ready`, 200)).body).toBe('ok\n');
+    const metrics = (await answer(`${url}/api/metrics`, 200)).body;
+    expect(metrics).toContain('health_component_status{component="payments",state="healthy"} 1');
+    await stops(app);
+  });
+});
+
+describe('docs/examples/minimal-app.ts (docs/health-module.md)', () => {
+  it('reports its heap check', async () => {
+    const { app, url } = await run('docs/examples/minimal-app.ts');
+    const report = JSON.parse((await answer(`${url}/report`, 200)).body);
+    expect(report).toMatchObject({
+      components: [{ name: 'heap', message: expect.stringMatching(/^heap [\d.]+% of limit$/) }],
+    });
+    await stops(app);
+  });
+});
+
+describe('docs/examples/metrics-and-openapi.ts (docs/metrics.md, docs/openapi.md)', () => {
+  it('counts cache operations, shows the breaker, keeps /metrics behind the token', async () => {
+    const token = 'a'.repeat(32);
+    const { app, url } = await run('docs/examples/metrics-and-openapi.ts', {
+      HEALTH_METRICS_TOKEN: token,
+    });
+    expect(JSON.parse((await answer(`${url}/prices/a1`, 200)).body)).toEqual({
+      sku: 'a1',
+      price: '9.99',
+    });
+    await answer(`${url}/prices/a1`, 200); // a hit this time
+    await answer(`${url}/metrics`, 401);
+    const metrics = (await answer(`${url}/metrics`, 200, { Authorization: `Bearer ${token}` }))
+      .body;
+    expect(metrics).toContain('cache_hits_total{tier="memory"} 1');
+    expect(metrics).toContain('cache_misses_total{tier="memory"} 1');
+    expect(metrics).toContain('circuit_breaker_state{breaker="pricing_api",state="closed"} 1');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    const document = JSON.parse((await answer(`${url}/docs-json`, 200)).body);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/prices/{sku}', '/v1/health/ready', '/metrics']),
+    );
+    await stops(app);
+  });
+});
