@@ -96,3 +96,17 @@ describe('docs/examples/metrics-and-openapi.ts (docs/metrics.md, docs/openapi.md
     await stops(app);
   });
 });
+
+describe('docs/examples/graceful-shutdown.ts (docs/operator-endpoints.md)', () => {
+  it('on SIGTERM, stops being ready, keeps serving for the delay, then exits with code 0', async () => {
+    const { app, url } = await run('docs/examples/graceful-shutdown.ts', {
+      HEALTH_SHUTDOWN_DELAY_MS: '1500',
+    });
+    expect((await answer(`${url}/v1/health/ready`, 200)).body).toBe('ok\n');
+    app.signal('SIGTERM');
+    await answer(`${url}/v1/health/ready`, 503);
+    expect((await answer(`${url}/v1/health/live`, 200)).body).toBe('ok\n');
+    await app.logged('closing');
+    expect(await app.exited()).toMatchObject({ code: 0, signal: null });
+  });
+});
