@@ -110,3 +110,28 @@ describe('docs/examples/graceful-shutdown.ts (docs/operator-endpoints.md)', () =
     expect(await app.exited()).toMatchObject({ code: 0, signal: null });
   });
 });
+
+describe('docs/examples/metrics/main.ts with docs/examples/metrics/app.module.ts (docs/metrics.md)', () => {
+  it('serves the report and the metrics, the process metrics too', async () => {
+    const { app, url } = await run('docs/examples/metrics/main.ts');
+    const report = JSON.parse((await answer(`${url}/v1/health/components`, 200)).body);
+    expect(report).toMatchObject({ components: [{ name: 'payments', status: 'healthy' }] });
+    const metrics = (await answer(`${url}/metrics`, 200)).body;
+    expect(metrics).toContain('health_component_status{component="payments",state="healthy"} 1');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    await stops(app);
+  });
+});
+
+describe('docs/examples/openapi/main.ts (docs/openapi.md: in your own app)', () => {
+  it('describes the health routes and the metrics in the document', async () => {
+    const { app, url } = await run('docs/examples/openapi/main.ts');
+    const document = JSON.parse((await answer(`${url}/docs-json`, 200)).body);
+    expect(document.info).toMatchObject({ title: 'My API', version: '1.0.0' });
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/health/components', '/v1/health/ready', '/metrics']),
+    );
+    await answer(`${url}/docs`, 200);
+    await stops(app);
+  });
+});
