@@ -192,6 +192,13 @@ describe('specRuns', () => {
     expect(specRuns(spec, text, 'docs/examples/minimal-app.ts')).toBe(true);
   });
 
+  it('sees a file in a folder it names, as a string of two segments or more', () => {
+    const text = "const EXAMPLE = 'docs/examples/bootstrap';";
+    expect(specRuns(spec, text, 'docs/examples/bootstrap/src/main.ts')).toBe(true);
+    expect(specRuns(spec, text, 'docs/examples/bootstrap-2/main.ts')).toBe(false);
+    expect(specRuns(spec, "join(root, 'docs')", 'docs/examples/app.ts')).toBe(false);
+  });
+
   it('does not see a file it neither imports nor names', () => {
     const text = "import { x } from '../../docs/examples/app';\n// app-2.ts";
     expect(specRuns(spec, text, 'docs/examples/app-2.ts')).toBe(false);

@@ -107,13 +107,19 @@ export function isSpec(path: string): boolean {
 
 const SPECIFIER = /(?:from\s+|import\(\s*|require\(\s*)'(\.{1,2}\/[^']+)'/g;
 
+const FOLDER = /'([\w.-]+(?:\/[\w.-]+)+)'/g;
+
 /**
  * Whether the spec at `specPath` (repository-relative, its text `specText`) runs the file at
  * `path`: it imports it (a relative specifier, with or without `.ts`), or names its
- * repository-relative path (to run it in a process of its own, say).
+ * repository-relative path (to run it in a process of its own, say), or names a folder of it as
+ * a string of at least two segments (`'docs/examples/bootstrap'`: to copy and build the app).
  */
 export function specRuns(specPath: string, specText: string, path: string): boolean {
   if (specText.includes(path)) return true;
+  for (const [, folder] of specText.matchAll(FOLDER)) {
+    if (path.startsWith(`${folder}/`)) return true;
+  }
   const root = resolve('/');
   for (const [, specifier] of specText.matchAll(SPECIFIER)) {
     const target = relative(root, resolve(root, dirname(specPath), specifier));
