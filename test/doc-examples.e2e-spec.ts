@@ -4,7 +4,7 @@
 // (to run it in a process of its own). Signatures and pseudo-code go in ```text blocks.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fencedBlocks, isExcerpt, isSpec, specRuns } from './support/doc-examples';
+import { ELISION, fencedBlocks, isExcerpt, isSpec, specRuns } from './support/doc-examples';
 
 const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -30,7 +30,9 @@ function problems(lines: string[], example: string | undefined): string[] {
   const found: string[] = [];
   const source = read(example);
   if (!isExcerpt(lines, source)) {
-    const stranger = lines.find((line) => line.trim() !== '' && !source.includes(line.trim()));
+    const stranger = lines.find(
+      (line) => !['', ELISION].includes(line.trim()) && !source.includes(line.trim()),
+    );
     found.push(
       `it is not an excerpt of ${example}` +
         (stranger ? ` (${example} has no line ${JSON.stringify(stranger.trim())})` : ''),

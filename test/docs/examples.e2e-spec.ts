@@ -1,6 +1,8 @@
 // The runnable apps of docs/examples, run as the guides tell (ts-node with tsconfig-paths, from
 // the repository's root), each in a process of its own on a port of the OS's choice: what their
 // guides show of them is served.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ServiceProcess } from '../support/service-process';
 import { ServiceProcess as Service } from '../support/service-process';
@@ -133,5 +135,24 @@ describe('docs/examples/openapi/main.ts (docs/openapi.md: in your own app)', () 
     );
     await answer(`${url}/docs`, 200);
     await stops(app);
+  });
+});
+
+describe('docs/examples/indicators/terminus.main.ts with docs/examples/indicators/terminus.module.ts', () => {
+  it("runs Terminus's memory and HTTP indicators, served in Terminus's format", async () => {
+    const docs = createServer((_req, res) => res.writeHead(200).end('docs'));
+    await new Promise<void>((resolve) => docs.listen(0, '127.0.0.1', resolve));
+    const DOCS_URL = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
+    try {
+      const { app, url } = await run('docs/examples/indicators/terminus.main.ts', { DOCS_URL });
+      const body = JSON.parse((await answer(`${url}/v1/health/terminus`, 200)).body);
+      expect(body).toMatchObject({
+        status: 'ok',
+        info: { heap: { status: 'up' }, docs: { status: 'up' } },
+      });
+      await stops(app);
+    } finally {
+      docs.close();
+    }
   });
 });
