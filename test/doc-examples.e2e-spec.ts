@@ -45,7 +45,15 @@ function problems(lines: string[], example: string | undefined): string[] {
 }
 
 describe.each(guides)('%s', (guide) => {
-  const blocks = fencedBlocks(read(guide)).filter((block) => TYPESCRIPT.has(block.language));
+  const all = fencedBlocks(read(guide));
+  const blocks = all.filter((block) => TYPESCRIPT.has(block.language));
+
+  it('marks no block but a ```ts one as an example', () => {
+    const stale = all.filter((block) => block.example && !TYPESCRIPT.has(block.language));
+    expect(stale.map((block) => `${guide}:${block.line}: a \`\`\`${block.language} block`)).toEqual(
+      [],
+    );
+  });
   if (blocks.length === 0) {
     it('has no ```ts block', () => expect(blocks).toEqual([]));
     return;

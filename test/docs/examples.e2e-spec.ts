@@ -36,7 +36,7 @@ function answer(url: string, status: number, headers: Record<string, string> = {
   );
 }
 
-/** SIGTERM: Nest's shutdown hooks close the app, then end the process with that signal. */
+/** SIGTERM ends it (where Nest's shutdown hooks are on, they close the app first). */
 async function stops(app: ServiceProcess): Promise<void> {
   const exit = await app.stop();
   expect(exit.signal ?? exit.code).toBe('SIGTERM');
