@@ -13,6 +13,7 @@ import { HealthModule } from '@nest-health/core';
 import { HealthMetricsModule } from '@nest-health/core/metrics';
 import { Module } from '@nestjs/common';
 // This file's own:
+import { enableGracefulShutdown } from '@nest-health/core';
 import { Controller, Get, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,7 +74,7 @@ export class AppModule {}
 async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   app.setGlobalPrefix('api'); // every health route follows it: /api/v1/health/..., /api/metrics
-  app.enableShutdownHooks();
+  enableGracefulShutdown(app); // as the README's bootstrap: SIGTERM drains, then closes
   await app.listen(Number(process.env.PORT ?? 3000));
   new Logger('install-in-your-app').log(`listening on ${await app.getUrl()}`);
 }

@@ -58,7 +58,11 @@ describe('docs/examples/install-in-your-app.ts (README: Install in your app)', (
     expect((await answer(`${url}/api/v1/health/ready`, 200)).body).toBe('ok\n');
     const metrics = (await answer(`${url}/api/metrics`, 200)).body;
     expect(metrics).toContain('health_component_status{component="payments",state="healthy"} 1');
-    await stops(app);
+    // enableGracefulShutdown, as the README's bootstrap: SIGTERM makes readiness 503 at once,
+    // then the app drains (shutdownDelayMs, 5 s) and exits by itself with code 0.
+    const exit = app.stop();
+    await answer(`${url}/api/v1/health/ready`, 503);
+    expect(await exit).toMatchObject({ code: 0 });
   });
 });
 
