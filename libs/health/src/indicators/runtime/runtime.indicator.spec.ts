@@ -161,12 +161,12 @@ describe('RuntimeIndicator', () => {
     const rss = process.memoryUsage().rss;
     expect(make({ ...CALM, rssDegradedBytes: Math.floor(rss / 2) }).check()).toMatchObject({
       status: HealthStatus.DEGRADED,
-      message: expect.stringMatching(/^RSS [\d.]+ MiB exceeds [\d.]+ MiB$/),
+      message: expect.stringMatching(/^RSS [\d.]+ [MG]iB exceeds [\d.]+ [KMG]iB$/),
       metadata: { rss_degraded_bytes: Math.floor(rss / 2), rss_unhealthy_bytes: 0 },
     });
     const both = make({ ...CALM, rssDegradedBytes: 1024, rssUnhealthyBytes: 2048 }).check();
     expect(both.status).toBe(HealthStatus.UNHEALTHY);
-    expect(both.message).toMatch(/^RSS [\d.]+ MiB exceeds 2 KiB$/);
+    expect(both.message).toMatch(/^RSS [\d.]+ [MG]iB exceeds 2 KiB$/);
     const far = make({ ...CALM, rssDegradedBytes: 2 ** 50, rssUnhealthyBytes: 2 ** 51 }).check();
     expect(far.status).toBe(HealthStatus.HEALTHY);
   });
