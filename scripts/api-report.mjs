@@ -2,8 +2,8 @@
 // every exported name with its declaration. `node scripts/api-report.mjs` writes the reports to
 // libs/health/api/; `--check` compares the built package with the committed reports and fails
 // on any difference, so that a change of the public API is made on purpose (run
-// `npm run api:report` and commit the reports). Both also hold the surface's rules: at most 60
-// names on the main entry and 140 in all, no name in two entries, no class and type of one name.
+// `npm run api:report` and commit the reports). Both also hold the surface's rules: at most 70
+// names on the main entry and 165 in all, no name in two entries, no class and type of one name.
 // Needs the built package (`npm run build:lib`).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +15,7 @@ const ts = createRequire(import.meta.url)(join(root, 'node_modules/typescript'))
 const dist = join(root, 'dist/libs/health');
 // API_REPORTS_DIR: compare with (or write) reports elsewhere, for the test of this script.
 const reports = process.env.API_REPORTS_DIR ?? join(root, 'libs/health/api');
-const LIMITS = { main: 70, all: 150 };
+const LIMITS = { main: 70, all: 165 };
 
 const pkg = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'));
 const entries = Object.entries(pkg.exports)

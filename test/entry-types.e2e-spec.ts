@@ -33,6 +33,7 @@ const ENTRY_PEERS: Record<string, readonly string[]> = {
   './testing': [],
   './openapi': ['@nestjs/swagger'],
   './grpc': ['@grpc/grpc-js'],
+  './mysql': ['mysql2'],
 };
 
 /** The package a bare specifier names: `@scope/name` or `name`, without a deeper path. */

@@ -44,6 +44,7 @@ describe('the built package (dist/libs/health)', () => {
       './testing',
       './openapi',
       './grpc',
+      './mysql',
       './package.json',
     ]);
   });
@@ -54,6 +55,7 @@ describe('the built package (dist/libs/health)', () => {
     for (const peer of [
       'ioredis',
       'pg',
+      'mysql2',
       'prom-client',
       'cockatiel',
       '@nestjs/terminus',
@@ -73,7 +75,7 @@ describe('the built package (dist/libs/health)', () => {
       const core = require('@nest-health/core');
       if (typeof core.HealthModule !== 'function') throw new Error('no HealthModule');
       const peers = Object.keys(require.cache).filter((p) =>
-        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@nestjs\\/schedule|@nestjs\\/swagger|@willsoto|@grpc)\\//.test(p));
+        /node_modules\\/(prom-client|ioredis|pg|cockatiel|mysql2|amqplib|nats|mqtt|mongodb|@nestjs\\/schedule|@nestjs\\/swagger|@willsoto|@grpc)\\//.test(p));
       process.stdout.write(JSON.stringify(peers));
     `);
     expect(JSON.parse(loaded)).toEqual([]);
@@ -85,6 +87,7 @@ describe('the built package (dist/libs/health)', () => {
     ['metrics', 'HealthMetricsModule', 'prom-client'],
     ['webhooks', 'HealthWebhooksModule', 'cockatiel'],
     ['postgres', 'createPostgresIndicator', 'pg'],
+    ['mysql', 'createMysqlIndicator', 'mysql2'],
     ['resilience', 'CircuitBreakerRegistry', 'cockatiel'],
     ['terminus', 'HealthTerminusModule', null],
     ['testing', 'ManualClock', null],
@@ -94,7 +97,7 @@ describe('the built package (dist/libs/health)', () => {
     const out = node(`
       const sub = require('@nest-health/core/${entry}');
       const peers = Object.keys(require.cache).filter((p) =>
-        /node_modules\\/(prom-client|ioredis|pg|cockatiel|@grpc\\/grpc-js)\\//.test(p)).map((p) =>
+        /node_modules\\/(prom-client|ioredis|pg|cockatiel|mysql2|amqplib|nats|mqtt|mongodb|@grpc\\/grpc-js)\\//.test(p)).map((p) =>
         p.split('node_modules/')[1]).map((rest) =>
         rest.split('/').slice(0, rest.startsWith('@') ? 2 : 1).join('/'));
       process.stdout.write(JSON.stringify({ type: typeof sub.${name}, peers: [...new Set(peers)] }));

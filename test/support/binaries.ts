@@ -17,6 +17,9 @@ export const REQUIRED_BINARIES: readonly RequiredBinary[] = [
   // The dashboard's queries and the alert rules, against a real Prometheus.
   { name: 'prometheus', aptPackage: 'prometheus' },
   { name: 'promtool', aptPackage: 'prometheus' },
+  // The NATS and MQTT indicators' fault tests kill and pause brokers of their own.
+  { name: 'nats-server', aptPackage: 'nats-server' },
+  { name: 'mosquitto', aptPackage: 'mosquitto' },
 ];
 
 /** The full path of an executable `name` on `PATH`, or undefined. */

@@ -1,0 +1,251 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findOnPath, missingBinariesMessage, oneLineError } from './binaries';
+import { eventually } from './eventually';
+import { freePort } from './redis-server';
+
+/**
+ * The servers the MySQL and broker indicators are tested against: a `TEST_*_URL` variable when
+ * set, else the server the machine runs (as CI's does, before the session). The fault tests
+ * never touch these: they use a black hole, a proxy of their own, or a server they start.
+ */
+export const TEST_SERVERS = {
+  mysql: {
+    variable: 'TEST_MYSQL_URL',
+    url: 'mysql://root@127.0.0.1:3306/test',
+    install: 'mariadb-server',
+  },
+  amqp: {
+    variable: 'TEST_AMQP_URL',
+    url: 'amqp://guest:guest@127.0.0.1:5672',
+    install: 'rabbitmq-server',
+  },
+  nats: { variable: 'TEST_NATS_URL', url: 'nats://127.0.0.1:4222', install: 'nats-server' },
+  mqtt: { variable: 'TEST_MQTT_URL', url: 'mqtt://127.0.0.1:1883', install: 'mosquitto' },
+} as const;
+
+export type TestServerKind = keyof typeof TEST_SERVERS;
+
+/** The URL of the server the tests use for `kind`. */
+export function testServerUrl(kind: TestServerKind, env = process.env): string {
+  const { variable, url } = TEST_SERVERS[kind];
+  return env[variable] || url;
+}
+
+/** Its host and port, for a proxy in front of it. */
+export function hostPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  const defaults: Record<string, number> = { 'mysql:': 3306, 'amqp:': 5672, 'nats:': 4222 };
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : (defaults[parsed.protocol] ?? 1883),
+  };
+}
+
+/**
+ * Throws one line saying what to start or install when the server for `kind` does not accept
+ * a TCP connection within `timeoutMs` (the password of the URL masked).
+ */
+export async function assertServerListens(kind: TestServerKind, timeoutMs = 2000): Promise<void> {
+  const url = testServerUrl(kind);
+  const { host, port } = hostPort(url);
+  const ok = await new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+  if (ok) return;
+  const { variable, install } = TEST_SERVERS[kind];
+  throw oneLineError(
+    `No server answers at ${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}: start one ` +
+      `(Debian/Ubuntu: \`sudo apt-get install -y ${install}\`) or set ${variable} to one`,
+  );
+}
+
+/** A TCP fixture that counts what it accepts and what is still open, on the server side. */
+export interface TcpFixture {
+  readonly port: number;
+  readonly open: number;
+  readonly accepted: number;
+  /** Closes every connection from the server side, as a restarting server would. */
+  drop(): void;
+  close(): Promise<void>;
+}
+
+/** Forwards to `target` until frozen; while frozen, bytes are swallowed both ways. */
+export interface Proxy extends TcpFixture {
+  freeze(on: boolean): void;
+}
+
+export async function freezableProxy(target: { host: string; port: number }): Promise<Proxy> {
+  let frozen = false;
+  const fixture = await serveTcp((client) => {
+    const upstream = createConnection(target.port, target.host);
+    upstream.on('error', () => undefined);
+    client.on('data', (bytes) => frozen || upstream.write(bytes));
+    upstream.on('data', (bytes) => frozen || client.write(bytes));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  return Object.assign(fixture, { freeze: (on: boolean) => void (frozen = on) });
+}
+
+/** Accepts TCP connections, reads and discards, never answers. */
+export function readingBlackHole(): Promise<TcpFixture> {
+  return serveTcp((socket) => socket.resume());
+}
+
+export async function serveTcp(onConnection: (socket: Socket) => void): Promise<TcpFixture> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server: Server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    get open() {
+      return sockets.size;
+    },
+    get accepted() {
+      return accepted;
+    },
+    drop: () => sockets.forEach((socket) => socket.destroy()),
+    close: () => {
+      sockets.forEach((socket) => socket.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A port nothing listens on: bound by the OS, then released. */
+export function closedPort(): Promise<number> {
+  return freePort();
+}
+
+/**
+ * A broker process of the test's own (`nats-server` or `mosquitto`) on a free port, to kill,
+ * stop and restart. Never the machine's.
+ */
+export class PrivateBroker {
+  private process?: ChildProcess;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'broker-test-'));
+
+  private constructor(
+    readonly kind: 'nats' | 'mqtt',
+    readonly port: number,
+    private readonly extra: readonly string[],
+  ) {}
+
+  /**
+   * `nats`: `nats-server`, with `--user`/`--pass` when `auth` is given. `mqtt`: `mosquitto`;
+   * with `auth`, anonymous clients are refused and no user is known (every login fails).
+   */
+  static async start(
+    kind: 'nats' | 'mqtt',
+    auth?: { user: string; pass: string },
+  ): Promise<PrivateBroker> {
+    const extra = kind === 'nats' && auth ? ['--user', auth.user, '--pass', auth.pass] : [];
+    const broker = new PrivateBroker(kind, await freePort(), extra);
+    if (kind === 'mqtt') {
+      const lines = [
+        `listener ${broker.port} 127.0.0.1`,
+        `allow_anonymous ${auth ? 'false' : 'true'}`,
+      ];
+      if (auth) {
+        writeFileSync(join(broker.dir, 'passwd'), '');
+        lines.push(`password_file ${join(broker.dir, 'passwd')}`);
+      }
+      writeFileSync(join(broker.dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+    }
+    await broker.restart();
+    return broker;
+  }
+
+  get url(): string {
+    return `${this.kind}://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (again) on the same port and waits until it accepts connections. */
+  async restart(): Promise<void> {
+    await this.kill();
+    const program = this.kind === 'nats' ? 'nats-server' : 'mosquitto';
+    if (!findOnPath(program)) {
+      throw new Error(
+        missingBinariesMessage([
+          { name: program, aptPackage: program === 'nats-server' ? 'nats-server' : 'mosquitto' },
+        ]),
+      );
+    }
+    const args =
+      this.kind === 'nats'
+        ? ['-a', '127.0.0.1', '-p', String(this.port), ...this.extra]
+        : ['-c', join(this.dir, 'mosquitto.conf')];
+    this.process = spawn(program, args, { stdio: 'ignore' });
+    await eventually(() => listens(this.port), {
+      timeoutMs: 5000,
+      intervalMs: 25,
+      message: `${program} to listen on port ${this.port}`,
+    });
+  }
+
+  /** SIGKILL: connections drop at once, as in a crash. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+
+  /** SIGSTOP: connections stay open and nothing answers, as in a hung server. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    this.resume();
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function listens(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The rejection of `promise`, or a failure when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error as Error,
+  );
+}
