@@ -34,6 +34,9 @@ const ENTRY_PEERS: Record<string, readonly string[]> = {
   './openapi': ['@nestjs/swagger'],
   './grpc': ['@grpc/grpc-js'],
   './mysql': ['mysql2'],
+  './amqp': ['amqplib'],
+  './nats': ['nats'],
+  './mqtt': ['mqtt'],
 };
 
 /** The package a bare specifier names: `@scope/name` or `name`, without a deeper path. */

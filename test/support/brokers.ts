@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -164,6 +164,8 @@ export class PrivateBroker {
     const extra = kind === 'nats' && auth ? ['--user', auth.user, '--pass', auth.pass] : [];
     const broker = new PrivateBroker(kind, await freePort(), extra);
     if (kind === 'mqtt') {
+      // Started as root, mosquitto drops to its own user, which must read its configuration.
+      chmodSync(broker.dir, 0o755);
       const lines = [
         `listener ${broker.port} 127.0.0.1`,
         `allow_anonymous ${auth ? 'false' : 'true'}`,

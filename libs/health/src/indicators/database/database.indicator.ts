@@ -29,6 +29,9 @@ const DRIVER_LABELS: Readonly<Record<string, string>> = {
   sqlite: 'SQLite',
   mssql: 'SQL Server',
   oracle: 'Oracle',
+  rabbitmq: 'RabbitMQ',
+  nats: 'NATS',
+  mqtt: 'MQTT broker',
 };
 
 /** Error messages may quote a connection URL: its password is masked whatever the driver. */

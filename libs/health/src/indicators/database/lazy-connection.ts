@@ -99,9 +99,8 @@ export function connectionPing<C>(
       (connection) => {
         open.connection = connection;
         if (controller.signal.aborted || current !== open) return driver.destroy(connection);
-        driver.onLost(connection, () => {
-          if (current === open) current = undefined;
-        });
+        // A ping in flight on a lost connection fails at once, whatever the client does with it.
+        driver.onLost(connection, () => discard(open, new Error('the connection was lost')));
       },
       () => {
         if (current === open) current = undefined;

@@ -1,0 +1,117 @@
+import { HealthService } from '../../core/health.service';
+import { HealthStatus } from '../../core/health-status';
+import { createMqttIndicator, mqttPing } from '../../mqtt';
+import {
+  assertServerListens,
+  hostPort,
+  PrivateBroker,
+  rejection,
+  testServerUrl,
+} from '../../../../../test/support/brokers';
+import { describePingContract } from '../../../../../test/support/ping-contract';
+
+/** The real MQTT broker: TEST_MQTT_URL, or the machine's Mosquitto. */
+const MQTT_URL = testServerUrl('mqtt');
+const PASSWORD = 's3cr3t-pw';
+
+/** The broker's URL on another port (a proxy or a black hole), with a password if given. */
+function onPort(port: number, password?: string): string {
+  const url = new URL(MQTT_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
+  return url.toString();
+}
+
+beforeAll(() => assertServerListens('mqtt'));
+
+describePingContract({
+  label: 'MQTT broker',
+  component: 'mqtt',
+  target: hostPort(MQTT_URL),
+  ping: (port, options) => mqttPing(onPort(port), options),
+  indicator: (port, password, options) => createMqttIndicator(onPort(port, password), options),
+});
+
+describe('mqttPing (a mosquitto of the test’s own)', () => {
+  const signal = () => new AbortController().signal;
+  let broker: PrivateBroker | undefined;
+
+  afterEach(async () => {
+    await broker?.stop();
+    broker = undefined;
+  });
+
+  it('reports refused credentials as the broker words them, without the password', async () => {
+    broker = await PrivateBroker.start('mqtt', { user: 'app', pass: 'unused' });
+    const inUrl = mqttPing(onPort(broker.port, PASSWORD));
+    const inOptions = mqttPing(broker.url, {
+      clientOptions: { username: 'app', password: PASSWORD },
+    });
+    for (const { ping, close } of [inUrl, inOptions]) {
+      const error = await rejection(ping(signal()));
+      await close();
+      expect(error.message).toMatch(/Not authorized|Bad User Name or Password/);
+      expect(error.message).not.toContain(PASSWORD);
+    }
+  });
+
+  it('goes UNHEALTHY when the broker is killed, and HEALTHY again once it is back', async () => {
+    const own = (broker = await PrivateBroker.start('mqtt'));
+    const indicator = createMqttIndicator(own.url);
+    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 1000 });
+    try {
+      expect((await health.checkComponent('mqtt')).status).toBe(HealthStatus.HEALTHY);
+      await own.kill();
+      expect(await health.checkComponent('mqtt')).toMatchObject({
+        status: HealthStatus.UNHEALTHY,
+        message: expect.stringContaining('MQTT broker unreachable: '),
+      });
+      await own.restart();
+      expect((await health.checkComponent('mqtt')).status).toBe(HealthStatus.HEALTHY);
+    } finally {
+      health.onModuleDestroy();
+      await indicator.onModuleDestroy();
+    }
+  });
+
+  it('goes DEGRADED when the broker hangs (SIGSTOP), and HEALTHY once it resumes', async () => {
+    const own = (broker = await PrivateBroker.start('mqtt'));
+    const indicator = createMqttIndicator(own.url);
+    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 300 });
+    try {
+      expect((await health.checkComponent('mqtt')).status).toBe(HealthStatus.HEALTHY);
+      own.pause();
+      expect(await health.checkComponent('mqtt')).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        message: 'mqtt timed out after 300 ms',
+      });
+      own.resume();
+      expect((await health.checkComponent('mqtt')).status).toBe(HealthStatus.HEALTHY);
+    } finally {
+      health.onModuleDestroy();
+      await indicator.onModuleDestroy();
+    }
+  });
+});
+
+describe('mqttPing settings', () => {
+  it('names a custom component', async () => {
+    const made = createMqttIndicator(MQTT_URL, { name: 'telemetry' });
+    expect([made.name, made.driver]).toEqual(['telemetry', 'mqtt']);
+    await made.onModuleDestroy();
+  });
+
+  it('refuses bad settings at once, naming them, without quoting a password', () => {
+    expect(() => mqttPing(`mqtt://app:${PASSWORD}@127.0.0.1:99999`)).toThrow(
+      'Invalid MQTT connection settings: Invalid URL',
+    );
+    expect(() => mqttPing(`http://app:${PASSWORD}@127.0.0.1:1883`)).toThrow(
+      'Invalid MQTT connection settings: http: is not mqtt:, mqtts:, ws: or wss:',
+    );
+    expect(() => mqttPing(undefined as never)).toThrow(/mqttPing url: undefined/);
+    expect(() => mqttPing(MQTT_URL, { idleTimeoutMs: 0 })).toThrow(
+      /mqttPing\.idleTimeoutMs: 0 \(expected a number of ms > 0\)/,
+    );
+  });
+});

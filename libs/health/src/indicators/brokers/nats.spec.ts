@@ -1,0 +1,114 @@
+import { HealthService } from '../../core/health.service';
+import { HealthStatus } from '../../core/health-status';
+import { createNatsIndicator, natsPing } from '../../nats';
+import {
+  assertServerListens,
+  hostPort,
+  PrivateBroker,
+  rejection,
+  testServerUrl,
+} from '../../../../../test/support/brokers';
+import { describePingContract } from '../../../../../test/support/ping-contract';
+
+/** The real NATS: TEST_NATS_URL, or the machine's. */
+const NATS_URL = testServerUrl('nats');
+const PASSWORD = 's3cr3t-pw';
+
+/** The server's URL on another port (a proxy or a black hole), with a password if given. */
+function onPort(port: number, password?: string): string {
+  const url = new URL(NATS_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
+  return url.toString();
+}
+
+beforeAll(() => assertServerListens('nats'));
+
+describePingContract({
+  label: 'NATS',
+  component: 'nats',
+  connectionsPerOpen: 2,
+  target: hostPort(NATS_URL),
+  ping: (port, options) => natsPing(onPort(port), options),
+  indicator: (port, password, options) => createNatsIndicator(onPort(port, password), options),
+});
+
+describe('natsPing (a nats-server of the test’s own)', () => {
+  const signal = () => new AbortController().signal;
+  let broker: PrivateBroker | undefined;
+
+  afterEach(async () => {
+    await broker?.stop();
+    broker = undefined;
+  });
+
+  it('reports wrong credentials as the server words them, without the password', async () => {
+    broker = await PrivateBroker.start('nats', { user: 'app', pass: 'right-password' });
+    const wrong = natsPing({ servers: broker.url, user: 'app', pass: PASSWORD });
+    const error = await rejection(wrong.ping(signal()));
+    await wrong.close();
+    expect(error.message).toMatch(/AUTHORIZATION_VIOLATION|Authorization Violation/i);
+    expect(error.message).not.toContain(PASSWORD);
+    const right = natsPing({ servers: broker.url, user: 'app', pass: 'right-password' });
+    await expect(right.ping(signal())).resolves.toBeUndefined();
+    await right.close();
+  });
+
+  it('goes UNHEALTHY when the server is killed, and HEALTHY again once it is back', async () => {
+    const own = (broker = await PrivateBroker.start('nats'));
+    const indicator = createNatsIndicator(own.url);
+    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 1000 });
+    try {
+      expect((await health.checkComponent('nats')).status).toBe(HealthStatus.HEALTHY);
+      await own.kill();
+      const down = await health.checkComponent('nats');
+      expect(down).toMatchObject({
+        status: HealthStatus.UNHEALTHY,
+        message: expect.stringContaining('NATS unreachable: '),
+      });
+      await own.restart();
+      expect((await health.checkComponent('nats')).status).toBe(HealthStatus.HEALTHY);
+    } finally {
+      health.onModuleDestroy();
+      await indicator.onModuleDestroy();
+    }
+  });
+
+  it('goes DEGRADED when the server hangs (SIGSTOP), and HEALTHY once it resumes', async () => {
+    const own = (broker = await PrivateBroker.start('nats'));
+    const indicator = createNatsIndicator(own.url);
+    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 300 });
+    try {
+      expect((await health.checkComponent('nats')).status).toBe(HealthStatus.HEALTHY);
+      own.pause();
+      expect(await health.checkComponent('nats')).toMatchObject({
+        status: HealthStatus.DEGRADED,
+        message: 'nats timed out after 300 ms',
+      });
+      own.resume();
+      expect((await health.checkComponent('nats')).status).toBe(HealthStatus.HEALTHY);
+    } finally {
+      health.onModuleDestroy();
+      await indicator.onModuleDestroy();
+    }
+  });
+});
+
+describe('natsPing settings', () => {
+  it('names a custom component', async () => {
+    const made = createNatsIndicator(NATS_URL, { name: 'events_bus' });
+    expect([made.name, made.driver]).toEqual(['events_bus', 'nats']);
+    await made.onModuleDestroy();
+  });
+
+  it('refuses bad settings at once, naming them, without quoting a password', () => {
+    expect(() => natsPing(`nats://app:${PASSWORD}@127.0.0.1:99999`)).toThrow(
+      'Invalid NATS connection settings: Invalid URL',
+    );
+    expect(() => natsPing(7 as never)).toThrow(/natsPing config: 7/);
+    expect(() => natsPing(NATS_URL, { pingTimeoutMs: Infinity })).toThrow(
+      /natsPing\.pingTimeoutMs: Infinity \(expected a number of ms > 0\)/,
+    );
+  });
+});

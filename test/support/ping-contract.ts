@@ -1,0 +1,238 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HealthService } from '../../libs/health/src/core/health.service';
+import { HealthStatus } from '../../libs/health/src/core/health-status';
+import type { DatabaseIndicator } from '../../libs/health/src/indicators/database/database.indicator';
+import type {
+  ConnectionPingOptions,
+  DriverPing,
+} from '../../libs/health/src/indicators/database/lazy-connection';
+import type { TcpFixture } from './brokers';
+import { closedPort, freezableProxy, readingBlackHole, rejection } from './brokers';
+import { eventually } from './eventually';
+
+/** Connections are counted as they open and close: asked every 10 ms, for up to 3 s. */
+const POLL = { timeoutMs: 3000, intervalMs: 10 };
+
+/** What the contract needs of one driver's ping and indicator. */
+export interface PingContract {
+  /** `RabbitMQ`, as in the messages. */
+  label: string;
+  /** The indicator's default component name. */
+  component: string;
+  /** TCP connections one successful opening makes (NATS reads the INFO line on one first). */
+  connectionsPerOpen?: number;
+  /** The real server: the proxy in front of it forwards here. */
+  target: { host: string; port: number };
+  /** A ping of the server on 127.0.0.1:`port`, with working credentials (if any). */
+  ping(port: number, options?: ConnectionPingOptions): DriverPing;
+  /**
+   * An indicator of the server on 127.0.0.1:`port`, with working credentials, or with `password`
+   * in its URL (or options) when given.
+   */
+  indicator(port: number, password?: string, options?: ConnectionPingOptions): DatabaseIndicator;
+}
+
+const PASSWORD = 'c0ntract-pw';
+
+/**
+ * The behaviour every connection ping shares (connectionPing), run against one driver and a
+ * real server: reuse, refusal, black hole, hang, drop, backstops, idle close, close(), and
+ * through HealthService HEALTHY / UNHEALTHY / DEGRADED without leaving a socket open.
+ */
+export function describePingContract(contract: PingContract): void {
+  const signal = () => new AbortController().signal;
+  const perOpen = contract.connectionsPerOpen ?? 1;
+
+  describe(`${contract.label} ping (real server)`, () => {
+    let pinger: DriverPing | undefined;
+    let fixture: TcpFixture | undefined;
+    const make = (port: number, options?: ConnectionPingOptions) =>
+      (pinger = contract.ping(port, options));
+
+    afterEach(async () => {
+      await pinger?.close();
+      await fixture?.close();
+      pinger = fixture = undefined;
+    });
+
+    it('answers and reuses its one connection', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping } = make(proxy.port);
+      await expect(ping(signal())).resolves.toBeUndefined();
+      await expect(ping(signal())).resolves.toBeUndefined();
+      await expect(ping(signal())).resolves.toBeUndefined();
+      expect(proxy.accepted).toBe(perOpen);
+    });
+
+    it('rejects at once on a closed port, saying so', async () => {
+      const port = await closedPort();
+      const { ping } = make(port);
+      await expect(ping(signal())).rejects.toThrow(`ECONNREFUSED 127.0.0.1:${port}`);
+    });
+
+    it('on abort while connecting to a black hole, rejects with the reason and closes the socket', async () => {
+      const hole = (fixture = await readingBlackHole());
+      const { ping } = make(hole.port, { connectTimeoutMs: 60_000 });
+      const controller = new AbortController();
+      const pending = ping(controller.signal);
+      await eventually(() => hole.open === 1, POLL);
+      controller.abort(new Error('stop now'));
+      await expect(pending).rejects.toThrow('stop now');
+      await eventually(() => hole.open === 0, POLL);
+    });
+
+    it('on abort while a ping hangs, destroys the connection and reconnects next time', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping } = make(proxy.port, { pingTimeoutMs: 60_000 });
+      await ping(signal());
+      proxy.freeze(true);
+      const controller = new AbortController();
+      const pending = ping(controller.signal);
+      await sleep(50);
+      controller.abort(new Error('too slow'));
+      await expect(pending).rejects.toThrow('too slow');
+      await eventually(() => proxy.open === 0, POLL);
+      proxy.freeze(false);
+      await expect(ping(signal())).resolves.toBeUndefined();
+      expect(proxy.accepted).toBe(2 * perOpen);
+    });
+
+    it('survives the server dropping its connection, and reconnects', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping } = make(proxy.port);
+      await ping(signal());
+      proxy.drop();
+      await eventually(() => proxy.open === 0, POLL);
+      await sleep(50);
+      await expect(ping(signal())).resolves.toBeUndefined();
+      expect(proxy.accepted).toBe(2 * perOpen);
+    });
+
+    it('bounds a hung ping by pingTimeoutMs and a black hole by connectTimeoutMs', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping } = make(proxy.port, { pingTimeoutMs: 100, connectTimeoutMs: 150 });
+      await ping(signal());
+      proxy.freeze(true);
+      await expect(ping(signal())).rejects.toThrow('ping timed out after 100 ms');
+      await eventually(() => proxy.open === 0, POLL);
+      await expect(ping(signal())).rejects.toThrow(
+        /connect timed out after 150 ms|TIMEDOUT|connack timeout/i,
+      );
+      await eventually(() => proxy.open === 0, POLL);
+    });
+
+    it('closes its connection after idleTimeoutMs, and opens a new one for the next ping', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping } = make(proxy.port, { idleTimeoutMs: 50 });
+      await ping(signal());
+      await eventually(() => proxy.open === 0, POLL);
+      await expect(ping(signal())).resolves.toBeUndefined();
+      expect(proxy.accepted).toBe(2 * perOpen);
+    });
+
+    it('does not connect when the signal is already aborted', async () => {
+      const hole = (fixture = await readingBlackHole());
+      const { ping } = make(hole.port);
+      const controller = new AbortController();
+      controller.abort(new Error('already gone'));
+      await expect(ping(controller.signal)).rejects.toThrow('already gone');
+      expect(hole.accepted).toBe(0);
+    });
+
+    it('close() cuts off a ping in flight, is idempotent, and later pings fail clearly', async () => {
+      const hole = (fixture = await readingBlackHole());
+      const { ping, close } = make(hole.port, { connectTimeoutMs: 60_000 });
+      const pending = ping(signal());
+      await eventually(() => hole.open === 1, POLL);
+      const closing = close();
+      expect(close()).toBe(closing);
+      await closing;
+      await expect(pending).rejects.toThrow('the ping was closed');
+      await eventually(() => hole.open === 0, POLL);
+      await expect(ping(signal())).rejects.toThrow('the ping was closed');
+    });
+
+    it('close() ends an open connection politely', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping, close } = make(proxy.port);
+      await ping(signal());
+      await close();
+      await eventually(() => proxy.open === 0, POLL);
+    });
+
+    it('close() destroys an open connection the server no longer answers on', async () => {
+      const proxy = (fixture = await freezableProxy(contract.target));
+      const { ping, close } = make(proxy.port, { pingTimeoutMs: 100 });
+      await ping(signal());
+      proxy.freeze(true);
+      await close();
+      await eventually(() => proxy.open === 0, POLL);
+    });
+  });
+
+  describe(`the ${contract.label} indicator through HealthService (real server)`, () => {
+    let service: HealthService | undefined;
+    let indicator: DatabaseIndicator | undefined;
+    let fixture: TcpFixture | undefined;
+    const serve = (made: DatabaseIndicator, defaultTimeoutMs = 2000) => {
+      indicator = made;
+      service = new HealthService({ checks: [made], defaultTimeoutMs });
+      return service;
+    };
+
+    afterEach(async () => {
+      service?.onModuleDestroy();
+      await indicator?.onModuleDestroy();
+      await fixture?.close();
+      service = indicator = fixture = undefined;
+    });
+
+    it('reports a running server HEALTHY with driver and ping time', async () => {
+      const made = contract.indicator(contract.target.port);
+      const status = await serve(made).checkComponent(contract.component);
+      expect(status).toMatchObject({
+        name: contract.component,
+        status: HealthStatus.HEALTHY,
+        message: `${contract.label} reachable`,
+        metadata: { driver: made.driver, ping_ms: expect.any(Number) },
+      });
+    });
+
+    it('reports a closed port UNHEALTHY after the engine retried, without the password', async () => {
+      const port = await closedPort();
+      const status = await serve(contract.indicator(port, PASSWORD)).checkComponent(
+        contract.component,
+      );
+      expect(status).toMatchObject({
+        status: HealthStatus.UNHEALTHY,
+        message: expect.stringContaining(`${contract.label} unreachable: `),
+        metadata: { attempts: 2 },
+      });
+      expect(status.message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+      expect(JSON.stringify(status)).not.toContain(PASSWORD);
+    });
+
+    it('reports a black hole DEGRADED on timeout and leaves no socket open, check after check', async () => {
+      const hole = (fixture = await readingBlackHole());
+      const made = contract.indicator(hole.port, undefined, { connectTimeoutMs: 60_000 });
+      const health = serve(made, 300);
+      for (let round = 1; round <= 3; round++) {
+        const status = await health.checkComponent(contract.component);
+        expect(status).toMatchObject({
+          status: HealthStatus.DEGRADED,
+          message: `${contract.component} timed out after 300 ms`,
+        });
+        await eventually(() => hole.open === 0, POLL);
+        expect(hole.accepted).toBe(round);
+      }
+    });
+
+    it('closes its connection on module destroy', async () => {
+      const made = contract.indicator(contract.target.port);
+      await serve(made).checkComponent(contract.component);
+      await made.onModuleDestroy();
+      const error = await rejection(made.check(signal()));
+      expect(error.message).toBe(`${contract.label} unreachable: the ping was closed`);
+    });
+  });
+}
