@@ -37,6 +37,7 @@ const ENTRY_PEERS: Record<string, readonly string[]> = {
   './amqp': ['amqplib'],
   './nats': ['nats'],
   './mqtt': ['mqtt'],
+  './mongodb': ['mongodb'],
 };
 
 /** The package a bare specifier names: `@scope/name` or `name`, without a deeper path. */

@@ -48,6 +48,7 @@ describe('the built package (dist/libs/health)', () => {
       './amqp',
       './nats',
       './mqtt',
+      './mongodb',
       './package.json',
     ]);
   });
@@ -62,6 +63,7 @@ describe('the built package (dist/libs/health)', () => {
       'amqplib',
       'nats',
       'mqtt',
+      'mongodb',
       'prom-client',
       'cockatiel',
       '@nestjs/terminus',
@@ -97,6 +99,7 @@ describe('the built package (dist/libs/health)', () => {
     ['amqp', 'createAmqpIndicator', 'amqplib'],
     ['nats', 'createNatsIndicator', 'nats'],
     ['mqtt', 'createMqttIndicator', 'mqtt'],
+    ['mongodb', 'createMongodbIndicator', 'mongodb'],
     ['resilience', 'CircuitBreakerRegistry', 'cockatiel'],
     ['terminus', 'HealthTerminusModule', null],
     ['testing', 'ManualClock', null],

@@ -1,9 +1,9 @@
 import type { ConnectionOptions, NatsConnection } from 'nats';
 import { connect } from 'nats';
-import { createConnection } from 'node:net';
 import { HealthConfigurationError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
 import { DatabaseIndicator } from '../database/database.indicator';
+import { awaitFirstBytes } from '../database/first-bytes';
 import type { ConnectionPingOptions, DriverPing } from '../database/lazy-connection';
 import { connectionPing, resolveConnectionTimeouts, secretsOf } from '../database/lazy-connection';
 
@@ -40,7 +40,8 @@ export function natsPing(
   return connectionPing<NatsConnection>(
     {
       open: async (signal) => {
-        if (probe) await awaitInfo(probe, signal);
+        // nats 2.29 leaves its socket open when its connect times out before INFO: look first.
+        if (probe) await awaitFirstBytes(probe, signal);
         return connect(settings);
       },
       ping: (connection) => connection.flush(),
@@ -83,21 +84,4 @@ function serverAddress(server: string): { host: string; port: number } {
     throw new Error('Invalid NATS connection settings: Invalid URL');
   }
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || 4222 };
-}
-
-/**
- * Waits for the server's first bytes (its INFO line) on a socket of its own, destroyed when
- * `signal` aborts. The nats client leaves its socket open when its connect times out before
- * INFO (nats 2.29): a server that accepts and never answers is found here instead.
- */
-function awaitInfo(address: { host: string; port: number }, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ ...address, signal });
-    socket.once('data', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error('connection closed before the server spoke')));
-  });
 }
