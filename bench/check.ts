@@ -29,7 +29,8 @@ import { measureTrendStore, trendReport, trendTargets } from './support/trend-me
  * 1. The trend store at its maximum retention (bench/support/trend-measure.ts).
  * 2. Engine overhead, 100 no-op checks of each kind: mean < 1 ms (the best of 3 rounds of 2,000).
  * 3. The whole health infrastructure's memory < 10 MB (bench/scenarios/budget.ts, 2 rounds).
- * 4. Each built-in indicator's p50 < 5 ms over 1,000 runs, idle (bench/scenarios/indicators.ts);
+ * 4. Each built-in indicator's p50 < 5 ms over 1,000 runs, idle (bench/scenarios/indicators.ts),
+ *    the peer entries' (mysql, amqp, nats, mqtt, mongodb) among them, against the machine's servers;
  *    p99 is printed, and asserted by `npm run bench:indicators` with p50 and p99 under load.
  *
  * The ratios against Terminus, HTTP under load and the soak stay in `npm run bench`.

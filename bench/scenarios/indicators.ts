@@ -2,6 +2,8 @@ import type { BenchContext, ScenarioOutcome } from '../support/context';
 import type { Host } from '../support/host';
 import { ask, startHost } from '../support/host';
 import type { OpenLoadResult } from '../support/load';
+import type { PeerSamples } from '../support/peer-indicators';
+import { measurePeerIndicators, PEER_INDICATORS } from '../support/peer-indicators';
 import { startLoad } from '../support/load';
 import { sleep } from '../support/processes';
 import { fixed, percentile, table } from '../support/stats';
@@ -18,6 +20,10 @@ import { target } from '../support/targets';
  * (bench/support/host.server.mjs, `bench:latency`), with an AbortSignal as the engine gives it.
  * Idle, then (`underLoad`) while `GET /v1/health` of the same process takes the HTTP load of the
  * benchmark. Target: p50 and p99 < 5 ms each (p50 only for the package's network indicators).
+ *
+ * The indicators of the sub-path entries with a peer (MySQL, RabbitMQ, NATS, MQTT, MongoDB) are
+ * measured idle too, in the benchmark's process, against the machine's servers
+ * (bench/support/peer-indicators.ts).
  */
 export const HOST_INDICATORS = ['ai_model', 'cache', 'database', 'resilience', 'runtime'] as const;
 /** The package's indicators the host does not build: made by the bench host against local targets. */
@@ -30,7 +36,8 @@ export const INDICATORS = [...HOST_INDICATORS, ...PACKAGE_INDICATORS] as const;
  * target (docs/benchmarks.md, per-indicator latency).
  */
 function opensConnections(name: string): boolean {
-  return ['http', 'tcp', 'grpc'].includes(name);
+  // The peer entries' indicators (mysql, amqp...) make a round trip to a server per check too.
+  return ['http', 'tcp', 'grpc', ...PEER_INDICATORS].includes(name);
 }
 export const INDICATOR_TARGET_MS = 5;
 const WARMUP_RUNS = 50;
@@ -64,6 +71,10 @@ async function measure(host: Host, name: string, runs: number, phase: Phase) {
     host.child,
     { type: 'bench:latency', name, runs },
   );
+  return figuresOf({ name, samples, statuses }, runs, phase);
+}
+
+function figuresOf({ name, samples, statuses }: PeerSamples, runs: number, phase: Phase) {
   const sorted = [...samples].sort((a, b) => a - b);
   const figures: IndicatorFigures = {
     name,
@@ -98,6 +109,9 @@ export async function runIndicators(
   let load: OpenLoadResult | undefined;
   try {
     for (const name of INDICATORS) figures.push(await measure(host, name, options.runs, 'idle'));
+    for (const peer of await measurePeerIndicators(ctx.apiDir, options.runs, WARMUP_RUNS)) {
+      figures.push(figuresOf(peer, options.runs, 'idle'));
+    }
     if (options.underLoad) {
       const loading = startLoad(`${host.base}/v1/health`, ctx.config.connections);
       try {
@@ -143,7 +157,8 @@ function indicatorOutcome(
     ? `load: ${load.connections} connections on GET /v1/health, ${fixed(load.rps, 0)} req/s, p99 ${load.p99} ms, ${load.failures} non-2xx/errors/timeouts over ${fixed(load.durationS, 0)} s`
     : 'no HTTP load';
   const summary = [
-    `Per-indicator latency: check() ${figures[0]?.runs ?? 0} times in a row inside the service (ms)`,
+    `Per-indicator latency: check() ${figures[0]?.runs ?? 0} times in a row (ms); the service's ` +
+      `indicators inside it, ${PEER_INDICATORS.join(', ')} in the benchmark's process`,
     table(['indicator', 'phase', 'p50', 'p99', 'max', 'results'], rows),
     loadLine,
   ].join('\n');
