@@ -75,7 +75,7 @@ function checkedOptions(config: unknown): ConnectionOptions {
 }
 
 /** `nats://user:pass@host:port`, `host:port` or `host` into host and port (4222 by default). */
-function serverAddress(server: string): { host: string; port: number } {
+export function serverAddress(server: string): { host: string; port: number } {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `nats://${server}`;
   let url: URL;
   try {

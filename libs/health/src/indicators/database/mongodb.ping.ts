@@ -68,7 +68,7 @@ export function mongodbPing(
 }
 
 /** Host and port of a `mongodb://` URL naming one host, without TLS; undefined otherwise. */
-function plainSingleHost(
+export function plainSingleHost(
   url: string,
   options: MongoClientOptions,
 ): { host: string; port: number } | undefined {
