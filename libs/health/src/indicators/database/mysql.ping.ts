@@ -44,9 +44,11 @@ export function mysqlPing(
           connection.ping((error) => (error ? reject(error) : resolve()));
         }),
       destroy: (connection) => connection.destroy(),
+      // mysql2 calls end's callback once QUIT is sent: done is when the server closes.
       end: (connection) =>
         new Promise<void>((resolve) => {
-          connection.end(() => resolve());
+          connection.once('end', () => resolve());
+          connection.end();
         }),
       onLost: (connection, lost) => {
         connection.once('end', lost);
