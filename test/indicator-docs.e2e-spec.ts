@@ -11,13 +11,8 @@ import { Pool } from 'pg';
 import { Sequelize } from 'sequelize';
 import { DataSource } from 'typeorm';
 import { join } from 'node:path';
-import {
-  assertServerListens,
-  closedPort,
-  readingBlackHole,
-  testServerUrl,
-} from './support/brokers';
-import type { TestServerKind } from './support/brokers';
+import { closedPort, provideServer, readingBlackHole } from './support/brokers';
+import type { ProvidedServer, TestServerKind } from './support/brokers';
 import { excerptProblems, isExcerpt } from './support/doc-excerpts';
 import type { FakeMongod } from './support/fake-mongod';
 import { startFakeMongod } from './support/fake-mongod';
@@ -31,22 +26,31 @@ import { typeormIndicator } from './examples/recipes/typeorm.example';
 import type { DatabaseIndicator } from '@nest-health/core';
 
 const ROOT = join(__dirname, '..');
-const MYSQL_URL = testServerUrl('mysql');
 const PG_URL = testDatabase().url;
+let MYSQL_URL: string;
 
 let fake: FakeMongod;
+const servers: ProvidedServer[] = [];
 beforeAll(async () => {
-  for (const kind of ['mysql', 'amqp', 'nats', 'mqtt'] as TestServerKind[]) {
-    await assertServerListens(kind);
+  const kinds: [TestServerKind, string][] = [
+    ['mysql', 'MYSQL_URL'],
+    ['amqp', 'AMQP_URL'],
+    ['nats', 'NATS_URL'],
+    ['mqtt', 'MQTT_URL'],
+  ];
+  for (const [kind, variable] of kinds) {
+    const server = await provideServer(kind);
+    servers.push(server);
+    process.env[variable] = server.url;
   }
+  MYSQL_URL = servers[0].url;
   fake = await startFakeMongod();
-  process.env.MYSQL_URL = MYSQL_URL;
-  process.env.AMQP_URL = testServerUrl('amqp');
-  process.env.NATS_URL = testServerUrl('nats');
-  process.env.MQTT_URL = testServerUrl('mqtt');
   process.env.MONGO_URL = fake.url;
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  for (const server of servers) await server.stop();
+});
 
 async function boot(imported: Type | DynamicModule): Promise<INestApplication> {
   @Module({ imports: [imported] })

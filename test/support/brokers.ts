@@ -48,14 +48,43 @@ export function hostPort(url: string): { host: string; port: number } {
   };
 }
 
-/**
- * Throws one line saying what to start or install when the server for `kind` does not accept
- * a TCP connection within `timeoutMs` (the password of the URL masked).
- */
-export async function assertServerListens(kind: TestServerKind, timeoutMs = 2000): Promise<void> {
+/** Throws one line saying what to start or install when the server for `kind` does not answer. */
+export async function assertServerListens(kind: TestServerKind): Promise<void> {
   const url = testServerUrl(kind);
+  if (!(await listening(url))) throw oneLineError(notAnswering(kind, url));
+}
+
+/** The server a spec uses, and how to stop it if the spec started it. */
+export interface ProvidedServer {
+  readonly url: string;
+  /** Whether the spec started it (a broker of its own) rather than finding it. */
+  readonly own: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server for `kind`: the `TEST_*_URL` one when set, else the machine's, when it accepts a
+ * connection. Without either, NATS and MQTT get a broker of the spec's own (`nats-server`,
+ * `mosquitto`, which the global setup installs); MySQL and RabbitMQ stop the spec with one line
+ * saying what to install.
+ */
+export async function provideServer(
+  kind: TestServerKind,
+  env: NodeJS.ProcessEnv = process.env,
+  machineUrl: string = TEST_SERVERS[kind].url,
+): Promise<ProvidedServer> {
+  const given = env[TEST_SERVERS[kind].variable];
+  const url = given || machineUrl;
+  const found = { url, own: false, stop: async () => undefined };
+  if (await listening(url)) return found;
+  if (given || (kind !== 'nats' && kind !== 'mqtt')) throw oneLineError(notAnswering(kind, url));
+  const broker = await PrivateBroker.start(kind);
+  return { url: broker.url, own: true, stop: () => broker.stop() };
+}
+
+async function listening(url: string, timeoutMs = 2000): Promise<boolean> {
   const { host, port } = hostPort(url);
-  const ok = await new Promise<boolean>((resolve) => {
+  return new Promise<boolean>((resolve) => {
     const socket = createConnection({ host, port });
     const done = (result: boolean) => {
       socket.destroy();
@@ -65,11 +94,13 @@ export async function assertServerListens(kind: TestServerKind, timeoutMs = 2000
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-  if (ok) return;
+}
+
+function notAnswering(kind: TestServerKind, url: string): string {
   const { variable, install } = TEST_SERVERS[kind];
-  throw oneLineError(
+  return (
     `No server answers at ${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}: start one ` +
-      `(Debian/Ubuntu: \`sudo apt-get install -y ${install}\`) or set ${variable} to one`,
+    `(Debian/Ubuntu: \`sudo apt-get install -y ${install}\`) or set ${variable} to one`
   );
 }
 

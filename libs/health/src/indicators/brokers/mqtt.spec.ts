@@ -1,34 +1,42 @@
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
 import { createMqttIndicator, mqttPing } from '../../mqtt';
+import type { ProvidedServer } from '../../../../../test/support/brokers';
 import {
-  assertServerListens,
   hostPort,
   PrivateBroker,
   rejection,
-  testServerUrl,
+  provideServer,
 } from '../../../../../test/support/brokers';
 import { describePingContract } from '../../../../../test/support/ping-contract';
 
-/** The real MQTT broker: TEST_MQTT_URL, or the machine's Mosquitto. */
-const MQTT_URL = testServerUrl('mqtt');
+/**
+ * The real server: TEST_MQTT_URL, or the machine's, or (without either) one the spec starts.
+ */
+let server: ProvidedServer;
+const MQTT_URL = () => server.url;
 const PASSWORD = 's3cr3t-pw';
 
 /** The broker's URL on another port (a proxy or a black hole), with a password if given. */
 function onPort(port: number, password?: string): string {
-  const url = new URL(MQTT_URL);
+  const url = new URL(MQTT_URL());
   url.hostname = '127.0.0.1';
   url.port = String(port);
   if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
   return url.toString();
 }
 
-beforeAll(() => assertServerListens('mqtt'));
+beforeAll(async () => {
+  server = await provideServer('mqtt');
+});
+afterAll(() => server.stop());
 
 describePingContract({
   label: 'MQTT broker',
   component: 'mqtt',
-  target: hostPort(MQTT_URL),
+  get target() {
+    return hostPort(MQTT_URL());
+  },
   ping: (port, options) => mqttPing(onPort(port), options),
   indicator: (port, password, options) => createMqttIndicator(onPort(port, password), options),
 });
@@ -97,7 +105,7 @@ describe('mqttPing (a mosquitto of the test’s own)', () => {
 
 describe('mqttPing settings', () => {
   it('names a custom component', async () => {
-    const made = createMqttIndicator(MQTT_URL, { name: 'telemetry' });
+    const made = createMqttIndicator(MQTT_URL(), { name: 'telemetry' });
     expect([made.name, made.driver]).toEqual(['telemetry', 'mqtt']);
     await made.onModuleDestroy();
   });
@@ -110,7 +118,7 @@ describe('mqttPing settings', () => {
       'Invalid MQTT connection settings: http: is not mqtt:, mqtts:, ws: or wss:',
     );
     expect(() => mqttPing(undefined as never)).toThrow(/mqttPing url: undefined/);
-    expect(() => mqttPing(MQTT_URL, { idleTimeoutMs: 0 })).toThrow(
+    expect(() => mqttPing(MQTT_URL(), { idleTimeoutMs: 0 })).toThrow(
       /mqttPing\.idleTimeoutMs: 0 \(expected a number of ms > 0\)/,
     );
   });

@@ -1,35 +1,43 @@
 import { HealthService } from '../../core/health.service';
 import { HealthStatus } from '../../core/health-status';
 import { createNatsIndicator, natsPing } from '../../nats';
+import type { ProvidedServer } from '../../../../../test/support/brokers';
 import {
-  assertServerListens,
   hostPort,
   PrivateBroker,
   rejection,
-  testServerUrl,
+  provideServer,
 } from '../../../../../test/support/brokers';
 import { describePingContract } from '../../../../../test/support/ping-contract';
 
-/** The real NATS: TEST_NATS_URL, or the machine's. */
-const NATS_URL = testServerUrl('nats');
+/**
+ * The real server: TEST_NATS_URL, or the machine's, or (without either) one the spec starts.
+ */
+let server: ProvidedServer;
+const NATS_URL = () => server.url;
 const PASSWORD = 's3cr3t-pw';
 
 /** The server's URL on another port (a proxy or a black hole), with a password if given. */
 function onPort(port: number, password?: string): string {
-  const url = new URL(NATS_URL);
+  const url = new URL(NATS_URL());
   url.hostname = '127.0.0.1';
   url.port = String(port);
   if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
   return url.toString();
 }
 
-beforeAll(() => assertServerListens('nats'));
+beforeAll(async () => {
+  server = await provideServer('nats');
+});
+afterAll(() => server.stop());
 
 describePingContract({
   label: 'NATS',
   component: 'nats',
   connectionsPerOpen: 2,
-  target: hostPort(NATS_URL),
+  get target() {
+    return hostPort(NATS_URL());
+  },
   ping: (port, options) => natsPing(onPort(port), options),
   indicator: (port, password, options) => createNatsIndicator(onPort(port, password), options),
 });
@@ -97,7 +105,7 @@ describe('natsPing (a nats-server of the test’s own)', () => {
 
 describe('natsPing settings', () => {
   it('names a custom component', async () => {
-    const made = createNatsIndicator(NATS_URL, { name: 'events_bus' });
+    const made = createNatsIndicator(NATS_URL(), { name: 'events_bus' });
     expect([made.name, made.driver]).toEqual(['events_bus', 'nats']);
     await made.onModuleDestroy();
   });
@@ -107,7 +115,7 @@ describe('natsPing settings', () => {
       'Invalid NATS connection settings: Invalid URL',
     );
     expect(() => natsPing(7 as never)).toThrow(/natsPing config: 7/);
-    expect(() => natsPing(NATS_URL, { pingTimeoutMs: Infinity })).toThrow(
+    expect(() => natsPing(NATS_URL(), { pingTimeoutMs: Infinity })).toThrow(
       /natsPing\.pingTimeoutMs: Infinity \(expected a number of ms > 0\)/,
     );
   });
