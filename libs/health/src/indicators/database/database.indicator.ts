@@ -32,6 +32,7 @@ const DRIVER_LABELS: Readonly<Record<string, string>> = {
   rabbitmq: 'RabbitMQ',
   nats: 'NATS',
   mqtt: 'MQTT broker',
+  kafka: 'Kafka',
 };
 
 /** Error messages may quote a connection URL: its password is masked whatever the driver. */
