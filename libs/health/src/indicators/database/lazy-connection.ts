@@ -94,7 +94,9 @@ export function connectionPing<C>(
 
   const start = (): Open<C> => {
     const controller = new AbortController();
-    const open: Open<C> = { controller, promise: driver.open(controller.signal) };
+    // A driver that throws at once (a bad option) fails the ping like any other error.
+    const promise = Promise.resolve().then(() => driver.open(controller.signal));
+    const open: Open<C> = { controller, promise };
     open.promise.then(
       (connection) => {
         open.connection = connection;
