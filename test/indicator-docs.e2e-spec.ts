@@ -10,10 +10,11 @@ import mongoose from 'mongoose';
 import { Pool } from 'pg';
 import { Sequelize } from 'sequelize';
 import { DataSource } from 'typeorm';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closedPort, provideServer, readingBlackHole } from './support/brokers';
 import type { ProvidedServer, TestServerKind } from './support/brokers';
-import { excerptProblems, isExcerpt } from './support/doc-excerpts';
+import { isExcerpt, tsBlocks } from './support/excerpt';
 import type { FakeMongod } from './support/fake-mongod';
 import { startFakeMongod } from './support/fake-mongod';
 import { testDatabase } from './support/postgres';
@@ -235,7 +236,15 @@ describe('the pages', () => {
   it.each(['mysql', 'amqp', 'nats', 'mqtt', 'mongodb', 'recipes'])(
     'docs/indicators/%s.md shows marked excerpts of files this spec runs',
     (page) => {
-      expect(excerptProblems(ROOT, `docs/indicators/${page}.md`)).toEqual([]);
+      const blocks = tsBlocks(`docs/indicators/${page}.md`);
+      expect(blocks.length).toBeGreaterThanOrEqual(1);
+      for (const { path, code } of blocks) {
+        const file =
+          path && /^test\/examples\/(indicators|recipes)\/[a-z-]+\.example\.ts$/.test(path);
+        const source = file ? readFileSync(join(ROOT, path), 'utf8') : '';
+        expect([path, isExcerpt(code, source)]).toEqual([path, true]);
+        expect([path, Boolean(file)]).toEqual([path, true]);
+      }
     },
   );
 
