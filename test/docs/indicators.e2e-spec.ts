@@ -18,6 +18,7 @@ import { createServer as createTcpServer } from 'node:net';
 import request from 'supertest';
 import { FakeGemini } from '../support/fake-gemini';
 import { testDatabase } from '../support/postgres';
+import { testServerUrl } from '../support/brokers';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(30_000);
@@ -160,7 +161,7 @@ describe('the database indicators', () => {
   });
 
   it('pings MySQL / MariaDB with mysql2', async () => {
-    process.env.MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+    process.env.MYSQL_URL = testServerUrl('mysql'); // TEST_MYSQL_URL, or the machine's MariaDB
     const { mysqlIndicator } = await import('../../docs/examples/indicators/mysql.indicator');
     await boot([HealthModule.forRoot({ checks: [mysqlIndicator] })]);
     expect(await component('database')).toMatchObject({
