@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { testServerUrl } from '../../test/support/brokers';
+import type { ProvidedServer } from '../../test/support/brokers';
+import { provideServer } from '../../test/support/brokers';
 import { startFakeMongod } from '../../test/support/fake-mongod';
 
 /** What the benchmark needs of an indicator of the built package. */
@@ -16,7 +17,8 @@ type Factory = (url: string) => Indicator;
 /**
  * The indicators on sub-path entries with a peer (`mysql`, `amqp`, `nats`, `mqtt`, `mongodb`),
  * each against its server: the machine's MariaDB, RabbitMQ, NATS and Mosquitto (the tests'
- * `TEST_*_URL` overrides win), and for `mongodb`, which no server here can play, the tests'
+ * `TEST_*_URL` overrides win; without NATS or Mosquitto, a broker of its own, as the tests do;
+ * without MariaDB or RabbitMQ, one line saying what to install), and for `mongodb`, which no server here can play, the tests'
  * stand-in (test/support/fake-mongod.ts) in this same process. Measured in the benchmark's own
  * process from the built package, as the service would load it; idle only.
  */
@@ -36,12 +38,17 @@ export async function measurePeerIndicators(
 ): Promise<PeerSamples[]> {
   const load = createRequire(join(apiDir, 'main.js'));
   const entry = (path: string) => load(`@nest-health/core/${path}`) as Record<string, Factory>;
+  const servers: ProvidedServer[] = [];
+  for (const kind of ['mysql', 'amqp', 'nats', 'mqtt'] as const) {
+    servers.push(await provideServer(kind));
+  }
+  const [mysql, amqp, nats, mqtt] = servers.map((server) => server.url);
   const fake = await startFakeMongod();
   const made: [string, Indicator][] = [
-    ['mysql', entry('mysql').createMysqlIndicator(testServerUrl('mysql'))],
-    ['amqp', entry('amqp').createAmqpIndicator(testServerUrl('amqp'))],
-    ['nats', entry('nats').createNatsIndicator(testServerUrl('nats'))],
-    ['mqtt', entry('mqtt').createMqttIndicator(testServerUrl('mqtt'))],
+    ['mysql', entry('mysql').createMysqlIndicator(mysql)],
+    ['amqp', entry('amqp').createAmqpIndicator(amqp)],
+    ['nats', entry('nats').createNatsIndicator(nats)],
+    ['mqtt', entry('mqtt').createMqttIndicator(mqtt)],
     ['mongodb', entry('mongodb').createMongodbIndicator(fake.url)],
   ];
   const results: PeerSamples[] = [];
@@ -57,6 +64,7 @@ export async function measurePeerIndicators(
   } finally {
     for (const [, indicator] of made) await indicator.onModuleDestroy();
     await fake.close();
+    for (const server of servers) await server.stop();
   }
   return results;
 }
