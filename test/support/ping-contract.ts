@@ -7,7 +7,7 @@ import type {
   DriverPing,
 } from '../../libs/health/src/indicators/database/lazy-connection';
 import type { TcpFixture } from './brokers';
-import { closedPort, freezableProxy, readingBlackHole, rejection } from './brokers';
+import { closedPort, freezableProxy, PrivateBroker, readingBlackHole, rejection } from './brokers';
 import { eventually } from './eventually';
 
 /** Connections are counted as they open and close: asked every 10 ms, for up to 3 s. */
@@ -246,6 +246,80 @@ export function describePingContract(contract: PingContract): void {
       await made.onModuleDestroy();
       const error = await rejection(made.check(signal()));
       expect(error.message).toBe(`${contract.label} unreachable: the ping was closed`);
+    });
+  });
+}
+
+/** Asks until `name` is HEALTHY (a recovering client reconnects on a later check). */
+export async function healthy(health: HealthService, name: string): Promise<void> {
+  await eventually(async () => (await health.checkComponent(name)).status, {
+    until: (status) => status === HealthStatus.HEALTHY,
+    timeoutMs: 5000,
+    intervalMs: 50,
+    message: `${name} to be healthy`,
+  });
+}
+
+/**
+ * A broker of the test's own (never the machine's), killed then restarted, and paused with
+ * SIGSTOP then resumed: the indicator goes UNHEALTHY (`<word> unreachable: …`) and DEGRADED (the
+ * engine's timeout), and HEALTHY again each time.
+ */
+export function describePrivateBrokerFaults(
+  kind: 'nats' | 'mqtt',
+  word: string,
+  create: (url: string) => DatabaseIndicator,
+): void {
+  describe(`${kind}: a broker of its own killed and paused`, () => {
+    let broker: PrivateBroker | undefined;
+    afterEach(async () => {
+      await broker?.stop();
+      broker = undefined;
+    });
+
+    it('goes UNHEALTHY when the broker is killed, and HEALTHY again once it is back', async () => {
+      const own = (broker = await PrivateBroker.start(kind));
+      const indicator = create(own.url);
+      const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 1000 });
+      try {
+        await healthy(health, kind);
+        await own.kill();
+        expect(await health.checkComponent(kind)).toMatchObject({
+          status: HealthStatus.UNHEALTHY,
+          message: expect.stringContaining(`${word} unreachable: `),
+        });
+        await own.restart();
+        await healthy(health, kind);
+      } finally {
+        health.onModuleDestroy();
+        await indicator.onModuleDestroy();
+      }
+    });
+
+    it('goes DEGRADED when the broker hangs (SIGSTOP), and HEALTHY once it resumes', async () => {
+      const own = (broker = await PrivateBroker.start(kind));
+      const indicator = create(own.url);
+      const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 300 });
+      try {
+        await healthy(health, kind);
+        own.pause();
+        // A check already under way may still get the answer the broker wrote before it stopped.
+        const hung = await eventually(() => health.checkComponent(kind), {
+          until: (status) => status.status !== HealthStatus.HEALTHY,
+          timeoutMs: 5000,
+          intervalMs: 50,
+          message: `${kind} to stop answering`,
+        });
+        expect(hung).toMatchObject({
+          status: HealthStatus.DEGRADED,
+          message: `${kind} timed out after 300 ms`,
+        });
+        own.resume();
+        await healthy(health, kind);
+      } finally {
+        health.onModuleDestroy();
+        await indicator.onModuleDestroy();
+      }
     });
   });
 }

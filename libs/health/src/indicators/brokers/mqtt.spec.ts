@@ -1,5 +1,3 @@
-import { HealthService } from '../../core/health.service';
-import { HealthStatus } from '../../core/health-status';
 import { createMqttIndicator, mqttPing } from '../../mqtt';
 import type { ProvidedServer } from '../../../../../test/support/brokers';
 import {
@@ -8,8 +6,10 @@ import {
   rejection,
   provideServer,
 } from '../../../../../test/support/brokers';
-import { eventually } from '../../../../../test/support/eventually';
-import { describePingContract } from '../../../../../test/support/ping-contract';
+import {
+  describePingContract,
+  describePrivateBrokerFaults,
+} from '../../../../../test/support/ping-contract';
 
 /**
  * The real server: TEST_MQTT_URL, or the machine's, or (without either) one the spec starts.
@@ -64,44 +64,6 @@ describe('mqttPing (a mosquitto of the test’s own)', () => {
       expect(error.message).not.toContain(PASSWORD);
     }
   });
-
-  it('goes UNHEALTHY when the broker is killed, and HEALTHY again once it is back', async () => {
-    const own = (broker = await PrivateBroker.start('mqtt'));
-    const indicator = createMqttIndicator(own.url);
-    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 1000 });
-    try {
-      await healthy(health, 'mqtt');
-      await own.kill();
-      expect(await health.checkComponent('mqtt')).toMatchObject({
-        status: HealthStatus.UNHEALTHY,
-        message: expect.stringContaining('MQTT broker unreachable: '),
-      });
-      await own.restart();
-      await healthy(health, 'mqtt');
-    } finally {
-      health.onModuleDestroy();
-      await indicator.onModuleDestroy();
-    }
-  });
-
-  it('goes DEGRADED when the broker hangs (SIGSTOP), and HEALTHY once it resumes', async () => {
-    const own = (broker = await PrivateBroker.start('mqtt'));
-    const indicator = createMqttIndicator(own.url);
-    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 300 });
-    try {
-      await healthy(health, 'mqtt');
-      own.pause();
-      expect(await health.checkComponent('mqtt')).toMatchObject({
-        status: HealthStatus.DEGRADED,
-        message: 'mqtt timed out after 300 ms',
-      });
-      own.resume();
-      await healthy(health, 'mqtt');
-    } finally {
-      health.onModuleDestroy();
-      await indicator.onModuleDestroy();
-    }
-  });
 });
 
 describe('mqttPing settings', () => {
@@ -125,15 +87,4 @@ describe('mqttPing settings', () => {
   });
 });
 
-/**
- * Asks until `name` is HEALTHY: on a loaded machine the first check (connecting) or the first one
- * after SIGCONT may still time out at a short check timeout. Recovery is asserted, not its speed.
- */
-async function healthy(health: HealthService, name: string): Promise<void> {
-  await eventually(async () => (await health.checkComponent(name)).status, {
-    until: (status) => status === HealthStatus.HEALTHY,
-    timeoutMs: 5000,
-    intervalMs: 50,
-    message: `${name} to be healthy`,
-  });
-}
+describePrivateBrokerFaults('mqtt', 'MQTT broker', (url) => createMqttIndicator(url));

@@ -1,5 +1,3 @@
-import { HealthService } from '../../core/health.service';
-import { HealthStatus } from '../../core/health-status';
 import { createNatsIndicator, natsPing } from '../../nats';
 import type { ProvidedServer } from '../../../../../test/support/brokers';
 import {
@@ -8,8 +6,10 @@ import {
   rejection,
   provideServer,
 } from '../../../../../test/support/brokers';
-import { eventually } from '../../../../../test/support/eventually';
-import { describePingContract } from '../../../../../test/support/ping-contract';
+import {
+  describePingContract,
+  describePrivateBrokerFaults,
+} from '../../../../../test/support/ping-contract';
 
 /**
  * The real server: TEST_NATS_URL, or the machine's, or (without either) one the spec starts.
@@ -63,45 +63,6 @@ describe('natsPing (a nats-server of the test’s own)', () => {
     await expect(right.ping(signal())).resolves.toBeUndefined();
     await right.close();
   });
-
-  it('goes UNHEALTHY when the server is killed, and HEALTHY again once it is back', async () => {
-    const own = (broker = await PrivateBroker.start('nats'));
-    const indicator = createNatsIndicator(own.url);
-    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 1000 });
-    try {
-      await healthy(health, 'nats');
-      await own.kill();
-      const down = await health.checkComponent('nats');
-      expect(down).toMatchObject({
-        status: HealthStatus.UNHEALTHY,
-        message: expect.stringContaining('NATS unreachable: '),
-      });
-      await own.restart();
-      await healthy(health, 'nats');
-    } finally {
-      health.onModuleDestroy();
-      await indicator.onModuleDestroy();
-    }
-  });
-
-  it('goes DEGRADED when the server hangs (SIGSTOP), and HEALTHY once it resumes', async () => {
-    const own = (broker = await PrivateBroker.start('nats'));
-    const indicator = createNatsIndicator(own.url);
-    const health = new HealthService({ checks: [indicator], defaultTimeoutMs: 300 });
-    try {
-      await healthy(health, 'nats');
-      own.pause();
-      expect(await health.checkComponent('nats')).toMatchObject({
-        status: HealthStatus.DEGRADED,
-        message: 'nats timed out after 300 ms',
-      });
-      own.resume();
-      await healthy(health, 'nats');
-    } finally {
-      health.onModuleDestroy();
-      await indicator.onModuleDestroy();
-    }
-  });
 });
 
 describe('natsPing settings', () => {
@@ -122,15 +83,4 @@ describe('natsPing settings', () => {
   });
 });
 
-/**
- * Asks until `name` is HEALTHY: on a loaded machine the first check (connecting) or the first one
- * after SIGCONT may still time out at a short check timeout. Recovery is asserted, not its speed.
- */
-async function healthy(health: HealthService, name: string): Promise<void> {
-  await eventually(async () => (await health.checkComponent(name)).status, {
-    until: (status) => status === HealthStatus.HEALTHY,
-    timeoutMs: 5000,
-    intervalMs: 50,
-    message: `${name} to be healthy`,
-  });
-}
+describePrivateBrokerFaults('nats', 'NATS', (url) => createNatsIndicator(url));
