@@ -1,6 +1,7 @@
 import { HealthConfigurationError } from '@nest-health/core';
 import type { EnvSource } from '../config/app.config';
 import { readString } from '../config/app.config';
+import { isPlainObject, jsonObjectFromEnv } from '../config/json-variable';
 import type { Operation } from '../text-processing/process-request';
 import { OPERATIONS } from '../text-processing/process-request';
 import type { PresetName, ResilienceFigures, Strategy } from './resilience-presets';
@@ -109,20 +110,10 @@ const CUSTOM = 'RESILIENCE_CUSTOM_CONFIG';
 
 /** `RESILIENCE_CUSTOM_CONFIG`: a JSON object of the template's keys, each within its range. */
 export function customConfigFromEnv(env: EnvSource): CustomConfig {
-  const raw = readString(env, CUSTOM);
   const config: CustomConfig = { figures: {}, operationOverrides: {} };
-  if (raw === undefined) return config;
-  const fail = (expected: string) => new HealthConfigurationError(CUSTOM, raw, expected);
-  if (raw.length > MAX_CUSTOM_CONFIG_LENGTH) {
-    throw fail(`a JSON object of at most ${MAX_CUSTOM_CONFIG_LENGTH} characters`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw fail('a JSON object');
-  }
-  if (!isPlainObject(parsed)) throw fail('a JSON object');
+  const variable = jsonObjectFromEnv(env, CUSTOM, MAX_CUSTOM_CONFIG_LENGTH);
+  if (variable === undefined) return config;
+  const { object: parsed, fail } = variable;
   for (const [key, value] of Object.entries(parsed)) {
     const rule = Object.hasOwn(CUSTOM_KEYS, key) ? CUSTOM_KEYS[key] : undefined;
     if (!rule) throw fail(`only the keys ${Object.keys(CUSTOM_KEYS).join(', ')}`);
@@ -183,8 +174,4 @@ function overridesFrom(
 
 function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (values as readonly string[]).includes(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,5 @@
-import { HealthConfigurationError } from '@nest-health/core';
 import type { EnvSource } from '../config/app.config';
-import { readString } from '../config/app.config';
+import { isPlainObject, jsonObjectFromEnv } from '../config/json-variable';
 import type { Operation } from './process-request';
 import { OPERATIONS } from './process-request';
 
@@ -32,19 +31,9 @@ const VARIABLE = 'CACHE_CUSTOM_CONFIG';
  * `HealthConfigurationError` naming the variable.
  */
 export function answerTtlsFromEnv(env: EnvSource): Readonly<Record<Operation, number>> {
-  const raw = readString(env, VARIABLE);
-  if (raw === undefined) return DEFAULT_ANSWER_TTLS;
-  const fail = (expected: string) => new HealthConfigurationError(VARIABLE, raw, expected);
-  if (raw.length > MAX_CACHE_CUSTOM_CONFIG_LENGTH) {
-    throw fail(`a JSON object of at most ${MAX_CACHE_CUSTOM_CONFIG_LENGTH} characters`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw fail('a JSON object');
-  }
-  if (!isPlainObject(parsed)) throw fail('a JSON object');
+  const variable = jsonObjectFromEnv(env, VARIABLE, MAX_CACHE_CUSTOM_CONFIG_LENGTH);
+  if (variable === undefined) return DEFAULT_ANSWER_TTLS;
+  const { object: parsed, fail } = variable;
   if (!Object.hasOwn(parsed, 'operation_ttls')) return DEFAULT_ANSWER_TTLS;
   const ttls = parsed.operation_ttls;
   const expected = `operation_ttls: an object of ${OPERATIONS.join(', ')} to an integer number of seconds from 1 to ${MAX_ANSWER_TTL_SECONDS}`;
@@ -61,8 +50,4 @@ export function answerTtlsFromEnv(env: EnvSource): Readonly<Record<Operation, nu
     result[operation as Operation] = seconds as number;
   }
   return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
