@@ -22,8 +22,26 @@ export const REQUIRED_BINARIES: readonly RequiredBinary[] = [
   { name: 'mosquitto', aptPackage: 'mosquitto' },
 ];
 
-/** The full path of an executable `name` on `PATH`, or undefined. */
-export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+/**
+ * What the global setup needs to start a MariaDB or a RabbitMQ of the run's own, asked for only
+ * when neither `TEST_*_URL` nor the machine's server gives one (test/support/global-setup.ts).
+ */
+export const PRIVATE_SERVER_BINARIES = {
+  mysql: [
+    { name: 'mariadbd', aptPackage: 'mariadb-server' },
+    { name: 'mariadb-install-db', aptPackage: 'mariadb-server' },
+  ],
+  amqp: [{ name: 'rabbitmq-server', aptPackage: 'rabbitmq-server' }],
+} as const satisfies Record<string, readonly RequiredBinary[]>;
+
+/**
+ * The full path of an executable `name` on `PATH`, or in the sbin folders where Debian puts
+ * servers (`mariadbd`, `rabbitmq-server`) that a user's `PATH` may leave out; else undefined.
+ */
+export function findOnPath(
+  name: string,
+  path = [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin'].join(delimiter),
+): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath, missingBinariesMessage, oneLineError } from './binaries';
 import { eventually } from './eventually';
+import { startPrivateMariadb, startPrivateRabbitmq } from './private-servers';
 import { freePort } from './redis-server';
 
 /**
@@ -65,8 +66,10 @@ export interface ProvidedServer {
 /**
  * The server for `kind`: the `TEST_*_URL` one when set, else the machine's, when it accepts a
  * connection. Without either, NATS and MQTT get a broker of the spec's own (`nats-server`,
- * `mosquitto`, which the global setup installs); MySQL and RabbitMQ stop the spec with one line
- * saying what to install.
+ * `mosquitto`, which the global setup installs), MySQL and RabbitMQ a MariaDB or RabbitMQ of
+ * its own (test/support/private-servers.ts; in a Jest run the global setup has usually started
+ * them already and set their `TEST_*_URL`). A given `TEST_*_URL` that does not answer, or a
+ * server that cannot start, ends here with one line saying what to install.
  */
 export async function provideServer(
   kind: TestServerKind,
@@ -77,12 +80,22 @@ export async function provideServer(
   const url = given || machineUrl;
   const found = { url, own: false, stop: async () => undefined };
   if (await listening(url)) return found;
-  if (given || (kind !== 'nats' && kind !== 'mqtt')) throw oneLineError(notAnswering(kind, url));
+  if (given) throw oneLineError(notAnswering(kind, url));
+  if (kind === 'mysql' || kind === 'amqp') {
+    const start = kind === 'mysql' ? startPrivateMariadb : startPrivateRabbitmq;
+    const server = await start().catch((error: Error) => {
+      throw oneLineError(
+        `${notAnswering(kind, url)} (one of its own did not start: ${error.message})`,
+      );
+    });
+    return { url: server.url, own: true, stop: () => server.stop() };
+  }
   const broker = await PrivateBroker.start(kind);
   return { url: broker.url, own: true, stop: () => broker.stop() };
 }
 
-async function listening(url: string, timeoutMs = 2000): Promise<boolean> {
+/** Whether something accepts a TCP connection at `url`'s host and port. */
+export async function listening(url: string, timeoutMs = 2000): Promise<boolean> {
   const { host, port } = hostPort(url);
   return new Promise<boolean>((resolve) => {
     const socket = createConnection({ host, port });
