@@ -97,6 +97,7 @@ async function provideTestServers(kinds: readonly OwnServerKind[]): Promise<void
       started.push(server);
       process.env[variable] = server.url;
     } catch (error) {
+      await stopTestServers(); // Jest runs no teardown after a setup that failed
       throw oneLineError(
         `No ${kind === 'mysql' ? 'MariaDB' : 'RabbitMQ'} answers at ${url} and one of the run's ` +
           `own did not start (${(error as Error).message.split('\n')[0]}): install ` +
