@@ -179,11 +179,20 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     name: string,
     budgetMs = this.options.responseBudgetMs,
   ): Promise<ComponentStatus> {
+    return (await this.componentWithin(name, budgetMs)).status;
+  }
+
+  /** @internal `checkComponentWithin`, saying whether the answer is the last known state. */
+  async componentWithin(
+    name: string,
+    budgetMs = this.options.responseBudgetMs,
+  ): Promise<{ status: ComponentStatus; lastKnown: boolean }> {
     const entry = this.entries.get(name);
     if (!entry) throw new UnknownComponentError(name);
     const status = await within(this.run(entry), budgetMs);
+    if (status) return { status, lastKnown: false };
     const now = this.options.clock.monotonicMs();
-    return status ?? knownStatus(entry, now, this.options.evaluationIntervalMs);
+    return { status: knownStatus(entry, now, this.options.evaluationIntervalMs), lastKnown: true };
   }
 
   /**

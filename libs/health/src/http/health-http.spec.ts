@@ -227,6 +227,41 @@ describe('HealthModule HTTP options', () => {
     });
   });
 
+  describe('one component within the budget', () => {
+    it('answers a hung check from its last result, with its age, in every format', async () => {
+      let hang = false;
+      const slow = {
+        name: 'slow',
+        abortable: true,
+        check: (signal: AbortSignal) =>
+          hang
+            ? new Promise<never>((_, reject) =>
+                signal.addEventListener('abort', () => reject(new Error('aborted'))),
+              )
+            : { status: HealthStatus.HEALTHY, message: 'answered' },
+      };
+      await boot({ checks: [slow], responseBudgetMs: 50, defaultTimeoutMs: 5000 });
+      const fresh = await http().get('/v1/health/components/slow').expect(200);
+      expect(fresh.body).toEqual({
+        name: 'slow',
+        status: 'healthy',
+        response_time_ms: expect.any(Number),
+      });
+
+      hang = true;
+      const started = Date.now();
+      const known = await http().get('/v1/health/components/slow').expect(200);
+      expect(Date.now() - started).toBeLessThan(2000); // the budget, not the 5 s timeout
+      expect(known.body).toEqual({
+        name: 'slow',
+        status: 'healthy',
+        response_time_ms: expect.any(Number),
+        age_ms: expect.any(Number),
+      });
+      expect(known.body.age_ms).toBeGreaterThanOrEqual(0);
+    });
+  });
+
   describe('who sees details', () => {
     const DETAILS_KEY = 'details-key-0123456789';
     const message = async (headers: Record<string, string> = {}) => {

@@ -13,7 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ComponentStatus, SystemHealthStatus } from '../core/health-status';
 import type { HealthWriterContext } from '../core/ports';
 import { HealthService } from '../core/health.service';
-import { toComponentBody } from '../formats/report.format';
+import { toFullReport } from '../formats/report.format';
 import { UnknownComponentError } from '../shared/errors';
 import { COMPONENT_NAME_PATTERN } from '../shared/names';
 import type { HealthRouteVersion } from '../shared/routes';
@@ -55,15 +55,22 @@ export class HealthReportRoutes {
       );
     }
     const writer = negotiate(req.headers.accept, this.http.writers);
-    const [status, details] = await Promise.all([this.run(name), this.http.details(req)]);
+    const [{ status, lastKnown }, details] = await Promise.all([
+      this.run(name),
+      this.http.details(req),
+    ]);
     const report: SystemHealthStatus = {
       overall_status: status.status,
       components: [status],
       timestamp: this.health.clock.epochMs() / 1000,
+      ...(lastKnown ? { lastKnown } : {}),
     };
-    const written = writer.write(report, this.context(details));
+    const context = this.context(details);
+    const written = writer.write(report, context);
     if (writer !== fullReportWriter) return answer(res, written);
-    return answer(res, { ...written, body: toComponentBody(status, details) });
+    // The component's own body: its age (`age_ms`) when the answer did not wait for the check.
+    const [body] = toFullReport(report, details, context.checkedAtMs).components;
+    return answer(res, { ...written, body });
   }
 
   private context(details: boolean): HealthWriterContext {
@@ -75,9 +82,9 @@ export class HealthReportRoutes {
     };
   }
 
-  private async run(name: string): Promise<ComponentStatus> {
+  private async run(name: string): Promise<{ status: ComponentStatus; lastKnown: boolean }> {
     try {
-      return await this.health.checkComponentWithin(name);
+      return await this.health.componentWithin(name);
     } catch (error) {
       if (error instanceof UnknownComponentError) throw new NotFoundException(error.message);
       throw error;

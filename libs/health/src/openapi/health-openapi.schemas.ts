@@ -110,12 +110,24 @@ export const HealthComponentReport = model('HealthComponentReport', {
     enum: [true],
     description: 'A shadow check: shown, never counted toward the overall status.',
   }),
+  age_ms: optional({
+    type: 'number',
+    minimum: 0,
+    description:
+      'Only in an answer that did not wait for this check (past the response budget): how old its result is, in ms.',
+  }),
 });
 
 /** `GET <base>/components` as `application/json`. */
 export const HealthReport = model('HealthReport', {
   overall_status: { type: 'string', enum: STATES },
   timestamp: { type: 'number', description: 'Epoch seconds of the evaluation.' },
+  last_known: optional({
+    type: 'boolean',
+    enum: [true],
+    description:
+      'Present when the answer did not wait for every check (past the response budget): see each age_ms.',
+  }),
   components: { type: 'array', items: ref('HealthComponentReport') },
 });
 
