@@ -168,10 +168,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
   ): Promise<SystemHealthStatus> {
     const report = await within(this.check(selection), budgetMs);
     if (report) return report;
-    const { clock, evaluationIntervalMs } = this.options;
     const entries = [...this.entries.values()].filter((entry) => selects(selection, entry.check));
-    const known = entries.map((e) => knownStatus(e, clock.monotonicMs(), evaluationIntervalMs));
-    return { ...reportOf(entries, known, clock.epochMs() / 1000), lastKnown: true };
+    const known = entries.map((entry) => this.lastKnown(entry));
+    return { ...reportOf(entries, known, this.options.clock.epochMs() / 1000), lastKnown: true };
   }
 
   /** One check's status within `budgetMs`, as `checkWithin` answers for a report. */
@@ -190,9 +189,14 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     const entry = this.entries.get(name);
     if (!entry) throw new UnknownComponentError(name);
     const status = await within(this.run(entry), budgetMs);
-    if (status) return { status, lastKnown: false };
-    const now = this.options.clock.monotonicMs();
-    return { status: knownStatus(entry, now, this.options.evaluationIntervalMs), lastKnown: true };
+    return status
+      ? { status, lastKnown: false }
+      : { status: this.lastKnown(entry), lastKnown: true };
+  }
+
+  /** What an answer past its budget shows for `entry`: its last result, or unknown (`knownStatus`). */
+  private lastKnown(entry: Entry): ComponentStatus {
+    return knownStatus(entry, this.options.clock.monotonicMs(), this.options.evaluationIntervalMs);
   }
 
   /**
@@ -305,12 +309,9 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy {
     readonly overdue: boolean;
   } {
     const longest = Math.max(0, ...[...this.entries.values()].map((e) => e.check.timeoutMs));
-    const times = { nowMs: this.options.clock.monotonicMs(), lastAtMs: this.lastTickAt };
-    return evaluationAge(
-      this.options.evaluationIntervalMs,
-      { ...times, bootAtMs: this.bootAt },
-      longest,
-    );
+    const now = this.options.clock.monotonicMs();
+    const times = { nowMs: now, lastAtMs: this.lastTickAt, bootAtMs: this.bootAt };
+    return evaluationAge(this.options.evaluationIntervalMs, times, longest);
   }
 
   /**
