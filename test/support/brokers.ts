@@ -1,13 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOnPath, missingBinariesMessage, oneLineError } from './binaries';
-import { eventually } from './eventually';
+import { oneLineError } from './binaries';
+import { accepts, LocalProcess } from './local-process';
 import { startPrivateMariadb, startPrivateRabbitmq } from './private-servers';
 import { freePort } from './redis-server';
 
@@ -95,18 +92,9 @@ export async function provideServer(
 }
 
 /** Whether something accepts a TCP connection at `url`'s host and port. */
-export async function listening(url: string, timeoutMs = 2000): Promise<boolean> {
+export function listening(url: string, timeoutMs = 2000): Promise<boolean> {
   const { host, port } = hostPort(url);
-  return new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (result: boolean) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return accepts(port, host, timeoutMs);
 }
 
 function notAnswering(kind: TestServerKind, url: string): string {
@@ -187,15 +175,14 @@ export function closedPort(): Promise<number> {
  * A broker process of the test's own (`nats-server` or `mosquitto`) on a free port, to kill,
  * stop and restart. Never the machine's.
  */
-export class PrivateBroker {
-  private process?: ChildProcess;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'broker-test-'));
-
+export class PrivateBroker extends LocalProcess {
   private constructor(
     readonly kind: 'nats' | 'mqtt',
     readonly port: number,
     private readonly extra: readonly string[],
-  ) {}
+  ) {
+    super('broker-test-');
+  }
 
   /**
    * `nats`: `nats-server`, with `--user`/`--pass` when `auth` is given. `mqtt`: `mosquitto`;
@@ -230,60 +217,19 @@ export class PrivateBroker {
 
   /** Starts (again) on the same port and waits until it accepts connections. */
   async restart(): Promise<void> {
-    await this.kill();
     const program = this.kind === 'nats' ? 'nats-server' : 'mosquitto';
-    if (!findOnPath(program)) {
-      throw new Error(
-        missingBinariesMessage([
-          { name: program, aptPackage: program === 'nats-server' ? 'nats-server' : 'mosquitto' },
-        ]),
-      );
-    }
     const args =
       this.kind === 'nats'
         ? ['-a', '127.0.0.1', '-p', String(this.port), ...this.extra]
         : ['-c', join(this.dir, 'mosquitto.conf')];
-    this.process = spawn(program, args, { stdio: 'ignore' });
-    await eventually(() => listens(this.port), {
-      timeoutMs: 5000,
-      intervalMs: 25,
-      message: `${program} to listen on port ${this.port}`,
-    });
+    await this.launch(
+      program,
+      program,
+      args,
+      () => accepts(this.port),
+      `${program} to listen on port ${this.port}`,
+    );
   }
-
-  /** SIGKILL: connections drop at once, as in a crash. */
-  async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-
-  /** SIGSTOP: connections stay open and nothing answers, as in a hung server. */
-  pause(): void {
-    this.process?.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.process?.kill('SIGCONT');
-  }
-
-  async stop(): Promise<void> {
-    this.resume();
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function listens(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The rejection of `promise`, or a failure when it resolves. */

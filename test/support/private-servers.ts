@@ -2,11 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { findOnPath } from './binaries';
+import { eventually } from './eventually';
+import { accepts } from './local-process';
 import { freePort } from './redis-server';
 
 const run = promisify(execFile);
@@ -17,19 +18,13 @@ export interface PrivateServer {
   stop(): Promise<void>;
 }
 
-/** Resolves once something accepts a TCP connection on `port`, or throws after `timeoutMs`. */
-async function accepting(port: number, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => resolve(true));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port} in time`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** Waits until something accepts a TCP connection on `port`, or throws after `timeoutMs`. */
+function listensWithin(port: number, timeoutMs: number, what: string): Promise<unknown> {
+  return eventually(() => accepts(port), {
+    timeoutMs,
+    intervalMs: 200,
+    message: `${what} to listen on ${port}`,
+  });
 }
 
 async function killAndWait(child: ChildProcess | number | undefined): Promise<void> {
@@ -97,7 +92,7 @@ export async function startPrivateMariadb(): Promise<PrivateServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await accepting(port, 30_000, 'mariadbd');
+    await listensWithin(port, 30_000, 'mariadbd');
   } catch (error) {
     await stop();
     throw error;
@@ -153,7 +148,7 @@ export async function startPrivateRabbitmq(): Promise<PrivateServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await accepting(port, 60_000, 'rabbitmq-server');
+    await listensWithin(port, 60_000, 'rabbitmq-server');
   } catch (error) {
     await stop();
     throw error;
