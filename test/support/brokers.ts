@@ -36,6 +36,19 @@ export function testServerUrl(kind: TestServerKind, env = process.env): string {
   return env[variable] || url;
 }
 
+/**
+ * `url` pointed at another port on 127.0.0.1 (a proxy, a black hole), with `password` when given
+ * (under the URL's user, or `app` when it names none).
+ */
+export function urlOnPort(url: string, port: number, password?: string): string {
+  const moved = new URL(url);
+  moved.hostname = '127.0.0.1';
+  moved.port = String(port);
+  if (password !== undefined)
+    [moved.username, moved.password] = [moved.username || 'app', password];
+  return moved.toString();
+}
+
 /** Its host and port, for a proxy in front of it. */
 export function hostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);

@@ -5,6 +5,7 @@ import {
   hostPort,
   rejection,
   testServerUrl,
+  urlOnPort,
 } from '../../../../../test/support/brokers';
 import { describePingContract } from '../../../../../test/support/ping-contract';
 
@@ -12,14 +13,8 @@ import { describePingContract } from '../../../../../test/support/ping-contract'
 const AMQP_URL = testServerUrl('amqp');
 const PASSWORD = 's3cr3t-pw';
 
-/** The server's URL on another port (a proxy or a black hole), its password replaced if given. */
-function onPort(port: number, password?: string): string {
-  const url = new URL(AMQP_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  if (password !== undefined) url.password = password;
-  return url.toString();
-}
+/** The server's URL on another port (a proxy or a black hole), with a password if given. */
+const onPort = (port: number, password?: string) => urlOnPort(AMQP_URL, port, password);
 
 beforeAll(() => assertServerListens('amqp'));
 

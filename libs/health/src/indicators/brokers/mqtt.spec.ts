@@ -5,6 +5,7 @@ import {
   PrivateBroker,
   rejection,
   provideServer,
+  urlOnPort,
 } from '../../../../../test/support/brokers';
 import {
   describePingContract,
@@ -18,14 +19,8 @@ let server: ProvidedServer;
 const MQTT_URL = () => server.url;
 const PASSWORD = 's3cr3t-pw';
 
-/** The broker's URL on another port (a proxy or a black hole), with a password if given. */
-function onPort(port: number, password?: string): string {
-  const url = new URL(MQTT_URL());
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
-  return url.toString();
-}
+/** The server's URL on another port (a proxy or a black hole), with a password if given. */
+const onPort = (port: number, password?: string) => urlOnPort(MQTT_URL(), port, password);
 
 beforeAll(async () => {
   server = await provideServer('mqtt');

@@ -5,6 +5,7 @@ import {
   PrivateBroker,
   rejection,
   provideServer,
+  urlOnPort,
 } from '../../../../../test/support/brokers';
 import {
   describePingContract,
@@ -19,13 +20,7 @@ const NATS_URL = () => server.url;
 const PASSWORD = 's3cr3t-pw';
 
 /** The server's URL on another port (a proxy or a black hole), with a password if given. */
-function onPort(port: number, password?: string): string {
-  const url = new URL(NATS_URL());
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  if (password !== undefined) [url.username, url.password] = [url.username || 'app', password];
-  return url.toString();
-}
+const onPort = (port: number, password?: string) => urlOnPort(NATS_URL(), port, password);
 
 beforeAll(async () => {
   server = await provideServer('nats');

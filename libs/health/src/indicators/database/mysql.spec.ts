@@ -7,6 +7,7 @@ import {
   hostPort,
   rejection,
   testServerUrl,
+  urlOnPort,
 } from '../../../../../test/support/brokers';
 import { describePingContract } from '../../../../../test/support/ping-contract';
 
@@ -15,14 +16,8 @@ const MYSQL_URL = testServerUrl('mysql');
 const TARGET = hostPort(MYSQL_URL);
 const PASSWORD = 's3cr3t-pw';
 
-/** The server's URL on another port (a proxy or a black hole), its password replaced if given. */
-function onPort(port: number, password?: string): string {
-  const url = new URL(MYSQL_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  if (password !== undefined) url.password = password;
-  return url.toString();
-}
+/** The server's URL on another port (a proxy or a black hole), with a password if given. */
+const onPort = (port: number, password?: string) => urlOnPort(MYSQL_URL, port, password);
 
 beforeAll(() => assertServerListens('mysql'));
 
